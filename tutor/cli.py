@@ -1,0 +1,279 @@
+"""The command line: parse arguments, call the core, turn errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from tutor import __version__
+from tutor.errors import TutorError
+
+DESCRIPTION = """\
+An adaptive flashcard tutor for the terminal. Decks are Markdown files;
+answers are scheduled with FSRS and every answer is saved at once.
+
+Run `tutor` alone to open the review app on your collection."""
+
+EPILOG = """\
+The collection is an SQLite file in your data directory (see `tutor info`),
+or the database given by --db or the TUTOR_DB environment variable.
+Settings: config.toml in your config directory, or the file in TUTOR_CONFIG."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tutor",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL|PATH",
+        help="the collection: a file path or an SQLAlchemy URL (default: $TUTOR_DB, "
+        "else tutor.db in your data directory)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    review = commands.add_parser(
+        "review",
+        help="review the cards due today (a deck name or a deck file/folder, else all decks)",
+        description="Open the review screen. A PATH (file or folder) is imported first.",
+    )
+    review.add_argument("target", nargs="?", metavar="DECK|PATH")
+
+    imp = commands.add_parser(
+        "import",
+        help="import Markdown deck files and folders",
+        description="Import Markdown decks (files, or folders searched for *.md). Each file is "
+        "imported whole or not at all; re-importing keeps every card's review history.",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change; change nothing")
+    imp.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    decks = commands.add_parser("decks", help="list decks with card counts")
+    decks.add_argument("--json", action="store_true", help="print as JSON")
+
+    due = commands.add_parser(
+        "due", help="cards due today per deck (fast; for shell prompts and status bars)"
+    )
+    due.add_argument("--json", action="store_true", help="print as JSON")
+
+    stats = commands.add_parser("stats", help="retention statistics (for a deck or all decks)")
+    stats.add_argument("deck", nargs="?", metavar="DECK")
+    stats.add_argument("--range", choices=["month", "year", "all"], default="year",
+                       help="how far back the charts look (default: year)")
+    stats.add_argument("--json", action="store_true", help="print every number as JSON")
+
+    export = commands.add_parser(
+        "export", help="dump the whole collection (decks, cards, states, review logs) as JSON"
+    )
+    export.add_argument("--json", action="store_true", help="JSON output (the only format, default)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    commands.add_parser("info", help="where the collection lives, versions and counts")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = HANDLERS.get(args.command or "home")
+    try:
+        assert handler is not None
+        return handler(args)
+    except TutorError as exc:
+        print(f"tutor: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("tutor: interrupted; every answer given so far is saved", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _open(args: argparse.Namespace, *, create: bool = True) -> Any:
+    from tutor.config import database_url
+    from tutor.store.db import open_database
+
+    return open_database(database_url(args.db), create=create)
+
+
+def _print_json(data: Any, out: IO[str] | None = None) -> None:
+    json.dump(data, out or sys.stdout, indent=2, ensure_ascii=False)
+    (out or sys.stdout).write("\n")
+
+
+class _ProgressLine:
+    """A one-line progress bar on stderr that shows only when work lasts over a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if not self.enabled or time.monotonic() - self.started < 1.0:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r[{bar}] {done}/{total} {what[:40]:<40}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 80 + "\r")
+            sys.stderr.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from tutor.clock import utc_now
+    from tutor.importer import import_paths
+
+    db = _open(args)
+    progress = _ProgressLine(enabled=not args.json)
+    try:
+        report = import_paths(db, args.paths, utc_now(), dry_run=args.dry_run, progress=progress)
+    finally:
+        progress.close()
+        db.close()
+    if args.json:
+        _print_json(report.to_json())
+        return 2 if report.errors else 0
+    prefix = "would import" if args.dry_run else "imported"
+    for deck in report.decks:
+        if deck.skipped:
+            print(f"{deck.name}: unchanged ({deck.unchanged} cards)  [{deck.path}]")
+            continue
+        parts = [f"{deck.added} added", f"{deck.updated} updated", f"{deck.unchanged} unchanged",
+                 f"{deck.retired} retired"]
+        if deck.restored:
+            parts.append(f"{deck.restored} restored")
+        print(f"{deck.name}: {prefix} — {', '.join(parts)}  [{deck.path}]")
+        for message in deck.messages:
+            print(f"  ({message})")
+    if report.errors:
+        print(file=sys.stderr)
+        for problem in report.errors:
+            print(problem, file=sys.stderr)
+        files = len({p.path for p in report.errors})
+        print(
+            f"\n{files} file{'s' if files > 1 else ''} not imported: fix the errors above and "
+            "import again. Nothing from a file with errors was changed.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.dry_run:
+        print("(dry run: nothing was changed)")
+    return 0
+
+
+def _today(settings: Any) -> tuple[Any, Any, Any]:
+    from tutor.clock import utc_now
+    from tutor.day import day_bounds
+
+    now = utc_now()
+    start, end = day_bounds(now, settings.day_starts_at, settings.tzinfo())
+    return now, start, end
+
+
+def cmd_decks(args: argparse.Namespace) -> int:
+    from tutor.config import load_settings
+    from tutor.store.repository import deck_counts
+
+    settings = load_settings()
+    now, _start, end = _today(settings)
+    db = _open(args)
+    try:
+        with db.read() as conn:
+            decks = deck_counts(conn, now, end)
+    finally:
+        db.close()
+    if args.json:
+        _print_json({"decks": [d.to_json() for d in decks]})
+        return 0
+    if not decks:
+        print("No decks yet. Import one: tutor import PATH  (the bundled decks: tutor import --help)")
+        return 0
+    width = max(len("deck"), *(len(d.name) for d in decks))
+    header = f"{'deck':<{width}}  {'cards':>5}  {'new':>5}  {'learn':>5}  {'review':>6}  {'due':>5}  {'retired':>7}  {'susp.':>5}"
+    print(header)
+    for d in decks:
+        print(f"{d.name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
+              f"{d.due:>5}  {d.retired:>7}  {d.suspended:>5}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from tutor.store.repository import export_collection
+
+    db = _open(args, create=False)
+    try:
+        with db.read() as conn:
+            data = export_collection(conn)
+    finally:
+        db.close()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            _print_json(data, out)
+        print(f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
+              file=sys.stderr)
+    else:
+        _print_json(data)
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from tutor.config import bundled_decks_dir, config_path, database_url
+    from tutor.store.db import schema_version, sqlite_path
+    from tutor.store.repository import totals
+
+    url = database_url(args.db)
+    print(f"tutor {__version__} (Python {sys.version.split()[0]})")
+    for package in ("fsrs", "textual", "sqlmodel", "sqlalchemy"):
+        try:
+            print(f"  {package} {version(package)}")
+        except PackageNotFoundError:
+            print(f"  {package} not installed")
+    path = sqlite_path(url)
+    print(f"database:  {url}")
+    if path is not None:
+        size = f"{path.stat().st_size / 1e6:.1f} MB" if path.exists() else "not created yet"
+        print(f"  file:    {path} ({size})")
+    print(f"settings:  {config_path()}")
+    print(f"bundled decks: {bundled_decks_dir()}")
+    db = _open(args)
+    try:
+        with db.read() as conn:
+            counts = totals(conn)
+            print(f"schema version: {schema_version(conn)}")
+    finally:
+        db.close()
+    print(f"decks: {counts['decks']}  cards: {counts['cards']} (+{counts['retired_cards']} retired)"
+          f"  reviews: {counts['reviews']}")
+    return 0
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    build_parser().print_help()
+    return 0
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "home": cmd_home,
+    "import": cmd_import,
+    "decks": cmd_decks,
+    "export": cmd_export,
+    "info": cmd_info,
+}

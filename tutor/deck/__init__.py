@@ -1,0 +1,1 @@
+"""Markdown decks: parsing files into validated, immutable models (no database, no UI)."""

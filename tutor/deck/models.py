@@ -1,0 +1,100 @@
+"""Deck, Card and Option: what a Markdown deck file says, validated and immutable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+_TRAILING_PUNCTUATION = " \t?.!:;,…。？！"
+
+
+def normalize_question(text: str) -> str:
+    """The identity of a question: case, white space and trailing punctuation folded."""
+    return " ".join(text.casefold().split()).rstrip(_TRAILING_PUNCTUATION)
+
+
+def short(text: str, width: int = 40) -> str:
+    """A question cut to fit in an error message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
+
+
+class Option(BaseModel):
+    """One answer option of a multiple-choice card."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    correct: bool
+    reasoning: str = ""
+
+
+class Card(BaseModel):
+    """One card: a multiple-choice question (with options) or a recall prompt (with an answer)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    body: str = ""
+    slug: str | None = None
+    options: tuple[Option, ...] = ()
+    explanation: str = ""
+    answer: str = ""
+    line: int = 1
+
+    @property
+    def kind(self) -> Literal["choice", "recall"]:
+        return "choice" if self.options else "recall"
+
+    @property
+    def key(self) -> str:
+        """Identity within a deck when the card has no explicit id."""
+        return normalize_question(f"{self.question} {self.body}")
+
+    @property
+    def select_all(self) -> bool:
+        return sum(o.correct for o in self.options) > 1
+
+    def content_hash(self) -> str:
+        """A digest of everything the learner sees; it changes only when the content does."""
+        payload = json.dumps(
+            [
+                self.question,
+                self.body,
+                [[o.text, o.correct, o.reasoning] for o in self.options],
+                self.explanation,
+                self.answer,
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+class Deck(BaseModel):
+    """One deck file: its name, settings from the front matter, description and cards."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    path: str
+    source_hash: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    shuffle: bool = True
+    desired_retention: float | None = None
+    cards: tuple[Card, ...] = ()
+
+    def settings(self) -> dict[str, object]:
+        """The front-matter settings as stored with the deck."""
+        return {
+            "tags": list(self.tags),
+            "shuffle": self.shuffle,
+            "desired_retention": self.desired_retention,
+        }
+
+
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/-]*$")

@@ -1,0 +1,191 @@
+"""`tutor import`: find deck files, parse them all, check them together, sync each in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tutor.deck.models import Deck
+from tutor.deck.parser import parse_bytes
+from tutor.errors import DeckError, Problem
+from tutor.store.db import Database
+from tutor.store.sync import (
+    StoredDeck,
+    SyncResult,
+    active_card_count,
+    deck_by_name,
+    deck_by_path,
+    slug_owners,
+    sync_deck,
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import: a result per deck and every error found."""
+
+    decks: list[SyncResult] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "decks": [d.to_json() for d in self.decks],
+            "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in self.errors],
+        }
+
+
+def find_deck_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Every `*.md` named or below a named folder (hidden folders skipped), in a stable order."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for given in paths:
+        path = Path(given).expanduser()
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*.md")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(Problem(str(path), 0, "no .md files in this folder"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "no such file or folder"))
+    unique = list(dict.fromkeys(p.resolve() for p in files))
+    return unique, problems
+
+
+@dataclass
+class _Candidate:
+    path: Path
+    data: bytes
+    digest: str
+    deck: Deck | None = None
+
+
+def import_paths(
+    db: Database,
+    paths: Iterable[str | Path],
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import deck files and folders; a file with any error changes nothing."""
+    files, problems = find_deck_files(paths)
+    report = ImportReport(errors=problems, dry_run=dry_run)
+    candidates: list[_Candidate] = []
+    for index, path in enumerate(files):
+        if progress:
+            progress(index, len(files), f"reading {path.name}")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.errors.append(Problem(str(path), 0, f"cannot read the file: {exc.strerror}"))
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        with db.read() as conn:
+            stored = deck_by_path(conn, str(path))
+            if stored is not None and stored.source_hash == digest:
+                count = active_card_count(conn, stored.id)
+                report.decks.append(
+                    SyncResult(stored.name, str(path), unchanged=count, skipped=True)
+                )
+                continue
+        try:
+            deck = parse_bytes(data, path)
+        except DeckError as exc:
+            report.errors.extend(exc.problems)
+            continue
+        candidates.append(_Candidate(path, data, digest, deck))
+
+    ready = _check_together(db, candidates, report)
+    for index, candidate in enumerate(ready):
+        assert candidate.deck is not None
+        if progress:
+            progress(index, len(ready), f"importing {candidate.deck.name}")
+        with db.write(rollback=dry_run) as conn:
+            report.decks.append(sync_deck(conn, candidate.deck, str(candidate.path), now))
+    if progress:
+        progress(len(ready), len(ready), "done")
+    return report
+
+
+def _check_together(
+    db: Database, candidates: list[_Candidate], report: ImportReport
+) -> list[_Candidate]:
+    """Drop (with errors) files that clash: one deck name from two files, one id in two decks."""
+    bad: set[Path] = set()
+    by_name: dict[str, _Candidate] = {}
+    slug_home: dict[str, tuple[_Candidate, int]] = {}
+
+    def fail(candidate: _Candidate, line: int, message: str) -> None:
+        report.errors.append(Problem(str(candidate.path), line, message))
+        bad.add(candidate.path)
+
+    for candidate in candidates:
+        deck = candidate.deck
+        assert deck is not None
+        first = by_name.setdefault(deck.name, candidate)
+        if first is not candidate:
+            for one, other in ((first, candidate), (candidate, first)):
+                fail(one, 1, f"deck name {deck.name!r} is also given by {other.path}; "
+                             "each deck needs its own title")
+        for card in deck.cards:
+            if card.slug is None:
+                continue
+            home = slug_home.setdefault(card.slug, (candidate, card.line))
+            if home[0] is not candidate:
+                fail(candidate, card.line, f"id {card.slug!r} is also used in {home[0].path}:"
+                                           f"{home[1]}; ids must be unique in the collection")
+                fail(home[0], home[1], f"id {card.slug!r} is also used in {candidate.path}:"
+                                       f"{card.line}; ids must be unique in the collection")
+
+    with db.read() as conn:
+        for candidate in candidates:
+            deck = candidate.deck
+            assert deck is not None
+            path = str(candidate.path)
+            named = deck_by_name(conn, deck.name)
+            if named is not None and named.source_path != path and _still_there(named, deck.name):
+                fail(candidate, 1, f"deck name {deck.name!r} is already used by "
+                                   f"{named.source_path}; each deck needs its own title")
+            slugs = [c.slug for c in deck.cards if c.slug is not None]
+            for slug, owner in slug_owners(conn, slugs, deck.name).items():
+                in_batch = any(c.deck is not None and c.deck.name == owner.name for c in candidates)
+                if not in_batch and _owner_keeps(owner, slug):
+                    line = next(c.line for c in deck.cards if c.slug == slug)
+                    fail(candidate, line, f"id {slug!r} already belongs to a card of deck "
+                                          f"{owner.name!r} ({owner.source_path}); ids must be "
+                                          "unique in the collection")
+    return [c for c in candidates if c.path not in bad]
+
+
+def _still_there(stored: StoredDeck, name: str) -> bool:
+    """True if the stored deck's file still exists and still gives that deck name."""
+    deck = _parse_quietly(stored.source_path)
+    return deck is not None and deck.name == name
+
+
+def _owner_keeps(owner: StoredDeck, slug: str) -> bool:
+    """True if the owning deck's file still holds a card with this id (so it is no move)."""
+    deck = _parse_quietly(owner.source_path)
+    return deck is not None and any(card.slug == slug for card in deck.cards)
+
+
+def _parse_quietly(path: str | None) -> Deck | None:
+    if path is None or not Path(path).is_file():
+        return None
+    try:
+        return parse_bytes(Path(path).read_bytes(), path)
+    except (DeckError, OSError):
+        return None

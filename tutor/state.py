@@ -1,0 +1,49 @@
+"""A card's scheduling state as plain data, shared by the store, the scheduler and sessions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from enum import IntEnum
+from typing import Any
+
+
+class Phase(IntEnum):
+    """Where a card is in its life; the values 1-3 match fsrs.State."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+@dataclass(frozen=True)
+class CardState:
+    """Everything the scheduler knows about one card; enough to undo an answer exactly."""
+
+    phase: Phase = Phase.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["phase"] = int(self.phase)
+        for key in ("due", "last_review"):
+            data[key] = data[key].isoformat() if data[key] is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CardState:
+        values = dict(data)
+        values["phase"] = Phase(values["phase"])
+        for key in ("due", "last_review"):
+            values[key] = datetime.fromisoformat(values[key]) if values[key] else None
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> CardState:
+        return replace(self, **changes)

@@ -1,0 +1,187 @@
+"""Engine from a URL (SQLite: WAL, foreign keys, durable commits), schema versions, transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlmodel import SQLModel
+
+from tutor.errors import StoreError
+from tutor.store import tables
+
+SCHEMA_VERSION = 1
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+# Each migration brings a database from version N-1 to N. A new database is created from the
+# tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind an SQLite URL, or None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file; give a file path with --db")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if not header:
+        raise StoreError(
+            f"{path} is an empty file (0 bytes), not a tutor database; if it is a failed "
+            "copy, restore the backup; to start afresh, delete it"
+        )
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not an SQLite database; give another path with --db")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        # A writer takes the write lock up front: two processes never lose each other's updates.
+        immediate = connection.get_execution_options().get("tutor_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """An open collection: the engine, with read and write transactions."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read transaction."""
+        with _translate_errors(self.url), self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self, *, rollback: bool = False) -> Iterator[Connection]:
+        """A write transaction holding the write lock from its start; commits durably on exit.
+
+        With rollback=True every change is undone at the end (a dry run).
+        """
+        with (
+            _translate_errors(self.url),
+            self.engine.connect().execution_options(tutor_write=True) as conn,
+        ):
+            transaction = conn.begin()
+            try:
+                yield conn
+            except BaseException:
+                transaction.rollback()
+                raise
+            if rollback:
+                transaction.rollback()
+            else:
+                transaction.commit()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _translate_errors(url: str) -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        message = str(exc.orig) if exc.orig is not None else str(exc)
+        if "locked" in message or "busy" in message:
+            raise StoreError(
+                f"the database {url} is busy (another tutor is writing to it); try again"
+            ) from exc
+        raise StoreError(f"database error on {url}: {message}") from exc
+
+
+def open_database(url: str, *, create: bool = True) -> Database:
+    """Open (and create or migrate) the collection at `url`; refuse a newer or foreign file."""
+    try:
+        path = sqlite_path(url)
+    except ArgumentError:
+        raise StoreError(f"{url!r} is not a database URL or file path") from None
+    if path is not None:
+        if not create and not path.exists():
+            raise StoreError(f"no database at {path}; import a deck first (tutor import PATH)")
+        _check_sqlite_file(path)
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    database = Database(engine, url)
+    try:
+        _prepare_schema(database)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open the database {url}: {exc.orig}") from None
+    except StoreError:
+        engine.dispose()
+        raise
+    return database
+
+
+def _prepare_schema(database: Database) -> None:
+    with database.write() as conn:
+        existing = set(inspect(conn).get_table_names())
+        if not existing:
+            SQLModel.metadata.create_all(conn)
+            conn.execute(
+                tables.meta_table.insert(), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+            )
+            return
+        if "meta" not in existing:
+            raise StoreError(
+                f"{database.url} holds tables but is not a tutor database; give another --db"
+            )
+        row = conn.execute(
+            select(tables.meta_table.c.value).where(tables.meta_table.c.key == "schema_version")
+        ).scalar_one_or_none()
+        version = int(row) if row is not None else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{database.url} was written by a newer tutor (schema version {version}; this "
+                f"one knows up to {SCHEMA_VERSION}); upgrade tutor to open it. It was not changed."
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+            conn.execute(
+                tables.meta_table.update()
+                .where(tables.meta_table.c.key == "schema_version")
+                .values(value=str(target))
+            )
+
+
+def schema_version(conn: Connection) -> int:
+    """The schema version recorded in the database."""
+    value = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+    return int(value or 0)

@@ -1,0 +1,170 @@
+"""Named queries over the collection: deck counts, the full export, totals."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from tutor.state import Phase
+from tutor.store.tables import card_table, choice_table, deck_table, review_table
+
+PHASE_NAMES = {int(p): p.name.lower() for p in Phase}
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """How many cards of a deck are in each state, and how many are due today."""
+
+    name: str
+    path: str | None
+    cards: int
+    new: int
+    learning: int
+    review: int
+    due: int
+    retired: int
+    suspended: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _flag(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[DeckCounts]:
+    """Counts for every deck, by name; "due" means learning or review cards due before day_end."""
+    c = card_table.c
+    active = and_(c.retired.is_(False))
+    available = and_(
+        active,
+        c.suspended.is_(False),
+        or_(c.buried_until.is_(None), c.buried_until <= now),
+    )
+    query = (
+        select(
+            deck_table.c.name,
+            deck_table.c.source_path,
+            _flag(active).label("cards"),
+            _flag(and_(active, c.phase == int(Phase.NEW))).label("new"),
+            _flag(and_(active, c.phase.in_([int(Phase.LEARNING), int(Phase.RELEARNING)]))).label(
+                "learning"
+            ),
+            _flag(and_(active, c.phase == int(Phase.REVIEW))).label("review"),
+            _flag(and_(available, c.phase != int(Phase.NEW), c.due < day_end)).label("due"),
+            _flag(c.retired.is_(True)).label("retired"),
+            _flag(and_(active, c.suspended.is_(True))).label("suspended"),
+        )
+        .select_from(deck_table.outerjoin(card_table, c.deck_id == deck_table.c.id))
+        .group_by(deck_table.c.id, deck_table.c.name, deck_table.c.source_path)
+        .order_by(deck_table.c.name)
+    )
+    return [
+        DeckCounts(
+            name=row.name,
+            path=row.source_path,
+            cards=int(row.cards),
+            new=int(row.new),
+            learning=int(row.learning),
+            review=int(row.review),
+            due=int(row.due),
+            retired=int(row.retired),
+            suspended=int(row.suspended),
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def totals(conn: Connection) -> dict[str, int]:
+    """How many decks, cards (active and retired) and reviews the collection holds."""
+
+    def count(table: Any, *where: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+    return {
+        "decks": count(deck_table),
+        "cards": count(card_table, card_table.c.retired.is_(False)),
+        "retired_cards": count(card_table, card_table.c.retired.is_(True)),
+        "reviews": count(review_table),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_collection(conn: Connection) -> dict[str, Any]:
+    """A full dump of the collection: decks, cards with their states and review logs."""
+    decks = [
+        {
+            "name": row.name,
+            "path": row.source_path,
+            "description": row.description,
+            "settings": row.settings,
+            "source_hash": row.source_hash,
+            "created_at": _iso(row.created_at),
+            "updated_at": _iso(row.updated_at),
+        }
+        for row in conn.execute(select(deck_table).order_by(deck_table.c.name))
+    ]
+    chosen: dict[int, list[dict[str, Any]]] = {}
+    for row in conn.execute(select(choice_table).order_by(choice_table.c.id)):
+        chosen.setdefault(row.review_id, []).append({"text": row.option_text, "correct": row.correct})
+    reviews: dict[int, list[dict[str, Any]]] = {}
+    for row in conn.execute(select(review_table).order_by(review_table.c.reviewed_at, review_table.c.id)):
+        reviews.setdefault(row.card_id, []).append(
+            {
+                "id": row.id,
+                "reviewed_at": _iso(row.reviewed_at),
+                "rating": row.rating,
+                "suggested_rating": row.suggested_rating,
+                "duration_ms": row.duration_ms,
+                "correct": row.correct,
+                "chosen": chosen.get(row.id, []),
+                "retrievability": row.retrievability,
+                "before": row.before,
+                "after": row.after,
+                "parameter_set_id": row.parameter_set_id,
+            }
+        )
+    cards = []
+    query = (
+        select(card_table, deck_table.c.name.label("deck_name"))
+        .join(deck_table, deck_table.c.id == card_table.c.deck_id)
+        .order_by(deck_table.c.name, card_table.c.position, card_table.c.id)
+    )
+    for row in conn.execute(query):
+        cards.append(
+            {
+                "id": row.id,
+                "slug": row.slug,
+                "deck": row.deck_name,
+                "kind": row.kind,
+                "question": row.question,
+                "body": row.body,
+                "options": row.options,
+                "explanation": row.explanation,
+                "answer": row.answer,
+                "source_line": row.source_line,
+                "retired": row.retired,
+                "suspended": row.suspended,
+                "leech": row.leech,
+                "buried_until": _iso(row.buried_until),
+                "state": {
+                    "phase": PHASE_NAMES[row.phase],
+                    "step": row.step,
+                    "stability": row.stability,
+                    "difficulty": row.difficulty,
+                    "due": _iso(row.due),
+                    "last_review": _iso(row.last_review),
+                    "reps": row.reps,
+                    "lapses": row.lapses,
+                },
+                "reviews": reviews.get(row.id, []),
+            }
+        )
+    return {"format": "tutor-export", "version": 1, "decks": decks, "cards": cards}

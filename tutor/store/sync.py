@@ -1,0 +1,206 @@
+"""Sync one parsed deck into the database: match cards by identity, never lose history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, select
+
+from tutor.deck.models import Card, Deck
+from tutor.store.tables import card_table, deck_table
+
+
+@dataclass
+class SyncResult:
+    """What an import did to one deck."""
+
+    name: str
+    path: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    restored: int = 0
+    skipped: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "path": self.path,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "retired": self.retired,
+            "restored": self.restored,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class StoredDeck:
+    """The columns of a deck row that importing needs."""
+
+    id: int
+    name: str
+    source_path: str | None
+    source_hash: str | None
+
+
+def _stored(row: Any) -> StoredDeck | None:
+    return StoredDeck(row.id, row.name, row.source_path, row.source_hash) if row else None
+
+
+def deck_by_path(conn: Connection, path: str) -> StoredDeck | None:
+    columns = (deck_table.c.id, deck_table.c.name, deck_table.c.source_path, deck_table.c.source_hash)
+    row = conn.execute(select(*columns).where(deck_table.c.source_path == path)).first()
+    return _stored(row)
+
+
+def deck_by_name(conn: Connection, name: str) -> StoredDeck | None:
+    columns = (deck_table.c.id, deck_table.c.name, deck_table.c.source_path, deck_table.c.source_hash)
+    row = conn.execute(select(*columns).where(deck_table.c.name == name)).first()
+    return _stored(row)
+
+
+def slug_owners(conn: Connection, slugs: list[str], deck_name: str) -> dict[str, StoredDeck]:
+    """For each slug held by a card of another deck: that deck."""
+    owners: dict[str, StoredDeck] = {}
+    for start in range(0, len(slugs), 500):
+        rows = conn.execute(
+            select(card_table.c.slug, deck_table.c.id, deck_table.c.name,
+                   deck_table.c.source_path, deck_table.c.source_hash)
+            .join(deck_table, deck_table.c.id == card_table.c.deck_id)
+            .where(card_table.c.slug.in_(slugs[start : start + 500]))
+            .where(deck_table.c.name != deck_name)
+        )
+        for row in rows:
+            owners[row.slug] = StoredDeck(row.id, row.name, row.source_path, row.source_hash)
+    return owners
+
+
+def active_card_count(conn: Connection, deck_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(card_table)
+            .where(card_table.c.deck_id == deck_id, card_table.c.retired.is_(False))
+        ).scalar_one()
+    )
+
+
+def _content(card: Card) -> dict[str, Any]:
+    return {
+        "slug": card.slug,
+        "key": card.key,
+        "kind": card.kind,
+        "question": card.question,
+        "body": card.body,
+        "options": [o.model_dump() for o in card.options],
+        "explanation": card.explanation,
+        "answer": card.answer,
+        "content_hash": card.content_hash(),
+    }
+
+
+def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
+    """Bring the stored deck at `path` in line with `deck`, inside the caller's transaction."""
+    result = SyncResult(deck.name, path)
+    stored = deck_by_path(conn, path) or deck_by_name(conn, deck.name)
+    deck_values = {
+        "name": deck.name,
+        "source_path": path,
+        "source_hash": deck.source_hash,
+        "description": deck.description,
+        "settings": deck.settings(),
+        "updated_at": now,
+    }
+    if stored is None:
+        deck_id = int(
+            conn.execute(deck_table.insert().values(created_at=now, **deck_values)).inserted_primary_key[0]
+        )
+    else:
+        deck_id = stored.id
+        if stored.name != deck.name:
+            result.messages.append(f"deck renamed from {stored.name!r}")
+        if stored.source_path not in (None, path):
+            result.messages.append(f"deck file moved from {stored.source_path}")
+        conn.execute(deck_table.update().where(deck_table.c.id == deck_id).values(**deck_values))
+
+    columns = (card_table.c.id, card_table.c.slug, card_table.c.key, card_table.c.content_hash,
+               card_table.c.retired, card_table.c.position, card_table.c.source_line,
+               card_table.c.deck_id)
+    existing = list(conn.execute(select(*columns).where(card_table.c.deck_id == deck_id)))
+    by_slug = {row.slug: row for row in existing if row.slug is not None}
+    by_key: dict[str, list[Any]] = {}
+    for row in sorted(existing, key=lambda r: (r.slug is not None, r.retired)):
+        by_key.setdefault(row.key, []).append(row)
+    wanted = [c.slug for c in deck.cards if c.slug is not None and c.slug not in by_slug]
+    if wanted:
+        for start in range(0, len(wanted), 500):
+            for row in conn.execute(select(*columns).where(card_table.c.slug.in_(wanted[start : start + 500]))):
+                by_slug[row.slug] = row
+
+    claimed: set[int] = set()
+    inserts: list[dict[str, Any]] = []
+    content_updates: list[dict[str, Any]] = []
+    place_updates: list[dict[str, Any]] = []
+
+    def unclaimed_by_key(key: str) -> Any:
+        return next((r for r in by_key.get(key, ()) if r.id not in claimed), None)
+
+    for position, card in enumerate(deck.cards):
+        row = None
+        if card.slug is not None:
+            row = by_slug.get(card.slug)
+            if row is None:
+                candidate = unclaimed_by_key(card.key)
+                row = candidate if candidate is not None and candidate.slug is None else None
+        else:
+            row = unclaimed_by_key(card.key)
+        if row is None or row.id in claimed:
+            inserts.append({**_content(card), "deck_id": deck_id, "source_line": card.line,
+                            "position": position, "created_at": now})
+            result.added += 1
+            continue
+        claimed.add(row.id)
+        content = _content(card)
+        if row.retired:
+            result.restored += 1
+        elif row.content_hash != content["content_hash"] or row.deck_id != deck_id:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+            if row.position != position or row.source_line != card.line:
+                place_updates.append({"card_id": row.id, "position": position, "source_line": card.line})
+            continue
+        content_updates.append({**content, "card_id": row.id, "deck_id": deck_id, "retired": False,
+                                "position": position, "source_line": card.line})
+
+    retire = [{"card_id": r.id} for r in existing if r.id not in claimed and not r.retired]
+    result.retired = len(retire)
+
+    if inserts:
+        conn.execute(card_table.insert(), inserts)
+    if content_updates:
+        conn.execute(
+            card_table.update()
+            .where(card_table.c.id == bindparam("card_id"))
+            .values({k: bindparam(k) for k in content_updates[0] if k != "card_id"}),
+            content_updates,
+        )
+    if place_updates:
+        conn.execute(
+            card_table.update()
+            .where(card_table.c.id == bindparam("card_id"))
+            .values(position=bindparam("position"), source_line=bindparam("source_line")),
+            place_updates,
+        )
+    if retire:
+        conn.execute(
+            card_table.update().where(card_table.c.id == bindparam("card_id")).values(retired=True),
+            retire,
+        )
+    return result

@@ -1,0 +1,155 @@
+"""SQLModel table classes: decks, cards (content and schedule), reviews and their choices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC; hands back timezone-aware UTC datetimes (SQLite returns naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Meta(SQLModel, table=True):
+    """Key-value facts about the database itself, such as its schema version."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ParameterSet(SQLModel, table=True):
+    """One set of FSRS parameters (the defaults, or a set fitted to a learner's log)."""
+
+    __tablename__ = "parameter_set"
+    id: int | None = Field(default=None, primary_key=True)
+    parameters: list[float] = Field(sa_type=JSON)
+    source: str = "default"
+    created_at: datetime = _utc()
+
+
+class DeckRow(SQLModel, table=True):
+    """A deck: one Markdown file, its name and settings."""
+
+    __tablename__ = "deck"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    source_path: str | None = Field(default=None, index=True)
+    source_hash: str | None = None
+    description: str = ""
+    settings: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    parameter_set_id: int | None = Field(default=None, foreign_key="parameter_set.id")
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class CardRow(SQLModel, table=True):
+    """A card: its content from the deck file and its FSRS scheduling state."""
+
+    __tablename__ = "card"
+    __table_args__ = (
+        Index("ix_card_deck_key", "deck_id", "key"),
+        Index("ix_card_queue", "phase", "due"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    deck_id: int = Field(foreign_key="deck.id")
+    slug: str | None = Field(default=None, unique=True)
+    key: str
+    kind: str
+    question: str
+    body: str = ""
+    options: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    explanation: str = ""
+    answer: str = ""
+    content_hash: str
+    source_line: int = 0
+    position: int = 0
+    retired: bool = False
+    suspended: bool = False
+    leech: bool = False
+    buried_until: datetime | None = _utc(default=None)
+    phase: int = 0
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = _utc(default=None)
+    last_review: datetime | None = _utc(default=None)
+    reps: int = 0
+    lapses: int = 0
+    version: int = 0
+    created_at: datetime = _utc()
+
+
+class ReviewRow(SQLModel, table=True):
+    """One answer: when, how it was rated, what was chosen, and the state before and after."""
+
+    __tablename__ = "review"
+    __table_args__ = (Index("ix_review_card_time", "card_id", "reviewed_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
+    reviewed_at: datetime = _utc(index=True)
+    day: int = Field(index=True)
+    hour: int
+    rating: int
+    suggested_rating: int | None = None
+    duration_ms: int
+    correct: bool | None = None
+    phase_before: int
+    interval_days: float | None = None
+    elapsed_days: float | None = None
+    retrievability: float | None = None
+    stability_after: float | None = None
+    difficulty_after: float | None = None
+    due_after: datetime | None = _utc(default=None)
+    before: dict[str, Any] = Field(sa_type=JSON)
+    after: dict[str, Any] = Field(sa_type=JSON)
+    parameter_set_id: int | None = Field(default=None, foreign_key="parameter_set.id")
+
+
+class ReviewChoice(SQLModel, table=True):
+    """An option the learner chose in one answer (a wrong one is a distractor that trapped them)."""
+
+    __tablename__ = "review_choice"
+    __table_args__ = (Index("ix_choice_card", "card_id", "correct"),)
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
+    option_text: str
+    correct: bool
+
+
+deck_table = DeckRow.__table__  # type: ignore[attr-defined]
+card_table = CardRow.__table__  # type: ignore[attr-defined]
+review_table = ReviewRow.__table__  # type: ignore[attr-defined]
+choice_table = ReviewChoice.__table__  # type: ignore[attr-defined]
+meta_table = Meta.__table__  # type: ignore[attr-defined]
+parameter_table = ParameterSet.__table__  # type: ignore[attr-defined]
