@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         "imported whole or not at all; re-importing keeps every card's review history.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH")
-    imp.add_argument("--dry-run", action="store_true", help="report what would change; change nothing")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would change; change nothing"
+    )
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
 
     decks = commands.add_parser("decks", help="list decks with card counts")
@@ -67,14 +69,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="retention statistics (for a deck or all decks)")
     stats.add_argument("deck", nargs="?", metavar="DECK")
-    stats.add_argument("--range", choices=["month", "year", "all"], default="year",
-                       help="how far back the charts look (default: year)")
+    stats.add_argument(
+        "--range",
+        choices=["month", "year", "all"],
+        default="year",
+        help="how far back the charts look (default: year)",
+    )
     stats.add_argument("--json", action="store_true", help="print every number as JSON")
 
     export = commands.add_parser(
         "export", help="dump the whole collection (decks, cards, states, review logs) as JSON"
     )
-    export.add_argument("--json", action="store_true", help="JSON output (the only format, default)")
+    export.add_argument(
+        "--json", action="store_true", help="JSON output (the only format, default)"
+    )
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     commands.add_parser("info", help="where the collection lives, versions and counts")
@@ -154,8 +162,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         if deck.skipped:
             print(f"{deck.name}: unchanged ({deck.unchanged} cards)  [{deck.path}]")
             continue
-        parts = [f"{deck.added} added", f"{deck.updated} updated", f"{deck.unchanged} unchanged",
-                 f"{deck.retired} retired"]
+        parts = [
+            f"{deck.added} added",
+            f"{deck.updated} updated",
+            f"{deck.unchanged} unchanged",
+            f"{deck.retired} retired",
+        ]
         if deck.restored:
             parts.append(f"{deck.restored} restored")
         print(f"{deck.name}: {prefix} — {', '.join(parts)}  [{deck.path}]")
@@ -202,14 +214,18 @@ def cmd_decks(args: argparse.Namespace) -> int:
         _print_json({"decks": [d.to_json() for d in decks]})
         return 0
     if not decks:
-        print("No decks yet. Import one: tutor import PATH  (the bundled decks: tutor import --help)")
+        print(
+            "No decks yet. Import one: tutor import PATH  (the bundled decks: tutor import --help)"
+        )
         return 0
     width = max(len("deck"), *(len(d.name) for d in decks))
-    header = f"{'deck':<{width}}  {'cards':>5}  {'new':>5}  {'learn':>5}  {'review':>6}  {'due':>5}  {'retired':>7}  {'susp.':>5}"
-    print(header)
+    columns = ("cards", "new", "learn", "review", "due", "retired", "susp.")
+    print(f"{'deck':<{width}}  " + "  ".join(f"{c:>6}" for c in columns))
     for d in decks:
-        print(f"{d.name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
-              f"{d.due:>5}  {d.retired:>7}  {d.suspended:>5}")
+        print(
+            f"{d.name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
+            f"{d.due:>5}  {d.retired:>7}  {d.suspended:>5}"
+        )
     return 0
 
 
@@ -225,8 +241,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
             _print_json(data, out)
-        print(f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
-              file=sys.stderr)
+        print(
+            f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
+            file=sys.stderr,
+        )
     else:
         _print_json(data)
     return 0
@@ -260,8 +278,10 @@ def cmd_info(args: argparse.Namespace) -> int:
             print(f"schema version: {schema_version(conn)}")
     finally:
         db.close()
-    print(f"decks: {counts['decks']}  cards: {counts['cards']} (+{counts['retired_cards']} retired)"
-          f"  reviews: {counts['reviews']}")
+    print(
+        f"decks: {counts['decks']}  cards: {counts['cards']} (+{counts['retired_cards']} retired)"
+        f"  reviews: {counts['reviews']}"
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-""""Now" in UTC, injectable so that tests can pin the clock."""
+""" "Now" in UTC, injectable so that tests can pin the clock."""
 
 from __future__ import annotations
 

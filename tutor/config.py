@@ -191,7 +191,9 @@ GLOBAL_CHECKS: dict[str, Any] = {"day_starts_at": _int(0, 23), "timezone": _time
 assert set(DECK_CHECKS) == {f.name for f in fields(DeckSettings)}
 
 
-def _checked(path: Path, table: dict[str, Any], section: str, checks: dict[str, Any]) -> dict[str, Any]:
+def _checked(
+    path: Path, table: dict[str, Any], section: str, checks: dict[str, Any]
+) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in table.items():
         where = f"{section}.{key}" if section else key
@@ -220,10 +222,12 @@ def load_settings(path: Path | None = None) -> Settings:
     decks = raw.pop("decks", {})
     if not isinstance(decks, dict):
         raise ConfigError(f'{path}: [decks] must hold tables like [decks."Deck name"]')
-    global_values = _checked(path, {k: v for k, v in raw.items() if k in GLOBAL_CHECKS},
-                             "", GLOBAL_CHECKS)
-    deck_defaults = _checked(path, {k: v for k, v in raw.items() if k not in GLOBAL_CHECKS},
-                             "", DECK_CHECKS)
+    global_values = _checked(
+        path, {k: v for k, v in raw.items() if k in GLOBAL_CHECKS}, "", GLOBAL_CHECKS
+    )
+    deck_defaults = _checked(
+        path, {k: v for k, v in raw.items() if k not in GLOBAL_CHECKS}, "", DECK_CHECKS
+    )
     overrides: dict[str, dict[str, Any]] = {}
     for name, table in decks.items():
         if not isinstance(table, dict):

@@ -26,7 +26,9 @@ def day_number(moment: datetime, hour: int = 4, zone: tzinfo | None = None) -> i
     return day_of(moment, hour, zone).toordinal()
 
 
-def day_bounds(moment: datetime, hour: int = 4, zone: tzinfo | None = None) -> tuple[datetime, datetime]:
+def day_bounds(
+    moment: datetime, hour: int = 4, zone: tzinfo | None = None
+) -> tuple[datetime, datetime]:
     """Start and end (UTC) of the learning day containing `moment`; 23 or 25 hours across DST."""
     day = day_of(moment, hour, zone)
     return _to_utc(day, hour, zone), _to_utc(day + timedelta(days=1), hour, zone)

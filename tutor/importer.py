@@ -1,4 +1,4 @@
-"""`tutor import`: find deck files, parse them all, check them together, sync each in one transaction."""
+"""`tutor import`: find deck files, parse and check them together, sync each in one transaction."""
 
 from __future__ import annotations
 
@@ -50,8 +50,10 @@ def find_deck_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Probl
         path = Path(given).expanduser()
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*.md")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                p
+                for p in path.rglob("*.md")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 problems.append(Problem(str(path), 0, "no .md files in this folder"))
@@ -138,17 +140,29 @@ def _check_together(
         first = by_name.setdefault(deck.name, candidate)
         if first is not candidate:
             for one, other in ((first, candidate), (candidate, first)):
-                fail(one, 1, f"deck name {deck.name!r} is also given by {other.path}; "
-                             "each deck needs its own title")
+                fail(
+                    one,
+                    1,
+                    f"deck name {deck.name!r} is also given by {other.path}; "
+                    "each deck needs its own title",
+                )
         for card in deck.cards:
             if card.slug is None:
                 continue
             home = slug_home.setdefault(card.slug, (candidate, card.line))
             if home[0] is not candidate:
-                fail(candidate, card.line, f"id {card.slug!r} is also used in {home[0].path}:"
-                                           f"{home[1]}; ids must be unique in the collection")
-                fail(home[0], home[1], f"id {card.slug!r} is also used in {candidate.path}:"
-                                       f"{card.line}; ids must be unique in the collection")
+                fail(
+                    candidate,
+                    card.line,
+                    f"id {card.slug!r} is also used in {home[0].path}:"
+                    f"{home[1]}; ids must be unique in the collection",
+                )
+                fail(
+                    home[0],
+                    home[1],
+                    f"id {card.slug!r} is also used in {candidate.path}:"
+                    f"{card.line}; ids must be unique in the collection",
+                )
 
     with db.read() as conn:
         for candidate in candidates:
@@ -157,16 +171,25 @@ def _check_together(
             path = str(candidate.path)
             named = deck_by_name(conn, deck.name)
             if named is not None and named.source_path != path and _still_there(named, deck.name):
-                fail(candidate, 1, f"deck name {deck.name!r} is already used by "
-                                   f"{named.source_path}; each deck needs its own title")
+                fail(
+                    candidate,
+                    1,
+                    f"deck name {deck.name!r} is already used by "
+                    f"{named.source_path}; each deck needs its own title",
+                )
+            own = deck_by_path(conn, path) or named
             slugs = [c.slug for c in deck.cards if c.slug is not None]
-            for slug, owner in slug_owners(conn, slugs, deck.name).items():
+            for slug, owner in slug_owners(conn, slugs, own.id if own else None).items():
                 in_batch = any(c.deck is not None and c.deck.name == owner.name for c in candidates)
                 if not in_batch and _owner_keeps(owner, slug):
                     line = next(c.line for c in deck.cards if c.slug == slug)
-                    fail(candidate, line, f"id {slug!r} already belongs to a card of deck "
-                                          f"{owner.name!r} ({owner.source_path}); ids must be "
-                                          "unique in the collection")
+                    fail(
+                        candidate,
+                        line,
+                        f"id {slug!r} already belongs to a card of deck "
+                        f"{owner.name!r} ({owner.source_path}); ids must be "
+                        "unique in the collection",
+                    )
     return [c for c in candidates if c.path not in bad]
 
 

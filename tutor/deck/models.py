@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -50,7 +50,7 @@ class Card(BaseModel):
     def kind(self) -> Literal["choice", "recall"]:
         return "choice" if self.options else "recall"
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Identity within a deck when the card has no explicit id."""
         return normalize_question(f"{self.question} {self.body}")
@@ -61,17 +61,10 @@ class Card(BaseModel):
 
     def content_hash(self) -> str:
         """A digest of everything the learner sees; it changes only when the content does."""
-        payload = json.dumps(
-            [
-                self.question,
-                self.body,
-                [[o.text, o.correct, o.reasoning] for o in self.options],
-                self.explanation,
-                self.answer,
-            ],
-            ensure_ascii=False,
-        )
-        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+        fields = [self.question, self.body, self.explanation, self.answer]
+        for option in self.options:
+            fields += [option.text, "x" if option.correct else " ", option.reasoning]
+        return hashlib.sha1("\x1f".join(fields).encode("utf-8")).hexdigest()
 
 
 class Deck(BaseModel):

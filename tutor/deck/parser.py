@@ -18,22 +18,23 @@ from tutor.errors import DeckError, Problem
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-OPTION = re.compile(r"^ {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*?))?[ \t]*$")
+OPTION = re.compile(r" {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 PLAIN_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
 ID_COMMENT = re.compile(r"^\s*<!--\s*id\s*:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
 REASONING_SEPARATOR = re.compile(r" (?:—|--) ")
 EXPLANATION_LABEL = re.compile(
-    r"^\s*(?:\*\*|__)?explanation(?:\s*:\s*(?:\*\*|__)|(?:\*\*|__)?\s*:)\s*", re.IGNORECASE
+    r"^\s*(?:\*\*|__)?explanation(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*", re.IGNORECASE
 )
 FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention")
 RETENTION_RANGE = (0.70, 0.99)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     number: int
     text: str
     fenced: bool  # inside (or opening/closing) a code fence
+    option: re.Match[str] | None = None  # a task-list item outside code fences
 
 
 @dataclass
@@ -138,9 +139,7 @@ class _Parser:
         if not isinstance(values, dict) or not isinstance(node, yaml.MappingNode):
             self.error(first_line, "front matter must be `key: value` lines")
             return {}
-        key_lines = {
-            str(k.value): first_line + k.start_mark.line for k, _ in node.value
-        }
+        key_lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
         settings: dict[str, Any] = {}
         for key, value in values.items():
             line = key_lines.get(str(key), first_line)
@@ -160,14 +159,19 @@ class _Parser:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 self.error(line, "title must be text (put it in quotes)")
                 return None
-            return str(value).strip() or self.error(line, "title is empty")
+            if not str(value).strip():
+                self.error(line, "title is empty")
+                return None
+            return str(value).strip()
         if key == "tags":
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(
                 isinstance(t, str | int | float) and not isinstance(t, bool) for t in value
             ):
-                self.error(line, "tags must be a list of words, like `tags: [edge-ai, compression]`")
+                self.error(
+                    line, "tags must be a list of words, like `tags: [edge-ai, compression]`"
+                )
                 return None
             return [str(t) for t in value]
         if key == "shuffle":
@@ -176,8 +180,10 @@ class _Parser:
                 return None
             return value
         low, high = RETENTION_RANGE
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-            low <= value <= high
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not (low <= value <= high)
         ):
             self.error(line, f"desired_retention must be a number from {low:.2f} to {high:.2f}")
             return None
@@ -194,11 +200,12 @@ class _Parser:
         for index in range(start, len(self.lines)):
             number, text = index + 1, self.lines[index]
             fenced = fence is not None
+            first = text.lstrip()[:1]
             if fence is None:
-                opening = FENCE_OPEN.match(text)
+                opening = FENCE_OPEN.match(text) if first in ("`", "~") else None
                 if opening:
                     fence, fenced = opening.group(1), True
-                else:
+                elif first == "#":
                     heading = HEADING.match(text)
                     if heading and len(heading.group(1)) == 2:
                         cards.append(_RawCard(number, (heading.group(2) or "").strip()))
@@ -206,10 +213,11 @@ class _Parser:
                     if heading and len(heading.group(1)) == 1 and not cards and title is None:
                         title = (number, (heading.group(2) or "").strip())
                         continue
-            elif re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$", text):
+            elif first == fence[0] and _closes(text, fence):
                 fence = None
             if cards:
-                cards[-1].lines.append(_Line(number, text, fenced))
+                option = OPTION.match(text) if not fenced and first in ("-", "*", "+") else None
+                cards[-1].lines.append(_Line(number, text, fenced, option))
             else:
                 description.append(text)
         return title, "\n".join(description).strip("\n").strip(), cards
@@ -236,12 +244,12 @@ class _Parser:
             return None
         lines = list(raw.lines)
         slug = self._slug(lines, raw.line)
-        first_option = next(
-            (i for i, ln in enumerate(lines) if not ln.fenced and OPTION.match(ln.text)), None
-        )
+        first_option = next((i for i, ln in enumerate(lines) if _is_option(ln)), None)
         for ln in lines:
-            if not ln.fenced and ID_COMMENT.match(ln.text):
-                self.error(ln.number, f"{label}: the id comment must be the line right under the heading")
+            if _is_id_comment(ln):
+                self.error(
+                    ln.number, f"{label}: the id comment must be the line right under the heading"
+                )
         if first_option is None:
             answer = _block(lines)
             if not answer:
@@ -254,7 +262,7 @@ class _Parser:
             return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
         options, rest = self._options(lines[first_option:], label)
         for ln in rest:
-            if not ln.fenced and OPTION.match(ln.text):
+            if _is_option(ln):
                 self.error(
                     ln.number,
                     f"{label} has a second task list; put all options in one list, "
@@ -280,7 +288,7 @@ class _Parser:
         for index, ln in enumerate(lines):
             if not ln.text.strip():
                 continue
-            match = ID_COMMENT.match(ln.text) if not ln.fenced else None
+            match = _is_id_comment(ln)
             if match is None:
                 return None
             del lines[: index + 1]
@@ -302,14 +310,14 @@ class _Parser:
         index = 0
         while index < len(lines):
             ln = lines[index]
-            match = OPTION.match(ln.text) if not ln.fenced else None
+            match = _is_option(ln)
             if match:
-                items.append((ln, match.group(1) != " ", match.group(2) or "", []))
+                items.append((ln, match.group(1) != " ", (match.group(2) or "").strip(), []))
             elif not ln.text.strip():
-                following = next((x for x in lines[index + 1 :] if x.text.strip()), None)
-                if following is None or not (
-                    OPTION.match(following.text) or _indented(following.text)
-                ):
+                following = next(
+                    (lines[k] for k in range(index + 1, len(lines)) if lines[k].text.strip()), None
+                )
+                if following is None or not (_is_option(following) or _indented(following.text)):
                     break
                 items[-1][3].append("")
             elif _indented(ln.text) or ln.fenced:
@@ -328,7 +336,6 @@ class _Parser:
             option_text, inline = _split_reasoning(text)
             if not option_text:
                 self.error(ln.number, f"{label} has an option with no text")
-                continue
             folded = " ".join(option_text.casefold().split())
             if folded in seen:
                 self.error(
@@ -337,8 +344,8 @@ class _Parser:
                     f"(also line {seen[folded]})",
                 )
             seen.setdefault(folded, ln.number)
-            paragraph = textwrap.dedent("\n".join(extra)).strip()
-            reasoning = "\n\n".join(p for p in (inline, paragraph) if p)
+            paragraph = textwrap.dedent("\n".join(extra)).strip() if extra else ""
+            reasoning = f"{inline}\n\n{paragraph}" if inline and paragraph else inline or paragraph
             options.append(Option(text=option_text, correct=correct, reasoning=reasoning))
         return options, lines[index:]
 
@@ -361,6 +368,25 @@ class _Parser:
                     f"{keys[card.key]}; reword one or give each an `<!-- id: ... -->`",
                 )
             keys.setdefault(card.key, card.line)
+
+
+def _closes(text: str, fence: str) -> bool:
+    stripped = text.strip()
+    return (
+        len(text) - len(text.lstrip(" ")) <= 3
+        and stripped == fence[0] * len(stripped)
+        and (len(stripped) >= len(fence))
+    )
+
+
+def _is_option(line: _Line) -> re.Match[str] | None:
+    return line.option
+
+
+def _is_id_comment(line: _Line) -> re.Match[str] | None:
+    if line.fenced or "<!--" not in line.text:
+        return None
+    return ID_COMMENT.match(line.text)
 
 
 def _indented(text: str) -> bool:

@@ -113,9 +113,13 @@ def export_collection(conn: Connection) -> dict[str, Any]:
     ]
     chosen: dict[int, list[dict[str, Any]]] = {}
     for row in conn.execute(select(choice_table).order_by(choice_table.c.id)):
-        chosen.setdefault(row.review_id, []).append({"text": row.option_text, "correct": row.correct})
+        chosen.setdefault(row.review_id, []).append(
+            {"text": row.option_text, "correct": row.correct}
+        )
     reviews: dict[int, list[dict[str, Any]]] = {}
-    for row in conn.execute(select(review_table).order_by(review_table.c.reviewed_at, review_table.c.id)):
+    for row in conn.execute(
+        select(review_table).order_by(review_table.c.reviewed_at, review_table.c.id)
+    ):
         reviews.setdefault(row.card_id, []).append(
             {
                 "id": row.id,

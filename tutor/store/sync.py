@@ -54,27 +54,42 @@ def _stored(row: Any) -> StoredDeck | None:
 
 
 def deck_by_path(conn: Connection, path: str) -> StoredDeck | None:
-    columns = (deck_table.c.id, deck_table.c.name, deck_table.c.source_path, deck_table.c.source_hash)
+    columns = (
+        deck_table.c.id,
+        deck_table.c.name,
+        deck_table.c.source_path,
+        deck_table.c.source_hash,
+    )
     row = conn.execute(select(*columns).where(deck_table.c.source_path == path)).first()
     return _stored(row)
 
 
 def deck_by_name(conn: Connection, name: str) -> StoredDeck | None:
-    columns = (deck_table.c.id, deck_table.c.name, deck_table.c.source_path, deck_table.c.source_hash)
+    columns = (
+        deck_table.c.id,
+        deck_table.c.name,
+        deck_table.c.source_path,
+        deck_table.c.source_hash,
+    )
     row = conn.execute(select(*columns).where(deck_table.c.name == name)).first()
     return _stored(row)
 
 
-def slug_owners(conn: Connection, slugs: list[str], deck_name: str) -> dict[str, StoredDeck]:
-    """For each slug held by a card of another deck: that deck."""
+def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict[str, StoredDeck]:
+    """For each slug held by a card of a deck other than `deck_id`: that deck."""
     owners: dict[str, StoredDeck] = {}
     for start in range(0, len(slugs), 500):
         rows = conn.execute(
-            select(card_table.c.slug, deck_table.c.id, deck_table.c.name,
-                   deck_table.c.source_path, deck_table.c.source_hash)
+            select(
+                card_table.c.slug,
+                deck_table.c.id,
+                deck_table.c.name,
+                deck_table.c.source_path,
+                deck_table.c.source_hash,
+            )
             .join(deck_table, deck_table.c.id == card_table.c.deck_id)
             .where(card_table.c.slug.in_(slugs[start : start + 500]))
-            .where(deck_table.c.name != deck_name)
+            .where(deck_table.c.id != (deck_id if deck_id is not None else -1))
         )
         for row in rows:
             owners[row.slug] = StoredDeck(row.id, row.name, row.source_path, row.source_hash)
@@ -118,9 +133,8 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         "updated_at": now,
     }
     if stored is None:
-        deck_id = int(
-            conn.execute(deck_table.insert().values(created_at=now, **deck_values)).inserted_primary_key[0]
-        )
+        inserted = conn.execute(deck_table.insert().values(created_at=now, **deck_values))
+        deck_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
     else:
         deck_id = stored.id
         if stored.name != deck.name:
@@ -129,19 +143,30 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
             result.messages.append(f"deck file moved from {stored.source_path}")
         conn.execute(deck_table.update().where(deck_table.c.id == deck_id).values(**deck_values))
 
-    columns = (card_table.c.id, card_table.c.slug, card_table.c.key, card_table.c.content_hash,
-               card_table.c.retired, card_table.c.position, card_table.c.source_line,
-               card_table.c.deck_id)
-    existing = list(conn.execute(select(*columns).where(card_table.c.deck_id == deck_id)))
-    by_slug = {row.slug: row for row in existing if row.slug is not None}
+    columns = (
+        card_table.c.id,
+        card_table.c.slug,
+        card_table.c.key,
+        card_table.c.content_hash,
+        card_table.c.retired,
+        card_table.c.position,
+        card_table.c.source_line,
+        card_table.c.deck_id,
+    )
+    existing: list[Any] = list(
+        conn.execute(select(*columns).where(card_table.c.deck_id == deck_id))
+    )
+    by_slug: dict[str, Any] = {r.slug: r for r in existing if r.slug is not None}
     by_key: dict[str, list[Any]] = {}
-    for row in sorted(existing, key=lambda r: (r.slug is not None, r.retired)):
-        by_key.setdefault(row.key, []).append(row)
+    for candidate in sorted(existing, key=lambda r: (r.slug is not None, r.retired)):
+        by_key.setdefault(candidate.key, []).append(candidate)
     wanted = [c.slug for c in deck.cards if c.slug is not None and c.slug not in by_slug]
     if wanted:
         for start in range(0, len(wanted), 500):
-            for row in conn.execute(select(*columns).where(card_table.c.slug.in_(wanted[start : start + 500]))):
-                by_slug[row.slug] = row
+            for found in conn.execute(
+                select(*columns).where(card_table.c.slug.in_(wanted[start : start + 500]))
+            ):
+                by_slug[found.slug] = found
 
     claimed: set[int] = set()
     inserts: list[dict[str, Any]] = []
@@ -152,7 +177,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         return next((r for r in by_key.get(key, ()) if r.id not in claimed), None)
 
     for position, card in enumerate(deck.cards):
-        row = None
+        row: Any = None
         if card.slug is not None:
             row = by_slug.get(card.slug)
             if row is None:
@@ -161,8 +186,15 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         else:
             row = unclaimed_by_key(card.key)
         if row is None or row.id in claimed:
-            inserts.append({**_content(card), "deck_id": deck_id, "source_line": card.line,
-                            "position": position, "created_at": now})
+            inserts.append(
+                {
+                    **_content(card),
+                    "deck_id": deck_id,
+                    "source_line": card.line,
+                    "position": position,
+                    "created_at": now,
+                }
+            )
             result.added += 1
             continue
         claimed.add(row.id)
@@ -174,10 +206,20 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         else:
             result.unchanged += 1
             if row.position != position or row.source_line != card.line:
-                place_updates.append({"card_id": row.id, "position": position, "source_line": card.line})
+                place_updates.append(
+                    {"card_id": row.id, "position": position, "source_line": card.line}
+                )
             continue
-        content_updates.append({**content, "card_id": row.id, "deck_id": deck_id, "retired": False,
-                                "position": position, "source_line": card.line})
+        content_updates.append(
+            {
+                **content,
+                "card_id": row.id,
+                "deck_id": deck_id,
+                "retired": False,
+                "position": position,
+                "source_line": card.line,
+            }
+        )
 
     retire = [{"card_id": r.id} for r in existing if r.id not in claimed and not r.retired]
     result.retired = len(retire)
