@@ -11,12 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_deck import make_deck  # noqa: E402
+from make_deck import make_deck
 
-from tutor.clock import utc_now  # noqa: E402
-from tutor.deck.parser import parse_file  # noqa: E402
-from tutor.importer import import_paths  # noqa: E402
-from tutor.store.db import open_database  # noqa: E402
+from tutor.clock import utc_now
+from tutor.deck.parser import parse_file
+from tutor.importer import import_paths
+from tutor.store.db import open_database
 
 
 def timed(action) -> float:  # type: ignore[no-untyped-def]
