@@ -10,7 +10,18 @@ from pathlib import Path
 def make_deck(cards: int, title: str, seed: int = 1) -> str:
     """Deck text with `cards` cards; every fifth card has an id, every seventh is a recall card."""
     rng = random.Random(seed)
-    words = ["latency", "memory", "pruning", "weights", "tensor", "kernel", "cache", "batch", "layer", "quantize"]
+    words = [
+        "latency",
+        "memory",
+        "pruning",
+        "weights",
+        "tensor",
+        "kernel",
+        "cache",
+        "batch",
+        "layer",
+        "quantize",
+    ]
     out = [f"---\ntitle: {title}\ntags: [generated]\n---\n", f"# {title}\n", "A generated deck.\n"]
     for n in range(cards):
         topic = " ".join(rng.choice(words) for _ in range(4))
