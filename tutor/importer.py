@@ -19,6 +19,7 @@ from tutor.store.sync import (
     active_card_count,
     deck_by_name,
     deck_by_path,
+    deck_sources,
     slug_owners,
     sync_deck,
 )
@@ -119,6 +120,24 @@ def import_paths(
             report.decks.append(sync_deck(conn, candidate.deck, str(candidate.path), now))
     if progress:
         progress(len(ready), len(ready), "done")
+    return report
+
+
+def refresh_decks(db: Database, now: datetime, names: Iterable[str] | None = None) -> ImportReport:
+    """Re-import the decks whose files changed since their last import (Markdown is the truth).
+
+    A file that no longer parses is reported and its cards keep their last good version; a file
+    that is gone is reported and its cards stay as they are.
+    """
+    with db.read() as conn:
+        stored = deck_sources(conn, list(names) if names else None)
+    present = [path for path in stored if Path(path).is_file()]
+    report = import_paths(db, present, now) if present else ImportReport()
+    for path in stored:
+        if path not in present:
+            report.errors.append(
+                Problem(path, 0, "deck file is gone; its cards stay as they were last imported")
+            )
     return report
 
 

@@ -96,6 +96,18 @@ def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict
     return owners
 
 
+def deck_sources(conn: Connection, names: list[str] | None = None) -> list[str]:
+    """The source files of the decks (all, or those named and their sub-decks)."""
+    query = select(deck_table.c.name, deck_table.c.source_path).where(
+        deck_table.c.source_path.is_not(None)
+    )
+    return [
+        row.source_path
+        for row in conn.execute(query)
+        if names is None or any(row.name == n or row.name.startswith(n + "::") for n in names)
+    ]
+
+
 def active_card_count(conn: Connection, deck_id: int) -> int:
     return int(
         conn.execute(

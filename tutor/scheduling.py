@@ -1,0 +1,161 @@
+"""The only module that imports fsrs: our CardState <-> fsrs.Card, rating, retrievability."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+from fsrs import Card, Rating, Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS
+
+from tutor.config import DeckSettings
+from tutor.state import CardState, Phase
+
+DEFAULT = tuple(float(p) for p in DEFAULT_PARAMETERS)
+
+
+class Grade(IntEnum):
+    """The four answer buttons; the values match fsrs.Rating."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+@dataclass(frozen=True)
+class SchedulerSpec:
+    """What makes a scheduler: FSRS parameters and the deck's scheduling settings."""
+
+    parameters: tuple[float, ...]
+    desired_retention: float
+    learning_steps: tuple[timedelta, ...]
+    relearning_steps: tuple[timedelta, ...]
+    maximum_interval: int
+    fuzz: bool
+
+    @classmethod
+    def for_deck(
+        cls, settings: DeckSettings, parameters: Sequence[float] | None = None
+    ) -> SchedulerSpec:
+        return cls(
+            parameters=tuple(parameters) if parameters else DEFAULT,
+            desired_retention=settings.desired_retention,
+            learning_steps=settings.learning_deltas(),
+            relearning_steps=settings.relearning_deltas(),
+            maximum_interval=settings.maximum_interval,
+            fuzz=settings.fuzz,
+        )
+
+
+_schedulers: dict[SchedulerSpec, Scheduler] = {}
+
+
+def scheduler_for(spec: SchedulerSpec) -> Scheduler:
+    """An fsrs.Scheduler for `spec` (built once, then reused)."""
+    scheduler = _schedulers.get(spec)
+    if scheduler is None:
+        scheduler = Scheduler(
+            parameters=spec.parameters,
+            desired_retention=spec.desired_retention,
+            learning_steps=spec.learning_steps,
+            relearning_steps=spec.relearning_steps,
+            maximum_interval=spec.maximum_interval,
+            enable_fuzzing=spec.fuzz,
+        )
+        _schedulers[spec] = scheduler
+    return scheduler
+
+
+def _to_fsrs(card_id: int, state: CardState, at: datetime) -> Card:
+    if state.phase == Phase.NEW:
+        return Card(card_id=card_id, state=State.Learning, step=0, due=at)
+    return Card(
+        card_id=card_id,
+        state=State(int(state.phase)),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due or at,
+        last_review=state.last_review,
+    )
+
+
+def review(
+    spec: SchedulerSpec, card_id: int, state: CardState, grade: Grade, at: datetime
+) -> CardState:
+    """The state after answering with `grade` at `at` (a lapse counts when a review fails)."""
+    card, _log = scheduler_for(spec).review_card(
+        _to_fsrs(card_id, state, at), Rating(int(grade)), at
+    )
+    lapsed = state.phase == Phase.REVIEW and grade == Grade.AGAIN
+    return CardState(
+        phase=Phase(int(card.state)),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        reps=state.reps + 1,
+        lapses=state.lapses + (1 if lapsed else 0),
+    )
+
+
+def preview(
+    spec: SchedulerSpec, card_id: int, state: CardState, at: datetime
+) -> dict[Grade, timedelta]:
+    """How long until the card is due again after each grade (fuzz aside)."""
+    exact = spec if not spec.fuzz else _without_fuzz(spec)
+    return {g: review(exact, card_id, state, g, at).due - at for g in Grade}  # type: ignore[operator]
+
+
+def _without_fuzz(spec: SchedulerSpec) -> SchedulerSpec:
+    return SchedulerSpec(
+        spec.parameters,
+        spec.desired_retention,
+        spec.learning_steps,
+        spec.relearning_steps,
+        spec.maximum_interval,
+        False,
+    )
+
+
+def retrievability(spec: SchedulerSpec, state: CardState, at: datetime) -> float | None:
+    """The predicted probability of recall at `at`; None for a card never reviewed."""
+    if state.phase == Phase.NEW or state.last_review is None or state.stability is None:
+        return None
+    card = _to_fsrs(0, state, at)
+    return float(scheduler_for(spec).get_card_retrievability(card, at))
+
+
+def rebuild(
+    spec: SchedulerSpec, card_id: int, answers: Sequence[tuple[datetime, Grade]]
+) -> CardState:
+    """A card's state replayed from its review log (the log is the truth; fuzz must be off)."""
+    state = CardState()
+    for at, grade in sorted(answers, key=lambda a: a[0]):
+        state = review(spec, card_id, state, grade, at)
+    return state
+
+
+def format_interval(delta: timedelta) -> str:
+    """A short human interval: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return f"{max(seconds, 0):.0f}s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f}m"
+    if seconds < 86400:
+        return f"{seconds / 3600:.0f}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{days:.0f}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"

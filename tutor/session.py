@@ -1,0 +1,369 @@
+"""A review session: today's queue, the current card, grading, durable answers, undo. No UI."""
+
+from __future__ import annotations
+
+import heapq
+import random
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from tutor import scheduling
+from tutor.clock import Clock, utc_now
+from tutor.config import DeckSettings, Settings
+from tutor.day import day_bounds, day_number, local_hour
+from tutor.errors import NotFoundError, StoreError
+from tutor.importer import ImportReport, refresh_decks
+from tutor.scheduling import Grade, SchedulerSpec
+from tutor.state import CardState, Phase
+from tutor.store import reviews as store
+from tutor.store.db import Database
+
+LEARN_AHEAD = timedelta(minutes=20)
+SLOW_FACTOR = 2.0  # right but slower than twice the median: Hard
+FAST_FACTOR = 0.5  # right, faster than half the median, on a review card: Easy
+MIN_TIMINGS = 5
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """How many cards are left in the session's queue, by kind."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True)
+class Presented:
+    """The card handed out now, with the order to show its options in."""
+
+    card: store.StoredCard
+    order: tuple[int, ...]
+    settings: DeckSettings
+    shown_at: datetime
+    remaining: Remaining
+
+    @property
+    def select_all(self) -> bool:
+        return sum(1 for o in self.card.options if o["correct"]) > 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of an attempt: right or wrong, the suggested grade, the next intervals."""
+
+    correct: bool | None
+    chosen: tuple[int, ...]
+    duration_ms: int
+    suggested: Grade
+    intervals: dict[Grade, timedelta]
+
+
+@dataclass
+class Summary:
+    """What a session did, for the end screen."""
+
+    answered: int = 0
+    correct: int = 0
+    wrong: int = 0
+    milliseconds: int = 0
+    leeches: list[str] = field(default_factory=list)
+    due_tomorrow: int = 0
+    learning_later: int = 0
+
+    @property
+    def accuracy(self) -> float | None:
+        graded = self.correct + self.wrong
+        return self.correct / graded if graded else None
+
+
+@dataclass
+class _Done:
+    recorded: store.Recorded
+    presented: Presented
+    verdict: Verdict
+    grade: Grade
+
+
+class ReviewSession:
+    """Hands out today's cards one at a time; every answer is committed before the next card."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        decks: Sequence[str] | None = None,
+        *,
+        clock: Clock = utc_now,
+        rng: random.Random | None = None,
+        sync: bool = True,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.deck_names = list(decks) if decks else None
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.sync_report: ImportReport | None = None
+        if sync:
+            self.sync_report = refresh_decks(db, clock(), self.deck_names)
+        self.current: Presented | None = None
+        self.verdict: Verdict | None = None
+        self.done: list[_Done] = []
+        self._timings: list[int] = []
+        self._build()
+
+    # --- the queue --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        now = self.clock()
+        zone = self.settings.tzinfo()
+        self.day_start, self.day_end = day_bounds(now, self.settings.day_starts_at, zone)
+        self.day = day_number(now, self.settings.day_starts_at, zone)
+        with self.db.read() as conn:
+            self.decks = {d.id: d for d in store.decks(conn, self.deck_names)}
+            if self.deck_names and not self.decks:
+                names = ", ".join(self.deck_names)
+                raise NotFoundError(f"no deck named {names}; `tutor decks` lists them")
+            ids = list(self.decks)
+            self.deck_settings = {
+                d.id: self.settings.for_deck(d.name, d.settings) for d in self.decks.values()
+            }
+            self.specs = {
+                d.id: SchedulerSpec.for_deck(self.deck_settings[d.id], d.parameters)
+                for d in self.decks.values()
+            }
+            done = store.done_today(conn, ids, self.day)
+            due = store.due_entries(conn, ids, now, self.day_end)
+            self._timings = store.recent_correct_durations(conn)
+            new: list[store.QueueEntry] = []
+            for deck_id in sorted(ids, key=lambda i: self.decks[i].name):
+                limit = self.deck_settings[deck_id].new_per_day - done.get(deck_id, (0, 0))[0]
+                new += store.new_entries(conn, deck_id, now, limit)
+        self._learning: list[tuple[datetime, int]] = [
+            (e.state.due or now, e.card_id)
+            for e in due
+            if e.state.phase in (Phase.LEARNING, Phase.RELEARNING)
+        ]
+        heapq.heapify(self._learning)
+        by_risk = sorted(
+            (e for e in due if e.state.phase == Phase.REVIEW),
+            key=lambda e: (
+                scheduling.retrievability(self.specs[e.deck_id], e.state, now) or 0.0,
+                e.card_id,
+            ),
+        )
+        taken: dict[int, int] = {}
+        self._reviews: list[int] = []
+        for entry in by_risk:
+            limit = self.deck_settings[entry.deck_id].reviews_per_day
+            if done.get(entry.deck_id, (0, 0))[1] + taken.get(entry.deck_id, 0) < limit:
+                taken[entry.deck_id] = taken.get(entry.deck_id, 0) + 1
+                self._reviews.append(entry.card_id)
+        self._new = [e.card_id for e in new]
+        self._again: list[int] = []  # undone cards, shown first
+        self._parameter_sets: dict[int, int] = {}
+
+    def remaining(self) -> Remaining:
+        """Cards still to come in this session (learning cards due later today included)."""
+        return Remaining(len(self._new), len(self._learning) + len(self._again), len(self._reviews))
+
+    def next_card(self) -> Presented | None:
+        """The next card to review, or None when the session is over."""
+        now = self.clock()
+        if now >= self.day_end:
+            self._build()
+        card_id = self._take(now)
+        if card_id is None:
+            self.current = None
+            return None
+        with self.db.read() as conn:
+            card = store.load_card(conn, card_id)
+        if card is None or card.retired or card.suspended:
+            return self.next_card()
+        settings = self.deck_settings[card.deck_id]
+        order = list(range(len(card.options)))
+        if settings.shuffle:
+            self.rng.shuffle(order)
+        self.current = Presented(card, tuple(order), settings, now, self.remaining())
+        self.verdict = None
+        return self.current
+
+    def _take(self, now: datetime) -> int | None:
+        if self._again:
+            return self._again.pop(0)
+        if self._learning and self._learning[0][0] <= now:
+            return heapq.heappop(self._learning)[1]
+        if self._reviews:
+            return self._reviews.pop(0)
+        if self._new:
+            return self._new.pop(0)
+        if self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
+            return heapq.heappop(self._learning)[1]
+        return None
+
+    # --- answering --------------------------------------------------------------------------
+
+    def grade(self, chosen: Sequence[int] | None, duration_ms: int | None = None) -> Verdict:
+        """Check the chosen options (indexes in file order; None reveals without choosing)."""
+        presented = self._require_current()
+        card = presented.card
+        if duration_ms is None:
+            duration_ms = int((self.clock() - presented.shown_at).total_seconds() * 1000)
+        picked = tuple(sorted(set(chosen or ())))
+        correct: bool | None
+        if card.kind == "recall":
+            correct = None
+            suggested = Grade.GOOD
+        else:
+            right = {i for i, o in enumerate(card.options) if o["correct"]}
+            correct = set(picked) == right
+            suggested = self._suggest(correct, duration_ms, card.state.phase)
+        intervals = scheduling.preview(self.specs[card.deck_id], card.id, card.state, self.clock())
+        self.verdict = Verdict(correct, picked, max(duration_ms, 0), suggested, intervals)
+        return self.verdict
+
+    def _suggest(self, correct: bool, duration_ms: int, phase: Phase) -> Grade:
+        if not correct:
+            return Grade.AGAIN
+        if len(self._timings) < MIN_TIMINGS:
+            return Grade.GOOD
+        median = statistics.median(self._timings)
+        if duration_ms > SLOW_FACTOR * median:
+            return Grade.HARD
+        if phase == Phase.REVIEW and duration_ms < FAST_FACTOR * median:
+            return Grade.EASY
+        return Grade.GOOD
+
+    def answer(self, grade: Grade | None = None) -> store.Recorded:
+        """Commit the current card's answer (the suggested grade unless one is given)."""
+        presented = self._require_current()
+        verdict = self.verdict or self.grade(None)
+        grade = grade or verdict.suggested
+        card = presented.card
+        spec = self.specs[card.deck_id]
+        settings = self.deck_settings[card.deck_id]
+        now = self.clock()
+        zone = self.settings.tzinfo()
+        chosen = [
+            (card.options[i]["text"], bool(card.options[i]["correct"])) for i in verdict.chosen
+        ]
+        parameter_set_id = self._parameter_set(card.deck_id, now)
+
+        def decide(before: CardState, leech: bool, suspended: bool) -> store.Answer:
+            after = scheduling.review(spec, card.id, before, grade, now)
+            lapsed = after.lapses > before.lapses
+            every = max(settings.leech_threshold // 2, 1)
+            is_leech = (
+                lapsed
+                and after.lapses >= settings.leech_threshold
+                and (after.lapses - settings.leech_threshold) % every == 0
+            )
+            return store.Answer(
+                after=after,
+                rating=int(grade),
+                suggested_rating=int(verdict.suggested),
+                duration_ms=verdict.duration_ms,
+                correct=verdict.correct,
+                chosen=chosen,
+                day=day_number(now, self.settings.day_starts_at, zone),
+                hour=local_hour(now, zone),
+                retrievability=scheduling.retrievability(spec, before, now),
+                parameter_set_id=parameter_set_id,
+                leech=is_leech,
+                suspend=is_leech and settings.leech_action == "suspend",
+            )
+
+        with self.db.write() as conn:
+            recorded = store.record_answer(conn, card.id, decide)
+        self.done.append(_Done(recorded, presented, verdict, grade))
+        if verdict.correct:
+            self._timings.insert(0, verdict.duration_ms)
+        after = recorded.after
+        if (
+            after.phase in (Phase.LEARNING, Phase.RELEARNING)
+            and not recorded.suspended
+            and after.due is not None
+            and after.due < self.day_end
+        ):
+            heapq.heappush(self._learning, (after.due, card.id))
+        self.current, self.verdict = None, None
+        return recorded
+
+    def _parameter_set(self, deck_id: int, now: datetime) -> int:
+        known = self.decks[deck_id].parameter_set_id
+        if known is not None:
+            return known
+        if deck_id not in self._parameter_sets:
+            with self.db.write() as conn:
+                self._parameter_sets[deck_id] = store.parameter_set_id(
+                    conn, self.specs[deck_id].parameters, "default", now
+                )
+        return self._parameter_sets[deck_id]
+
+    def undo(self) -> Presented | None:
+        """Take back the last answer of this session; its card comes back next."""
+        if not self.done:
+            return None
+        last = self.done.pop()
+        try:
+            with self.db.write() as conn:
+                store.undo_answer(conn, last.recorded.review_id)
+        except store.UndoRefused as exc:
+            self.done.append(last)
+            raise StoreError(f"cannot undo: {exc}") from None
+        self._learning = [(d, i) for d, i in self._learning if i != last.recorded.card_id]
+        heapq.heapify(self._learning)
+        if self.current is not None:
+            self._again.insert(0, self.current.card.id)
+        self._again.insert(0, last.recorded.card_id)
+        if last.verdict.correct and last.verdict.duration_ms in self._timings:
+            self._timings.remove(last.verdict.duration_ms)
+        return self.next_card()
+
+    # --- flags ------------------------------------------------------------------------------
+
+    def suspend(self) -> None:
+        """Suspend the current card until it is unsuspended."""
+        card = self._require_current().card
+        with self.db.write() as conn:
+            store.set_flags(conn, card.id, suspended=True)
+        self.current = None
+
+    def bury(self) -> None:
+        """Hide the current card until the next learning day."""
+        card = self._require_current().card
+        with self.db.write() as conn:
+            store.set_flags(conn, card.id, buried_until=self.day_end)
+        self.current = None
+
+    def _require_current(self) -> Presented:
+        if self.current is None:
+            raise RuntimeError("no card is being shown; call next_card() first")
+        return self.current
+
+    # --- the end ----------------------------------------------------------------------------
+
+    def summary(self) -> Summary:
+        result = Summary()
+        for done in self.done:
+            result.answered += 1
+            result.milliseconds += done.verdict.duration_ms
+            if done.verdict.correct is True:
+                result.correct += 1
+            elif done.verdict.correct is False:
+                result.wrong += 1
+            if done.recorded.leech and not done.recorded.flags_before.get("leech"):
+                result.leeches.append(done.presented.card.question)
+        tomorrow_end = day_bounds(
+            self.day_end + timedelta(hours=12), self.settings.day_starts_at, self.settings.tzinfo()
+        )[1]
+        with self.db.read() as conn:
+            result.due_tomorrow = store.due_by(conn, list(self.decks), tomorrow_end)
+        result.learning_later = len(self._learning)
+        return result
