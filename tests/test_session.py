@@ -338,6 +338,7 @@ def test_leech_after_eight_lapses_is_tagged_and_suspended(
     with db.read() as conn:
         card = store.load_card(conn, card_id)
     assert card is not None and card.state.lapses == 8 and card.leech and card.suspended
+    assert session.summary().leeches == ["Card 0"]
     later = ReviewSession(db, settings(), clock=Clock(START + timedelta(days=400)), sync=False)
     assert later.next_card() is None
 
