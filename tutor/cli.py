@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 from tutor import __version__
@@ -229,6 +230,37 @@ def cmd_decks(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_due(args: argparse.Namespace) -> int:
+    from tutor.clock import utc_now
+    from tutor.config import database_url, load_settings
+    from tutor.due import due_counts
+
+    url = database_url(args.db)
+    if not url.startswith("sqlite:///"):
+        print(
+            "tutor: `tutor due` reads SQLite collections only; use `tutor decks`", file=sys.stderr
+        )
+        return 2
+    counts = due_counts(Path(url.removeprefix("sqlite:///")), load_settings(), utc_now())
+    if args.json:
+        totals = {k: sum(getattr(c, k) for c in counts) for k in ("new", "learning", "review")}
+        _print_json(
+            {
+                "decks": [c.to_json() for c in counts],
+                "total": {**totals, "total": sum(totals.values())},
+            }
+        )
+        return 0
+    if not counts:
+        print("nothing due: no decks yet (tutor import PATH)")
+        return 0
+    width = max(len(c.name) for c in counts)
+    for c in counts:
+        print(f"{c.name:<{width}}  {c.new:>4} new  {c.learning:>4} learning  {c.review:>4} review")
+    print(f"{'total':<{width}}  {sum(c.total for c in counts):>4} cards due today")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from tutor.store.repository import export_collection
 
@@ -295,5 +327,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "decks": cmd_decks,
     "export": cmd_export,
+    "due": cmd_due,
     "info": cmd_info,
 }

@@ -248,14 +248,14 @@ class ReviewSession:
         card = presented.card
         spec = self.specs[card.deck_id]
         settings = self.deck_settings[card.deck_id]
-        now = self.clock()
         zone = self.settings.tzinfo()
         chosen = [
             (card.options[i]["text"], bool(card.options[i]["correct"])) for i in verdict.chosen
         ]
-        parameter_set_id = self._parameter_set(card.deck_id, now)
+        parameter_set_id = self._parameter_set(card.deck_id, self.clock())
 
         def decide(before: CardState, leech: bool, suspended: bool) -> store.Answer:
+            now = self.clock()  # read under the write lock: answers are logged in commit order
             after = scheduling.review(spec, card.id, before, grade, now)
             lapsed = after.lapses > before.lapses
             every = max(settings.leech_threshold // 2, 1)

@@ -1,0 +1,101 @@
+"""Nothing acknowledged is lost: a learner killed at random moments, two learners at once."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from tests.conftest import NOW, WriteDeck
+from tutor import scheduling
+from tutor.config import DeckSettings
+from tutor.importer import import_paths
+from tutor.scheduling import Grade, SchedulerSpec
+from tutor.store import reviews as store
+from tutor.store.db import Database
+from tutor.store.tables import card_table
+
+WORKER = [sys.executable, "-m", "tests.helpers.answer_worker"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def deck(write_deck: WriteDeck, cards: int = 40) -> Path:
+    return write_deck("d.md", "# D\n\n" + "".join(f"## Card {i}\n\nA{i}\n\n" for i in range(cards)))
+
+
+def assert_consistent(db: Database, db_path: Path) -> None:
+    """Integrity holds and every card's state is the replay of its own log."""
+    with sqlite3.connect(db_path) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+    spec = SchedulerSpec.for_deck(DeckSettings(fuzz=False))
+    with db.read() as conn:
+        for card_id in conn.execute(select(card_table.c.id)).scalars():
+            answers = [(at, Grade(r)) for at, r in store.card_log(conn, card_id)]
+            assert store.card_state(conn, card_id) == scheduling.rebuild(spec, card_id, answers)
+
+
+def saved_ids(output: str) -> set[int]:
+    return {int(line.split()[1]) for line in output.splitlines() if line.startswith("saved ")}
+
+
+def stored_ids(db_path: Path) -> set[int]:
+    with sqlite3.connect(db_path) as raw:
+        return {row[0] for row in raw.execute("SELECT id FROM review")}
+
+
+def test_killed_learner_loses_no_acknowledged_answer(
+    db: Database, db_path: Path, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [deck(write_deck)], NOW)
+    rng = random.Random(20)
+    acknowledged: set[int] = set()
+    for run in range(20):
+        child = subprocess.Popen(
+            [*WORKER, f"sqlite:///{db_path}", str(run), "100000"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.01, 0.4))
+        child.kill()
+        out, _ = child.communicate()
+        acknowledged |= saved_ids(out)
+        assert acknowledged <= stored_ids(db_path), f"run {run} lost acknowledged answers"
+    assert len(acknowledged) > 20  # the kills really did land mid-work
+    assert_consistent(db, db_path)
+
+
+def test_two_learners_at_once_lose_nothing(
+    db: Database, db_path: Path, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [deck(write_deck, cards=20)], NOW)
+    children = [
+        subprocess.Popen(
+            [*WORKER, f"sqlite:///{db_path}", str(seed), "150"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for seed in (1, 2)
+    ]
+    results = [child.communicate(timeout=120) for child in children]
+    both = [saved_ids(out) for out, _ in results]
+    for child, (out, err), saved in zip(children, results, both, strict=True):
+        assert child.returncode == 0 and err == ""
+        assert f"done {len(saved)}" in out and len(saved) > 30
+    assert not both[0] & both[1]
+    assert both[0] | both[1] == stored_ids(db_path)
+    with sqlite3.connect(db_path) as raw:
+        reps = raw.execute("SELECT SUM(reps) FROM card").fetchone()[0]
+    assert reps == len(both[0]) + len(both[1])
+    assert_consistent(db, db_path)

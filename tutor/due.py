@@ -1,0 +1,93 @@
+"""`tutor due`: today's counts per deck, read with the stdlib sqlite3 module so it starts fast."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tutor.config import Settings
+from tutor.day import day_bounds, day_number
+from tutor.errors import StoreError
+
+SCHEMA_VERSION = 1  # the version tutor.store.db writes; kept here to avoid importing the store
+
+QUERY = """
+SELECT d.id, d.name, d.settings,
+  SUM(CASE WHEN c.phase IN (1, 3) AND c.due < :day_end THEN 1 ELSE 0 END) AS learning,
+  SUM(CASE WHEN c.phase = 2 AND c.due < :day_end THEN 1 ELSE 0 END) AS review,
+  SUM(CASE WHEN c.phase = 0 THEN 1 ELSE 0 END) AS new
+FROM deck d LEFT JOIN card c ON c.deck_id = d.id
+  AND c.retired = 0 AND c.suspended = 0
+  AND (c.buried_until IS NULL OR c.buried_until <= :now)
+GROUP BY d.id, d.name, d.settings ORDER BY d.name
+"""
+
+DONE_TODAY = """
+SELECT c.deck_id,
+  SUM(CASE WHEN r.phase_before = 0 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN r.phase_before = 2 THEN 1 ELSE 0 END)
+FROM review r JOIN card c ON c.id = r.card_id WHERE r.day = :day GROUP BY c.deck_id
+"""
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    """What today's session holds for one deck, after the daily limits."""
+
+    name: str
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "total": self.total}
+
+
+def _stamp(moment: datetime) -> str:
+    """A UTC instant in the text form SQLAlchemy stores in SQLite."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]:
+    """Per deck: new cards left today (after the limit), learning and review cards due today."""
+    if not path.exists():
+        return []
+    import json
+
+    zone = settings.tzinfo()
+    _start, end = day_bounds(now, settings.day_starts_at, zone)
+    day = day_number(now, settings.day_starts_at, zone)
+    try:
+        conn = sqlite3.connect(path, timeout=10)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if version is None or int(version[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{path} was written by a newer tutor; upgrade tutor to read it")
+        rows = conn.execute(QUERY, {"day_end": _stamp(end), "now": _stamp(now)}).fetchall()
+        done = {deck: (n or 0, r or 0) for deck, n, r in conn.execute(DONE_TODAY, {"day": day})}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a readable tutor database ({exc})") from None
+    finally:
+        conn.close()
+    result = []
+    for deck_id, name, raw_settings, learning, review, new in rows:
+        deck = settings.for_deck(name, json.loads(raw_settings or "{}"))
+        new_done, review_done = done.get(deck_id, (0, 0))
+        result.append(
+            DueCounts(
+                name=name,
+                new=max(0, min(new or 0, deck.new_per_day - new_done)),
+                learning=learning or 0,
+                review=max(0, min(review or 0, deck.reviews_per_day - review_done)),
+            )
+        )
+    return result
