@@ -125,7 +125,8 @@ def test_due_command_json_and_it_does_not_import_the_heavy_libraries(tmp_path: P
     assert main(["--db", str(db), "import", str(REPO / "decks")]) == 0
     code = (
         "import sys, tutor.cli; rc = tutor.cli.main(['--db', sys.argv[1], 'due', '--json']); "
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'textual', 'fsrs', 'pydantic') if m in sys.modules]; "
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'textual', 'fsrs', 'pydantic') "
+        "if m in sys.modules]; "
         "print('HEAVY', heavy, file=sys.stderr); raise SystemExit(rc)"
     )
     result = subprocess.run(
