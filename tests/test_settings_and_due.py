@@ -146,3 +146,17 @@ def test_due_without_a_collection(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["--db", str(tmp_path / "none.db"), "due"]) == 0
     assert "no decks yet" in capsys.readouterr().out
     assert not (tmp_path / "none.db").exists()
+
+
+def test_fast_due_and_store_due_agree(db: Database, db_path: Path, write_deck: WriteDeck) -> None:
+    import_paths(
+        db, [write_deck("r.md", "# R\n\n" + "".join(f"## C{i}\n\nA\n\n" for i in range(30)))], NOW
+    )
+    settings = load_settings(Path("/nonexistent"))
+    session = ReviewSession(db, settings, clock=lambda: NOW, sync=False)
+    for grade in (Grade.AGAIN, Grade.EASY, Grade.GOOD):
+        session.next_card()
+        session.grade(None, 1000)
+        session.answer(grade)
+    for moment in (NOW, NOW + timedelta(days=1), NOW + timedelta(days=30)):
+        assert due.due_counts(db_path, settings, moment) == due.collection_due(db, settings, moment)

@@ -317,13 +317,67 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_home(args: argparse.Namespace) -> int:
-    build_parser().print_help()
+def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) -> int:
+    from tutor.config import load_settings
+    from tutor.tui.app import TutorApp
+
+    settings = load_settings()
+    db = _open(args)
+    try:
+        app = TutorApp(db, settings, review=decks, start_in_review=review)
+        app.run()
+    finally:
+        db.close()
+    summary = app.last_summary
+    if summary is not None and summary.answered:
+        right = f", {summary.correct} right" if summary.accuracy is not None else ""
+        cards = "card" if summary.answered == 1 else "cards"
+        print(
+            f"Reviewed {summary.answered} {cards}{right}; every answer is saved. "
+            f"Due tomorrow: {summary.due_tomorrow}."
+        )
     return 0
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    return _run_app(args, None, review=False)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    decks = _review_targets(args) if args.target else None
+    return _run_app(args, decks, review=True)
+
+
+def _review_targets(args: argparse.Namespace) -> list[str]:
+    """Deck names to review: a path is imported first; a name must be a known deck."""
+    from tutor.clock import utc_now
+    from tutor.errors import NotFoundError
+    from tutor.importer import import_paths
+    from tutor.store.reviews import decks
+
+    target = args.target
+    db = _open(args)
+    try:
+        if Path(target).expanduser().exists():
+            report = import_paths(db, [target], utc_now())
+            for problem in report.errors:
+                print(problem, file=sys.stderr)
+            names = [d.name for d in report.decks]
+            if not names:
+                raise NotFoundError(f"nothing to review from {target}: fix the errors above")
+            return names
+        with db.read() as conn:
+            known = [d.name for d in decks(conn, [target])]
+        if not known:
+            raise NotFoundError(f"no deck or file named {target!r}; `tutor decks` lists the decks")
+        return [target]
+    finally:
+        db.close()
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "home": cmd_home,
+    "review": cmd_review,
     "import": cmd_import,
     "decks": cmd_decks,
     "export": cmd_export,

@@ -78,9 +78,22 @@ def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]
         raise StoreError(f"{path} is not a readable tutor database ({exc})") from None
     finally:
         conn.close()
+    return limited(
+        [(i, name, json.loads(raw or "{}"), lrn, rev, new) for i, name, raw, lrn, rev, new in rows],
+        done,
+        settings,
+    )
+
+
+def limited(
+    rows: list[tuple[int, str, dict[str, Any], int, int, int]],
+    done: dict[int, tuple[int, int]],
+    settings: Settings,
+) -> list[DueCounts]:
+    """Apply each deck's daily limits to (id, name, settings, learning, review, new) rows."""
     result = []
-    for deck_id, name, raw_settings, learning, review, new in rows:
-        deck = settings.for_deck(name, json.loads(raw_settings or "{}"))
+    for deck_id, name, front_matter, learning, review, new in rows:
+        deck = settings.for_deck(name, front_matter)
         new_done, review_done = done.get(deck_id, (0, 0))
         result.append(
             DueCounts(
@@ -91,3 +104,17 @@ def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]
             )
         )
     return result
+
+
+def collection_due(db: Any, settings: Settings, now: datetime) -> list[DueCounts]:
+    """The same counts through the store (any database), for screens that hold it open."""
+    from tutor.store import reviews
+
+    zone = settings.tzinfo()
+    _start, end = day_bounds(now, settings.day_starts_at, zone)
+    with db.read() as conn:
+        rows = reviews.due_rows(conn, now, end)
+        done = reviews.done_today(
+            conn, [r[0] for r in rows], day_number(now, settings.day_starts_at, zone)
+        )
+    return limited(rows, done, settings)

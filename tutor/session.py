@@ -326,6 +326,23 @@ class ReviewSession:
             self._timings.remove(last.verdict.duration_ms)
         return self.next_card()
 
+    def reload_current(self) -> Presented | None:
+        """Re-read the current card (after its deck file was edited); None if it left the deck."""
+        presented = self._require_current()
+        with self.db.read() as conn:
+            card = store.load_card(conn, presented.card.id)
+        if card is None or card.retired or card.suspended:
+            self.current = None
+            return None
+        order = list(range(len(card.options)))
+        if self.deck_settings[card.deck_id].shuffle:
+            self.rng.shuffle(order)
+        self.current = Presented(
+            card, tuple(order), presented.settings, presented.shown_at, presented.remaining
+        )
+        self.verdict = None
+        return self.current
+
     # --- flags ------------------------------------------------------------------------------
 
     def suspend(self) -> None:

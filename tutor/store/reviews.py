@@ -242,6 +242,44 @@ def done_today(conn: Connection, deck_ids: Sequence[int], day: int) -> dict[int,
     return {row.deck_id: (int(row.new or 0), int(row.review or 0)) for row in conn.execute(query)}
 
 
+def due_rows(
+    conn: Connection, now: datetime, day_end: datetime
+) -> list[tuple[int, str, dict[str, Any], int, int, int]]:
+    """Per deck: (id, name, settings, learning due today, reviews due today, new cards)."""
+    c = card_table.c
+
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    counts = (
+        select(
+            c.deck_id,
+            count(and_(c.phase.in_([1, 3]), c.due < day_end)).label("learning"),
+            count(and_(c.phase == int(Phase.REVIEW), c.due < day_end)).label("review"),
+            count(c.phase == int(Phase.NEW)).label("new"),
+        )
+        .where(_available(now))
+        .group_by(c.deck_id)
+        .subquery()
+    )
+    query = (
+        select(
+            deck_table.c.id,
+            deck_table.c.name,
+            deck_table.c.settings,
+            counts.c.learning,
+            counts.c.review,
+            counts.c.new,
+        )
+        .select_from(deck_table.outerjoin(counts, counts.c.deck_id == deck_table.c.id))
+        .order_by(deck_table.c.name)
+    )
+    return [
+        (r[0], r[1], r[2] or {}, int(r[3] or 0), int(r[4] or 0), int(r[5] or 0))
+        for r in conn.execute(query)
+    ]
+
+
 def load_card(conn: Connection, card_id: int) -> StoredCard | None:
     """One card with everything the review screen shows."""
     c = card_table.c

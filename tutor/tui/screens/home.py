@@ -1,0 +1,151 @@
+"""The home screen: decks (nested by ::) with today's counts, and the keys to start."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from tutor.errors import TutorError
+
+if TYPE_CHECKING:
+    from tutor.tui.app import TutorApp
+
+
+class HomeScreen(Screen[None]):
+    """Every deck with what is due today; Enter reviews the selected one."""
+
+    BINDINGS = [
+        Binding("enter", "review_selected", "Review deck"),
+        Binding("a", "review_all", "Review all"),
+        Binding("i", "import_decks", "Import"),
+        Binding("t", "stats", "Statistics"),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    @property
+    def tutor(self) -> TutorApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("tutor — today's reviews"), id="home-title")
+        yield Static(id="today")
+        table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        for label, width in (
+            ("Deck", None),
+            ("New", 6),
+            ("Learning", 9),
+            ("Review", 7),
+            ("Cards", 7),
+        ):
+            table.add_column(label, width=width, key=label.lower())
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        from tutor.due import collection_due
+        from tutor.store.repository import deck_counts
+
+        app = self.tutor
+        now = app.clock()
+        try:
+            due = collection_due(app.db, app.settings, now)
+            with app.db.read() as conn:
+                cards = {d.name: d.cards for d in deck_counts(conn, now, now)}
+        except TutorError as exc:
+            self.app.notify(exc.message, title="Cannot read the collection", severity="error")
+            return
+        table = self.query_one("#decks", DataTable)
+        table.clear()
+        totals = [0, 0, 0]
+        rows: dict[str, list[int]] = {}
+        for counts in due:
+            parts = counts.name.split("::")
+            values = [counts.new, counts.learning, counts.review, cards.get(counts.name, 0)]
+            for depth in range(1, len(parts) + 1):
+                key = "::".join(parts[:depth])
+                row = rows.setdefault(key, [0, 0, 0, 0])
+                for i, value in enumerate(values):
+                    row[i] += value
+            totals = [
+                totals[0] + counts.new,
+                totals[1] + counts.learning,
+                totals[2] + counts.review,
+            ]
+        for name in sorted(rows):
+            depth = name.count("::")
+            label = "  " * depth + name.split("::")[-1]
+            new, learning, review, total = rows[name]
+            table.add_row(
+                Text(label),
+                *(Text(str(v), justify="right") for v in (new, learning, review, total)),
+                key=name,
+            )
+        empty = self.query_one("#empty", Static)
+        empty.display = not rows
+        table.display = bool(rows)
+        if rows:
+            due_now = sum(totals)
+            self.query_one("#today", Static).update(
+                Text(
+                    f"Due today: {totals[0]} new, {totals[1]} learning, {totals[2]} review "
+                    f"({due_now} cards).   Enter reviews the selected deck, a reviews all."
+                )
+            )
+            table.focus()
+        else:
+            self.query_one("#today", Static).update("")
+            empty.update(
+                Text(
+                    "Your collection is empty.\n\n"
+                    "Decks are Markdown files: each '## ' heading is a question, a task list "
+                    "(- [x] right, - [ ] wrong) gives its options.\n\n"
+                    "Press i to import the bundled deck (Neural network optimization for edge "
+                    "devices), or run `tutor import PATH` on your own .md files or folders."
+                )
+            )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("review_selected", "review_all"):
+            return self.query_one("#decks", DataTable).row_count > 0
+        if action == "stats":
+            return False
+        return True
+
+    def action_review_selected(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.tutor.start_review([str(key)])
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.tutor.start_review([str(event.row_key.value)])
+
+    def action_review_all(self) -> None:
+        self.tutor.start_review(None)
+
+    def action_import_decks(self) -> None:
+        from tutor.tui.screens.importer import ImportScreen
+
+        self.app.push_screen(ImportScreen(), lambda _: self.action_refresh())
+
+    def action_stats(self) -> None:
+        pass
+
+    def action_quit(self) -> None:
+        self.app.exit()

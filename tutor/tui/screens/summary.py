@@ -1,0 +1,63 @@
+"""The end of a session: what was done, how well, and what tomorrow holds."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tutor.session import Summary
+
+
+def describe(summary: Summary) -> Text:
+    """The summary as lines a learner reads at a glance."""
+    text = Text()
+    minutes, seconds = divmod(summary.milliseconds // 1000, 60)
+    text.append(f"Cards answered   {summary.answered}\n")
+    if summary.accuracy is not None:
+        text.append(
+            f"Right            {summary.correct} of {summary.correct + summary.wrong} "
+            f"({summary.accuracy:.0%})\n"
+        )
+    text.append(f"Time spent       {minutes} min {seconds:02d} s\n")
+    text.append(f"Due tomorrow     {summary.due_tomorrow}\n")
+    if summary.learning_later:
+        text.append(
+            f"\n{summary.learning_later} card(s) in learning come back later today: "
+            "run tutor again then.\n"
+        )
+    if summary.leeches:
+        text.append(
+            "\nNew leeches (failed again and again; consider rewriting them):\n", style="bold"
+        )
+        for question in summary.leeches:
+            text.append(f"  • {question}\n")
+    text.append("\nEvery answer is saved.", style="italic")
+    return text
+
+
+class SummaryScreen(Screen[None]):
+    """Shown when no card is left for today."""
+
+    BINDINGS = [
+        Binding("enter", "home", "Home"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        title = "Session complete" if self.summary.answered else "Nothing is due right now"
+        yield Static(Text(title), id="summary-title")
+        yield Static(describe(self.summary), id="summary")
+        yield Footer()
+
+    def action_home(self) -> None:
+        self.dismiss()
+
+    def action_quit(self) -> None:
+        self.app.exit()

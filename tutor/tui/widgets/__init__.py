@@ -1,0 +1,1 @@
+"""Widgets the screens share: option lines, the rating bar, the status bar."""
