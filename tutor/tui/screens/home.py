@@ -122,9 +122,7 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("review_selected", "review_all"):
             return self.query_one("#decks", DataTable).row_count > 0
-        if action == "stats":
-            return False
-        return True
+        return action != "stats"
 
     def action_review_selected(self) -> None:
         table = self.query_one("#decks", DataTable)
