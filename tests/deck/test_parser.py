@@ -67,8 +67,8 @@ def test_front_matter_settings() -> None:
     assert (deck.tags, deck.shuffle, deck.desired_retention) == (("a", "b"), False, 0.85)
 
 
-def test_shuffle_defaults_to_true() -> None:
-    assert parse(CHOICE).shuffle is True
+def test_shuffle_unset_leaves_the_default_to_the_settings() -> None:
+    assert parse(CHOICE).shuffle is None
 
 
 def test_unknown_front_matter_key_names_the_key_and_line() -> None:

@@ -77,12 +77,12 @@ class Deck(BaseModel):
     source_hash: str
     description: str = ""
     tags: tuple[str, ...] = ()
-    shuffle: bool = True
+    shuffle: bool | None = None
     desired_retention: float | None = None
     cards: tuple[Card, ...] = ()
 
     def settings(self) -> dict[str, object]:
-        """The front-matter settings as stored with the deck."""
+        """The front-matter settings as stored with the deck (None: not set, the default holds)."""
         return {
             "tags": list(self.tags),
             "shuffle": self.shuffle,

@@ -103,7 +103,7 @@ class _Parser:
             source_hash=source_hash,
             description=description,
             tags=tuple(settings.get("tags", ())),
-            shuffle=settings.get("shuffle", True),
+            shuffle=settings.get("shuffle"),
             desired_retention=settings.get("desired_retention"),
             cards=tuple(cards),
         )

@@ -1,0 +1,250 @@
+"""The review screen driven through Pilot: what a learner presses and what they then see."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import Markdown, Static
+
+from tests.conftest import SEED_DECK, WriteDeck
+from tutor.config import DeckSettings, Settings
+from tutor.importer import import_paths
+from tutor.store.db import Database
+from tutor.store.tables import card_table, review_table
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.review import ReviewScreen
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+def make_app(db: Database, **deck: object) -> TutorApp:
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False, **deck))  # type: ignore[arg-type]
+    return TutorApp(
+        db, settings, start_in_review=True, clock=lambda: NOW, rng=random.Random(0), sync=False
+    )
+
+
+def text_of(app: TutorApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+def review_screen(app: TutorApp) -> ReviewScreen:
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
+
+
+def key_for(app: TutorApp, correct: bool) -> str:
+    """The number key that picks a right (or a wrong) option of the card on screen."""
+    presented = review_screen(app).presented
+    assert presented is not None
+    for number, index in enumerate(presented.order, start=1):
+        if presented.card.options[index]["correct"] == correct:
+            return str(number)
+    raise AssertionError("no such option")
+
+
+def reviews(db: Database) -> list[tuple[int, int, int | None, bool | None]]:
+    with db.read() as conn:
+        rows = conn.execute(
+            select(
+                review_table.c.card_id,
+                review_table.c.rating,
+                review_table.c.suggested_rating,
+                review_table.c.correct,
+            )
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+@pytest.fixture
+def seeded(db: Database) -> Iterator[Database]:
+    import_paths(db, [SEED_DECK], NOW)
+    yield db
+
+
+async def test_right_answer_shows_right_and_enter_saves_the_suggestion(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        card_id = review_screen(app).presented.card.id  # type: ignore[union-attr]
+        await pilot.press(key_for(app, True))
+        assert text_of(app, "#verdict") == "✓ Right"
+        assert "3 Good 10m" in text_of(app, "#ratings") and "Enter = Good" in text_of(
+            app, "#ratings"
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reviews(seeded) == [(card_id, 3, 3, True)]
+        assert review_screen(app).presented.card.id != card_id  # type: ignore[union-attr]
+        assert "Saved: Good" in text_of(app, "#last")
+
+
+async def test_wrong_answer_shows_the_picked_distractors_reasoning_first(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        key = key_for(app, False)
+        picked = screen.presented.card.options[screen.presented.order[int(key) - 1]]  # type: ignore[union-attr]
+        await pilot.press(key)
+        assert text_of(app, "#verdict").startswith("✗ Wrong")
+        first = text_of(app, "#picked-reasoning")
+        assert first.startswith(f"You chose “{picked['text']}” — why it is wrong:")
+        assert picked["reasoning"] in first
+        others = [text_of(app, f"#reasoning-{n}") for n in range(3)]
+        assert not any(picked["text"] in o for o in others)
+        assert any(o.startswith("✓ ") for o in others)  # the right option's reasoning follows
+        options = [text_of(app, f"#option-{n}") for n in range(4)]
+        assert sum("(right answer)" in o for o in options) == 1
+        assert sum("(your choice)" in o for o in options) == 1
+        explanation = app.screen.query_one("#explanation", Markdown)
+        assert "Pruning" in explanation.source and explanation.display
+        assert "Enter = Again" in text_of(app, "#ratings")
+
+
+async def test_rating_override_is_saved_with_the_suggestion(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(key_for(app, False), "3")
+        await pilot.pause()
+        [(_, rating, suggested, correct)] = reviews(seeded)
+        assert (rating, suggested, correct) == (3, 1, False)
+
+
+async def test_select_all_toggles_then_enter(db: Database, write_deck: WriteDeck) -> None:
+    import_paths(
+        db, [write_deck("s.md", "# S\n\n## Pick the even ones\n\n- [x] 2\n- [ ] 3\n- [x] 4\n")], NOW
+    )
+    app = make_app(db, shuffle=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Select all that apply" in text_of(app, "#hint")
+        await pilot.press("1", "2")
+        assert text_of(app, "#option-1").startswith("[x] 2")
+        await pilot.press("2", "3", "enter")
+        assert text_of(app, "#verdict") == "✓ Right"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reviews(db)[0][1:] == (3, 3, True)
+
+
+async def test_recall_card_reveals_on_space_and_takes_a_rating(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    import_paths(
+        db, [write_deck("r.md", "# R\n\n## What does INT8 trade away?\n\nPrecision.\n")], NOW
+    )
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "press Space to reveal" in text_of(app, "#hint")
+        assert not app.screen.query_one("#explanation").display
+        await pilot.press("space")
+        assert app.screen.query_one("#explanation", Markdown).source == "Precision."
+        await pilot.press("4")
+        await pilot.pause()
+        assert reviews(db)[0][1:] == (4, 3, None)
+
+
+async def test_space_on_a_choice_card_means_i_dont_know(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("space")
+        assert text_of(app, "#verdict").startswith("✗ Not answered")
+        assert not app.screen.query_one("#picked-reasoning").display
+
+
+async def test_undo_brings_the_card_back_and_removes_the_answer(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = review_screen(app).presented.card.id  # type: ignore[union-attr]
+        await pilot.press(key_for(app, True), "enter")
+        await pilot.pause()
+        assert len(reviews(seeded)) == 1
+        await pilot.press("u")
+        await pilot.pause()
+        assert reviews(seeded) == []
+        assert review_screen(app).presented.card.id == first  # type: ignore[union-attr]
+        assert review_screen(app).mode == "question"
+
+
+async def test_suspend_skips_the_card_for_good(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        first = review_screen(app).presented.card.id  # type: ignore[union-attr]
+        await pilot.press("s")
+        await pilot.pause()
+        assert review_screen(app).presented.card.id != first  # type: ignore[union-attr]
+        assert "Suspended" in text_of(app, "#last")
+    with seeded.read() as conn:
+        assert conn.execute(select(card_table.c.suspended).where(card_table.c.id == first)).scalar()
+
+
+async def test_end_of_session_shows_the_summary(db: Database, write_deck: WriteDeck) -> None:
+    import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA.\n")], NOW)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("space", "4")
+        await pilot.pause()
+        assert text_of(app, "#summary-title") == "Session complete"
+        summary = text_of(app, "#summary")
+        assert "Cards answered   1" in summary and "Due tomorrow     0" in summary
+        await pilot.press("q")
+    assert app.last_summary is not None and app.last_summary.answered == 1
+
+
+async def test_card_text_is_shown_literally(db: Database, write_deck: WriteDeck) -> None:
+    deck = "# M\n\n## Is [bold]x[/bold] bold?\n\n- [x] a[/]b — [red]no[/]\n- [ ] [link=x]c\n"
+    import_paths(db, [write_deck("m.md", deck)], NOW)
+    app = make_app(db, shuffle=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert text_of(app, "#option-0") == "1  a[/]b"
+        assert text_of(app, "#option-1") == "2  [link=x]c"
+        await pilot.press("1")
+        assert "[red]no[/]" in text_of(app, "#picked-reasoning")
+        assert "[bold]x[/bold]" in app.screen.query_one("#question", Markdown).source
+
+
+async def test_help_lists_every_key(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = str(app.screen.query_one("#help", Static).content)
+        for key in ("1-9", "Space", "Enter", "u ", "e ", "s ", "b ", "q "):
+            assert key in help_text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_home_screen_lists_decks_and_empty_collection_offers_the_bundled_deck(
+    db: Database, tmp_path: Path
+) -> None:
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+    app = TutorApp(db, settings, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Press i to import the bundled deck" in text_of(app, "#empty")
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "10 added" in str(app.screen.query_one("#result", Static).content)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Due today: 10 new" in text_of(app, "#today")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
