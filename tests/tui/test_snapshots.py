@@ -1,4 +1,4 @@
-"""A few pictures of the screens at 80x24 (pytest-textual-snapshot); update with --snapshot-update."""
+"""A few pictures of the screens at 80x24; refresh them with --snapshot-update."""
 
 from __future__ import annotations
 
