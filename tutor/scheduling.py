@@ -134,6 +134,17 @@ def retrievability(spec: SchedulerSpec, state: CardState, at: datetime) -> float
     return float(scheduler_for(spec).get_card_retrievability(card, at))
 
 
+def retrievability_of(
+    spec: SchedulerSpec, stability: float | None, last_review: datetime | None, at: datetime
+) -> float:
+    """The same prediction as retrievability(), from two numbers; fast enough for a backlog."""
+    if stability is None or last_review is None:
+        return 0.0
+    scheduler = scheduler_for(spec)
+    elapsed = max(0, (at - last_review).days)
+    return float((1 + scheduler._FACTOR * elapsed / stability) ** scheduler._DECAY)
+
+
 def rebuild(
     spec: SchedulerSpec, card_id: int, answers: Sequence[tuple[datetime, Grade]]
 ) -> CardState:

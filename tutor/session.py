@@ -139,32 +139,26 @@ class ReviewSession:
                 for d in self.decks.values()
             }
             done = store.done_today(conn, ids, self.day)
-            due = store.due_entries(conn, ids, now, self.day_end)
+            learning = store.learning_due(conn, ids, now, self.day_end)
+            backlog = store.reviews_due(conn, ids, now, self.day_end)
             self._timings = store.recent_correct_durations(conn)
             new: list[store.QueueEntry] = []
             for deck_id in sorted(ids, key=lambda i: self.decks[i].name):
                 limit = self.deck_settings[deck_id].new_per_day - done.get(deck_id, (0, 0))[0]
                 new += store.new_entries(conn, deck_id, now, limit)
-        self._learning: list[tuple[datetime, int]] = [
-            (e.state.due or now, e.card_id)
-            for e in due
-            if e.state.phase in (Phase.LEARNING, Phase.RELEARNING)
-        ]
+        self._learning: list[tuple[datetime, int]] = [(due, card_id) for card_id, due in learning]
         heapq.heapify(self._learning)
         by_risk = sorted(
-            (e for e in due if e.state.phase == Phase.REVIEW),
-            key=lambda e: (
-                scheduling.retrievability(self.specs[e.deck_id], e.state, now) or 0.0,
-                e.card_id,
-            ),
+            (scheduling.retrievability_of(self.specs[deck], stability, last, now), card_id, deck)
+            for card_id, deck, stability, last in backlog
         )
         taken: dict[int, int] = {}
         self._reviews: list[int] = []
-        for entry in by_risk:
-            limit = self.deck_settings[entry.deck_id].reviews_per_day
-            if done.get(entry.deck_id, (0, 0))[1] + taken.get(entry.deck_id, 0) < limit:
-                taken[entry.deck_id] = taken.get(entry.deck_id, 0) + 1
-                self._reviews.append(entry.card_id)
+        for _risk, card_id, deck_id in by_risk:
+            limit = self.deck_settings[deck_id].reviews_per_day
+            if done.get(deck_id, (0, 0))[1] + taken.get(deck_id, 0) < limit:
+                taken[deck_id] = taken.get(deck_id, 0) + 1
+                self._reviews.append(card_id)
         self._new = [e.card_id for e in new]
         self._again: list[int] = []  # undone cards, shown first
         self._parameter_sets: dict[int, int] = {}

@@ -17,6 +17,8 @@ def main() -> int:
     db = open_database(url)
     settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False, new_per_day=500))
     print("ready", flush=True)
+    if len(sys.argv) > 4 and sys.argv[4] == "--wait":
+        sys.stdin.readline()  # start together with the other learner
     answered = 0
     while answered < limit:
         session = ReviewSession(db, settings, rng=rng, sync=False)

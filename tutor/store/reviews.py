@@ -198,18 +198,32 @@ def _available(now: datetime) -> Any:
     )
 
 
-def due_entries(
+def learning_due(
     conn: Connection, deck_ids: Sequence[int], now: datetime, day_end: datetime
-) -> list[QueueEntry]:
-    """Learning, relearning and review cards due before the end of the learning day."""
+) -> list[tuple[int, datetime]]:
+    """(card id, due) of learning and relearning cards due before the end of the learning day."""
     c = card_table.c
-    query = select(c.id, c.deck_id, c.position, *_STATE_COLUMNS).where(
+    query = select(c.id, c.due).where(
         c.deck_id.in_(deck_ids),
         _available(now),
-        c.phase != int(Phase.NEW),
+        c.phase.in_([int(Phase.LEARNING), int(Phase.RELEARNING)]),
         c.due < day_end,
     )
-    return [QueueEntry(r.id, r.deck_id, _state(r), r.position) for r in conn.execute(query)]
+    return [(r.id, r.due) for r in conn.execute(query)]
+
+
+def reviews_due(
+    conn: Connection, deck_ids: Sequence[int], now: datetime, day_end: datetime
+) -> list[tuple[int, int, float | None, datetime | None]]:
+    """(card id, deck id, stability, last review) of review cards due today: the backlog."""
+    c = card_table.c
+    query = select(c.id, c.deck_id, c.stability, c.last_review).where(
+        c.deck_id.in_(deck_ids),
+        _available(now),
+        c.phase == int(Phase.REVIEW),
+        c.due < day_end,
+    )
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
 
 def new_entries(conn: Connection, deck_id: int, now: datetime, limit: int) -> list[QueueEntry]:

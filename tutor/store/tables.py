@@ -5,25 +5,36 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, DateTime, Index, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what SQLAlchemy's SQLite DateTime writes; sorts as text
+
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Stores UTC; hands back timezone-aware UTC datetimes (SQLite returns naive ones)."""
+    """Stores UTC; hands back timezone-aware UTC datetimes (SQLite returns naive ones).
+
+    On SQLite the value is kept as fixed-width text and parsed with datetime.fromisoformat,
+    several times faster than the generic DateTime processing on large reads.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return value.strftime(SQLITE_FORMAT) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -79,6 +90,7 @@ class CardRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_card_deck_key", "deck_id", "key"),
         Index("ix_card_queue", "phase", "due"),
+        Index("ix_card_due", "due"),
     )
     id: int | None = Field(default=None, primary_key=True)
     deck_id: int = Field(foreign_key="deck.id")
