@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import subprocess
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Footer, Static
 
 from tutor.errors import TutorError
 from tutor.scheduling import Grade, format_interval
@@ -21,6 +22,21 @@ from tutor.session import Presented, ReviewSession, Verdict
 
 if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
+
+MARKDOWN_SYNTAX = re.compile(r"[*_`#>|~\[\]<]|^\s*([-+]|\d+[.)])\s", re.MULTILINE)
+
+
+def _markdown(source: str) -> Any:
+    """Card text rendered as Markdown (never as console markup), synchronously.
+
+    Plain prose skips the Markdown renderer (and its import, a tenth of start-up).
+    """
+    if not MARKDOWN_SYNTAX.search(source):
+        return Text(source)
+    from rich.markdown import Markdown
+
+    return Markdown(source, code_theme="ansi_dark", hyperlinks=False)
+
 
 Mode = Literal["loading", "recall-first", "question", "answer", "done"]
 MAX_OPTIONS = 9
@@ -58,7 +74,8 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with VerticalScroll(id="card"):
-            yield Markdown(id="question")
+            yield Static(id="question")
+            yield Static(id="question-body")
             with Vertical(id="options"):
                 for n in range(MAX_OPTIONS):
                     yield Static(classes="option", id=f"option-{n}")
@@ -68,7 +85,7 @@ class ReviewScreen(Screen[None]):
                 for n in range(MAX_OPTIONS):
                     yield Static(classes="reasoning", id=f"reasoning-{n}")
             yield Static("Explanation", id="explanation-label")
-            yield Markdown(id="explanation")
+            yield Static(id="explanation")
         yield Static(id="last")
         yield Static(id="ratings")
         yield Static(id="hint")
@@ -132,17 +149,27 @@ class ReviewScreen(Screen[None]):
         left = self.session.remaining()
         elapsed = int((self.tutor.clock() - self.started).total_seconds())
         done = len(self.session.done)
+        counts = (
+            f"   new {left.new}  learning {left.learning}  review {left.review}"
+            f"   done {done}   {elapsed // 60:02d}:{elapsed % 60:02d}"
+        )
+        room = max(12, self.size.width - len(counts) - 2)
+        deck = self.presented.card.deck_name
+        if len(deck) > room:
+            deck = deck[: room - 1] + "…"
         text = Text()
-        text.append(self.presented.card.deck_name, style="bold")
-        text.append(f"   new {left.new}  learning {left.learning}  review {left.review}")
-        text.append(f"   done {done}   {elapsed // 60:02d}:{elapsed % 60:02d}")
+        text.append(deck, style="bold")
+        text.append(counts)
         self.query_one("#status", Static).update(text)
 
     def _render_card(self) -> None:
         assert self.presented is not None
         card = self.presented.card
-        question = card.question if not card.body else f"{card.question}\n\n{card.body}"
-        self.query_one("#question", Markdown).update(question)
+        self.query_one("#question", Static).update(_markdown(card.question))
+        body = self.query_one("#question-body", Static)
+        body.display = bool(card.body)
+        if card.body:
+            body.update(_markdown(card.body))
         self._render_options()
         for selector in ("#verdict", "#picked-reasoning", "#explanation-label", "#explanation"):
             self.query_one(selector).display = False
@@ -220,10 +247,10 @@ class ReviewScreen(Screen[None]):
             body = card.explanation
         self._render_reasoning()
         label = self.query_one("#explanation-label")
-        explanation = self.query_one("#explanation", Markdown)
+        explanation = self.query_one("#explanation", Static)
         label.display = explanation.display = bool(body)
         if body:
-            explanation.update(body)
+            explanation.update(_markdown(body))
         self._render_ratings()
         self._update_hint()
         self.refresh_bindings()

@@ -1,0 +1,137 @@
+"""Benchmark: process start -> first card on screen, against a bare Textual app (the floor).
+
+Runs each program in a real terminal (tmux, 80x24) and polls the screen every 5 ms until the
+marker text appears; the medians of several runs are compared. Keypress -> next card is measured
+in process (Pilot), from the key press to the next card's question being rendered.
+
+    python scripts/bench_startup.py --synthetic bench-data/synthetic.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Bare(App):
+    def compose(self):
+        yield Static("BARE APP READY")
+Bare().run()
+"""
+
+
+def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
+    """Seconds from starting `command` in tmux until `marker` is on its screen."""
+    name = f"bench-{time.monotonic_ns()}"
+    tmux = ["tmux", "-L", name]
+    start = time.perf_counter()
+    subprocess.run([*tmux, "new-session", "-d", "-x", "80", "-y", "24", command], check=True)
+    try:
+        while time.perf_counter() - start < timeout:
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p"], capture_output=True, text=True
+            ).stdout
+            if marker in screen:
+                return time.perf_counter() - start
+            time.sleep(0.005)
+        raise RuntimeError(f"{marker!r} never appeared for {command}")
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+
+
+def median_of(runs: int, command: str, marker: str) -> float:
+    time_to_screen(command, marker)  # warm the file cache
+    return statistics.median(time_to_screen(command, marker) for _ in range(runs))
+
+
+def copy_database(source: Path) -> Path:
+    target = Path(tempfile.mkdtemp(prefix="tutor-bench-")) / "copy.db"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+async def keypress_to_next_card(db_url: str, answers: int) -> float:
+    """Median ms from a rating key's action to the next card fully laid out and rendered.
+
+    The key's handler runs (the answer is committed, the next card loaded and its widgets
+    updated), then the screen is laid out and rendered in full as the compositor would before
+    writing to the terminal.
+    """
+    from tutor.config import Settings
+    from tutor.store.db import open_database
+    from tutor.tui.app import TutorApp
+    from tutor.tui.screens.review import ReviewScreen
+
+    db = open_database(db_url)
+    app = TutorApp(db, Settings(), start_in_review=True, sync=False)
+    timings = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(answers):
+            screen = app.screen
+            if not isinstance(screen, ReviewScreen) or screen.presented is None:
+                break
+            await pilot.press("space")
+            await pilot.pause()
+            start = time.perf_counter()
+            screen.action_digit(3)
+            screen._refresh_layout(app.size)
+            screen._compositor.render_update(full=True)
+            timings.append(time.perf_counter() - start)
+            await pilot.pause()
+    db.close()
+    return statistics.median(timings) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--synthetic", type=Path, help="a synthetic collection to start on too")
+    args = parser.parse_args()
+    if not shutil.which("tmux"):
+        raise SystemExit("needs tmux (apt-get install tmux)")
+    python = sys.executable
+    tutor = str(Path(python).parent / "tutor")
+    work = Path(tempfile.mkdtemp(prefix="tutor-bench-"))
+    bare = work / "bare.py"
+    bare.write_text(BARE_APP)
+    deck = ROOT / "decks" / "edge-nn-optimization.md"
+    seed_db = work / "seed.db"
+    env = f"TUTOR_CONFIG={work / 'none.toml'}"
+    subprocess.run(
+        [tutor, "--db", str(seed_db), "import", str(deck)], check=True, capture_output=True
+    )
+
+    floor = median_of(args.runs, f"{python} {bare}", "BARE APP READY")
+    print(f"bare Textual app, start -> on screen:   {floor * 1000:6.0f} ms (the floor)")
+    seed = median_of(args.runs, f"{env} {tutor} --db {seed_db} review", "Show answer")
+    print(f"tutor review, bundled deck:             {seed * 1000:6.0f} ms  ({seed / floor:.2f}x)")
+    if args.synthetic:
+        big = copy_database(args.synthetic)
+        synthetic = median_of(args.runs, f"{env} {tutor} --db {big} review", "Show answer")
+        print(
+            f"tutor review, synthetic collection:     {synthetic * 1000:6.0f} ms  "
+            f"({synthetic / floor:.2f}x)"
+        )
+        per_key = asyncio.run(keypress_to_next_card(f"sqlite:///{big}", 60))
+        print(f"keypress -> next card, synthetic:       {per_key:6.1f} ms median")
+    per_key = asyncio.run(keypress_to_next_card(f"sqlite:///{copy_database(seed_db)}", 9))
+    print(f"keypress -> next card, bundled deck:    {per_key:6.1f} ms median")
+
+
+if __name__ == "__main__":
+    main()
