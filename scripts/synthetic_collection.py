@@ -30,6 +30,7 @@ from tutor.store.tables import (
     choice_table,
     deck_table,
     parameter_table,
+    review_state_table,
     review_table,
 )
 
@@ -71,6 +72,7 @@ def build(
     per_card = reviews / cards
     card_rows: list[dict[str, object]] = []
     review_rows: list[dict[str, object]] = []
+    state_rows: list[dict[str, object]] = []
     choice_rows: list[dict[str, object]] = []
     next_review_id = 1
     written = {"cards": 0, "reviews": 0, "choices": 0}
@@ -84,6 +86,7 @@ def build(
                 conn.execute(card_table.insert(), card_rows)
             if review_rows:
                 conn.execute(review_table.insert(), review_rows)
+                conn.execute(review_state_table.insert(), state_rows)
             if choice_rows:
                 conn.execute(choice_table.insert(), choice_rows)
         written["cards"] += len(card_rows)
@@ -91,6 +94,7 @@ def build(
         written["choices"] += len(choice_rows)
         card_rows.clear()
         review_rows.clear()
+        state_rows.clear()
         choice_rows.clear()
 
     started = time.perf_counter()

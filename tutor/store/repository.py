@@ -9,7 +9,13 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from tutor.state import Phase
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import (
+    card_table,
+    choice_table,
+    deck_table,
+    review_state_table,
+    review_table,
+)
 
 PHASE_NAMES = {int(p): p.name.lower() for p in Phase}
 
@@ -117,9 +123,12 @@ def export_collection(conn: Connection) -> dict[str, Any]:
             {"text": row.option_text, "correct": row.correct}
         )
     reviews: dict[int, list[dict[str, Any]]] = {}
-    for row in conn.execute(
-        select(review_table).order_by(review_table.c.reviewed_at, review_table.c.id)
-    ):
+    query = (
+        select(review_table, review_state_table.c.before, review_state_table.c.after)
+        .outerjoin(review_state_table, review_state_table.c.review_id == review_table.c.id)
+        .order_by(review_table.c.reviewed_at, review_table.c.id)
+    )
+    for row in conn.execute(query):
         reviews.setdefault(row.card_id, []).append(
             {
                 "id": row.id,

@@ -15,6 +15,7 @@ from tutor.store.tables import (
     choice_table,
     deck_table,
     parameter_table,
+    review_state_table,
     review_table,
 )
 
@@ -377,12 +378,15 @@ def record_answer(
             stability_after=after.stability,
             difficulty_after=after.difficulty,
             due_after=after.due,
-            before={**before.to_json(), **flags},
-            after=after.to_json(),
             parameter_set_id=answer.parameter_set_id,
         )
     )
     review_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+    conn.execute(
+        review_state_table.insert().values(
+            review_id=review_id, before={**before.to_json(), **flags}, after=after.to_json()
+        )
+    )
     if answer.chosen:
         conn.execute(
             choice_table.insert(),
@@ -401,7 +405,11 @@ class UndoRefused(Exception):
 def undo_answer(conn: Connection, review_id: int) -> CardState:
     """Remove one answer and restore the card exactly as it was before it; return that state."""
     r = review_table.c
-    row = conn.execute(select(r.card_id, r.before).where(r.id == review_id)).first()
+    row = conn.execute(
+        select(r.card_id, review_state_table.c.before)
+        .join(review_state_table, review_state_table.c.review_id == r.id)
+        .where(r.id == review_id)
+    ).first()
     if row is None:
         raise UndoRefused("that answer is no longer in the log")
     later = conn.execute(
@@ -416,6 +424,7 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
     }
     state = CardState.from_json(before)
     conn.execute(choice_table.delete().where(choice_table.c.review_id == review_id))
+    conn.execute(review_state_table.delete().where(review_state_table.c.review_id == review_id))
     conn.execute(review_table.delete().where(r.id == review_id))
     conn.execute(
         card_table.update()

@@ -142,9 +142,19 @@ class ReviewRow(SQLModel, table=True):
     stability_after: float | None = None
     difficulty_after: float | None = None
     due_after: datetime | None = _utc(default=None)
+    parameter_set_id: int | None = Field(default=None, foreign_key="parameter_set.id")
+
+
+class ReviewState(SQLModel, table=True):
+    """A card's full state before and after one answer: what undo restores and audits replay.
+
+    Kept apart from `review` so that the statistics scan a narrow table.
+    """
+
+    __tablename__ = "review_state"
+    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", primary_key=True)
     before: dict[str, Any] = Field(sa_type=JSON)
     after: dict[str, Any] = Field(sa_type=JSON)
-    parameter_set_id: int | None = Field(default=None, foreign_key="parameter_set.id")
 
 
 class ReviewChoice(SQLModel, table=True):
@@ -163,5 +173,6 @@ deck_table = DeckRow.__table__  # type: ignore[attr-defined]
 card_table = CardRow.__table__  # type: ignore[attr-defined]
 review_table = ReviewRow.__table__  # type: ignore[attr-defined]
 choice_table = ReviewChoice.__table__  # type: ignore[attr-defined]
+review_state_table = ReviewState.__table__  # type: ignore[attr-defined]
 meta_table = Meta.__table__  # type: ignore[attr-defined]
 parameter_table = ParameterSet.__table__  # type: ignore[attr-defined]

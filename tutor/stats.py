@@ -1,0 +1,296 @@
+"""Retention statistics: SQL aggregates from the store, turned into one JSON-ready report."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from tutor import scheduling
+from tutor.config import DeckSettings, Settings
+from tutor.day import day_bounds, day_number
+from tutor.errors import NotFoundError
+from tutor.scheduling import SchedulerSpec
+from tutor.state import Phase
+from tutor.store import reviews as review_store
+from tutor.store import statistics as sql
+from tutor.store.db import Database
+
+RANGES = {"month": 30, "year": 365, "all": None}
+MATURE_DAYS = 21
+DAY_EDGES = [0, 1, 2, 3, 7, 14, 21, 30, 90, 180, 365, math.inf]
+DAY_LABELS = [
+    "<1d",
+    "1d",
+    "2d",
+    "3-6d",
+    "1-2w",
+    "2-3w",
+    "3w-1mo",
+    "1-3mo",
+    "3-6mo",
+    "6mo-1y",
+    "1y+",
+]
+FORECAST_DAYS = 30
+CALENDAR_DAYS = 365
+TOP = 10
+
+
+def _rate(passed: int, total: int) -> float | None:
+    return round(passed / total, 4) if total else None
+
+
+def _histogram(values: list[float], edges: list[float], labels: list[str]) -> list[dict[str, Any]]:
+    """Counts of values in [edge i, edge i+1); the last bin also takes values at its top edge."""
+    counts = [0] * (len(edges) - 1)
+    inner = edges[1:-1]
+    for value in values:
+        counts[bisect_right(inner, value)] += 1
+    return [{"label": label, "count": n} for label, n in zip(labels, counts, strict=True)]
+
+
+def compute(
+    db: Database, settings: Settings, now: datetime, deck: str | None = None, span: str = "year"
+) -> dict[str, Any]:
+    """Every statistic for a deck (and its sub-decks) or the whole collection."""
+    if span not in RANGES:
+        raise ValueError(span)
+    zone = settings.tzinfo()
+    hour = settings.day_starts_at
+    today = day_number(now, hour, zone)
+    start, _end = day_bounds(now, hour, zone)
+    days = RANGES[span]
+    first_day = today - days + 1 if days else None
+    with db.read() as conn:
+        ids: list[int] | None = None
+        if deck is not None:
+            ids = sql.deck_ids(conn, deck)
+            if not ids:
+                raise NotFoundError(f"no deck named {deck!r}; `tutor decks` lists them")
+        parameters = {d.id: d.parameters for d in review_store.decks(conn)}
+        done_today = sql.today(conn, today, ids)
+        periods = {
+            "today": (today, today),
+            "yesterday": (today - 1, today - 1),
+            "7 days": (today - 6, today),
+            "30 days": (today - 29, today),
+            "365 days": (today - 364, today),
+            "all time": (0, today),
+        }
+        retention = sql.true_retention(conn, periods, ids)
+        bounds = [start] + [
+            day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1]
+            for i in range(FORECAST_DAYS)
+        ]
+        due_before = sql.forecast(conn, bounds, now, ids)
+        per_day = sql.reviews_per_day(conn, today - CALENDAR_DAYS + 1, ids)
+        counts = sql.card_counts(conn, ids)
+        cards = sql.scheduled_cards(conn, ids)
+        fine_bins = sql.calibration(conn, first_day, ids)
+        hours = sql.by_hour(conn, first_day, ids)
+        distractors = sql.tempting_distractors(conn, first_day, ids, 20)
+        per_card = _per_card(cards, parameters, now)
+        names = sql.questions(conn, [c["id"] for c in per_card["hardest"] + per_card["lowest"]])
+
+    for entry in per_card["hardest"] + per_card["lowest"]:
+        entry["question"], entry["deck"] = names.get(entry["id"], ("?", "?"))
+    total_ms = sum(ms for _h, _n, _p, ms in hours)
+    total_reviews = sum(n for _h, n, _p, _ms in hours)
+    return {
+        "deck": deck,
+        "range": span,
+        "generated_at": now.isoformat(),
+        "today": {
+            "reviews": done_today["reviews"],
+            "correct": done_today["correct"],
+            "accuracy": _rate(done_today["correct"], done_today["reviews"]),
+            "seconds": round(done_today["milliseconds"] / 1000, 1),
+            "new_learned": done_today["new_learned"],
+        },
+        "true_retention": {
+            name: {
+                kind: {"reviews": n, "passed": p, "rate": _rate(p, n)}
+                for kind, (n, p) in (
+                    *values.items(),
+                    (
+                        "total",
+                        (
+                            values["young"][0] + values["mature"][0],
+                            values["young"][1] + values["mature"][1],
+                        ),
+                    ),
+                )
+            }
+            for name, values in retention.items()
+        },
+        "forecast": {
+            "overdue": due_before[0],
+            "days": [
+                {
+                    "date": (date.fromordinal(today) + timedelta(days=i)).isoformat(),
+                    "due": due_before[i + 1] - due_before[i],
+                }
+                for i in range(FORECAST_DAYS)
+            ],
+        },
+        "calendar": _calendar(per_day, today),
+        "counts": {
+            "new": counts["new"],
+            "learning": counts["learning"],
+            "young": per_card["young"],
+            "mature": per_card["mature"],
+            "suspended": counts["suspended"],
+            "retired": counts["retired"],
+        },
+        "distributions": {
+            "intervals": _histogram(per_card["intervals"], DAY_EDGES, DAY_LABELS),
+            "stability": _histogram(per_card["stability"], DAY_EDGES, DAY_LABELS),
+            "difficulty": _histogram(
+                per_card["difficulty"],
+                [float(i) for i in range(1, 11)],
+                [str(i) for i in range(1, 10)],
+            ),
+            "retrievability": _histogram(
+                per_card["retrievability"],
+                [i / 10 for i in range(11)],
+                [f"{i * 10}-{i * 10 + 10}%" for i in range(10)],
+            ),
+            "average_retrievability": (
+                round(sum(per_card["retrievability"]) / len(per_card["retrievability"]), 4)
+                if per_card["retrievability"]
+                else None
+            ),
+            "known": round(sum(per_card["retrievability"]), 1),
+        },
+        "calibration": _calibration(fine_bins),
+        "hardest": {"lapses": per_card["hardest"], "lowest_retrievability": per_card["lowest"]},
+        "distractors": [
+            {
+                "card_id": card_id,
+                "question": question,
+                "option": option,
+                "picked": picked,
+                "answers": answers,
+                "share": _rate(picked, answers),
+            }
+            for card_id, question, option, picked, answers in distractors
+        ],
+        "time": {
+            "reviews": total_reviews,
+            "seconds_per_card": round(total_ms / total_reviews / 1000, 1)
+            if total_reviews
+            else None,
+            "by_hour": [
+                {"hour": h, "reviews": n, "passed": p, "pass_rate": _rate(p, n)}
+                for h, n, p, _ms in sorted(hours)
+            ],
+        },
+    }
+
+
+def _per_card(
+    cards: list[sql.ScheduledCard], parameters: dict[int, list[float] | None], now: datetime
+) -> dict[str, Any]:
+    """Intervals, stability, difficulty and today's predicted recall of each scheduled card."""
+    specs = {
+        deck_id: SchedulerSpec.for_deck(DeckSettings(), values)
+        for deck_id, values in parameters.items()
+    }
+    intervals: list[float] = []
+    stability: list[float] = []
+    difficulty: list[float] = []
+    recall: list[float] = []
+    young = mature = 0
+    rows = []
+    for card_id, deck_id, phase, s, d, due, last, lapses in cards:
+        r = scheduling.retrievability_of(specs[deck_id], s, last, now) if s and last else None
+        if phase == Phase.REVIEW and due is not None and last is not None:
+            interval = (due - last).total_seconds() / 86400
+            intervals.append(interval)
+            if interval < MATURE_DAYS:
+                young += 1
+            else:
+                mature += 1
+        if s is not None:
+            stability.append(s)
+        if d is not None:
+            difficulty.append(d)
+        if r is not None:
+            recall.append(r)
+        rows.append((card_id, lapses, r))
+    hardest = sorted((x for x in rows if x[1] > 0), key=lambda x: (-x[1], x[2] or 0, x[0]))[:TOP]
+    lowest = sorted((x for x in rows if x[2] is not None), key=lambda x: (x[2], x[0]))[:TOP]
+
+    def entry(row: tuple[int, int, float | None]) -> dict[str, Any]:
+        return {
+            "id": row[0],
+            "lapses": row[1],
+            "retrievability": round(row[2], 4) if row[2] is not None else None,
+        }
+
+    return {
+        "intervals": intervals,
+        "stability": stability,
+        "difficulty": difficulty,
+        "retrievability": recall,
+        "young": young,
+        "mature": mature,
+        "hardest": [entry(x) for x in hardest],
+        "lowest": [entry(x) for x in lowest],
+    }
+
+
+def _calendar(per_day: dict[int, int], today: int) -> dict[str, Any]:
+    days = [
+        {"date": date.fromordinal(d).isoformat(), "reviews": per_day.get(d, 0)}
+        for d in range(today - CALENDAR_DAYS + 1, today + 1)
+    ]
+    streak = 0
+    day = today if per_day.get(today) else today - 1
+    while per_day.get(day):
+        streak += 1
+        day -= 1
+    longest = run = 0
+    for entry in days:
+        run = run + 1 if entry["reviews"] else 0
+        longest = max(longest, run)
+    active = sum(1 for entry in days if entry["reviews"])
+    return {"days": days, "streak": streak, "longest_streak": longest, "days_studied": active}
+
+
+def _calibration(fine_bins: list[tuple[int, int, int, float]]) -> dict[str, Any]:
+    coarse: list[list[float]] = [[0, 0, 0.0] for _ in range(10)]
+    loss = 0.0
+    total = 0
+    for fine, n, passed, sum_p in fine_bins:
+        index = min(max(fine * 10 // sql.FINE_BINS, 0), 9)
+        coarse[index][0] += n
+        coarse[index][1] += passed
+        coarse[index][2] += sum_p
+        p = min(max(sum_p / n, 1e-6), 1 - 1e-6)
+        loss -= passed * math.log(p) + (n - passed) * math.log(1 - p)
+        total += n
+    bins = []
+    squared = 0.0
+    for i, (count, hits, predictions) in enumerate(coarse):
+        predicted = predictions / count if count else None
+        actual = hits / count if count else None
+        if predicted is not None and actual is not None:
+            squared += count * (predicted - actual) ** 2
+        bins.append(
+            {
+                "from": i / 10,
+                "to": (i + 1) / 10,
+                "reviews": int(count),
+                "predicted": round(predicted, 4) if predicted is not None else None,
+                "actual": round(actual, 4) if actual is not None else None,
+            }
+        )
+    return {
+        "reviews": total,
+        "bins": bins,
+        "rmse_bins": round(math.sqrt(squared / total), 4) if total else None,
+        "log_loss": round(loss / total, 4) if total else None,
+    }

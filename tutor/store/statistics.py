@@ -1,0 +1,240 @@
+"""SQL aggregates for the statistics: every number comes from GROUP BY, never from row objects.
+
+The queries are SQLAlchemy Core expressions that SQLite and PostgreSQL both accept; "a day" is
+the learning day stored with each review (its `day` column), so no date arithmetic runs in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, case, cast, func, select
+
+from tutor.state import Phase
+from tutor.store.tables import card_table, choice_table, deck_table, review_table
+
+PASS = review_table.c.rating > 1
+FINE_BINS = 1000  # calibration is summed in thousandths of predicted recall
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _in_decks(deck_ids: Sequence[int] | None) -> Any:
+    return card_table.c.deck_id.in_(deck_ids) if deck_ids is not None else True
+
+
+def deck_ids(conn: Connection, name: str) -> list[int]:
+    """The ids of a deck and its sub-decks."""
+    query = select(deck_table.c.id).where(
+        (deck_table.c.name == name) | deck_table.c.name.startswith(name + "::")
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def _reviews(deck_ids: Sequence[int] | None) -> Any:
+    """The review table, joined to cards only when a deck filter needs it."""
+    if deck_ids is None:
+        return review_table
+    return review_table.join(card_table, card_table.c.id == review_table.c.card_id)
+
+
+def today(conn: Connection, day: int, deck_ids: Sequence[int] | None) -> dict[str, int]:
+    """Reviews, passes, right choices, milliseconds and new cards on learning day `day`."""
+    r = review_table.c
+    right = case((r.correct.is_(None), PASS), else_=r.correct)
+    row = conn.execute(
+        select(
+            func.count(),
+            _count(right),
+            func.coalesce(func.sum(r.duration_ms), 0),
+            _count(r.phase_before == int(Phase.NEW)),
+        )
+        .select_from(_reviews(deck_ids))
+        .where(r.day == day, _in_decks(deck_ids))
+    ).one()
+    return {
+        "reviews": int(row[0]),
+        "correct": int(row[1]),
+        "milliseconds": int(row[2]),
+        "new_learned": int(row[3]),
+    }
+
+
+def true_retention(
+    conn: Connection, periods: dict[str, tuple[int, int]], deck_ids: Sequence[int] | None
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Per period (first day, last day): (reviews, passed) of the first review of each card-day,
+    for young (interval under 21 days) and mature review cards."""
+    r = review_table.c
+    first_of_day = (
+        select(func.min(r.id).label("id"))
+        .select_from(_reviews(deck_ids))
+        .where(r.phase_before == int(Phase.REVIEW), _in_decks(deck_ids))
+        .group_by(r.card_id, r.day)
+        .subquery()
+    )
+    mature = r.interval_days >= 21
+    columns = []
+    for low, high in periods.values():
+        within = and_(r.day >= low, r.day <= high)
+        for kind in (~mature, mature):
+            columns += [_count(and_(within, kind)), _count(and_(within, kind, PASS))]
+    row = conn.execute(
+        select(*columns).select_from(review_table.join(first_of_day, first_of_day.c.id == r.id))
+    ).one()
+    result: dict[str, dict[str, tuple[int, int]]] = {}
+    for index, name in enumerate(periods):
+        values = [int(v) for v in row[index * 4 : index * 4 + 4]]
+        result[name] = {"young": (values[0], values[1]), "mature": (values[2], values[3])}
+    return result
+
+
+def forecast(
+    conn: Connection, bounds: Sequence[datetime], now: datetime, deck_ids: Sequence[int] | None
+) -> list[int]:
+    """Cards (learning or review, not suspended) due before each bound: cumulative counts."""
+    c = card_table.c
+    row = conn.execute(
+        select(*(_count(c.due < bound) for bound in bounds)).where(
+            c.retired.is_(False),
+            c.suspended.is_(False),
+            c.phase != int(Phase.NEW),
+            _in_decks(deck_ids),
+        )
+    ).one()
+    return [int(v) for v in row]
+
+
+def reviews_per_day(
+    conn: Connection, first_day: int, deck_ids: Sequence[int] | None
+) -> dict[int, int]:
+    """Reviews on each learning day from `first_day` on."""
+    r = review_table.c
+    rows = conn.execute(
+        select(r.day, func.count())
+        .select_from(_reviews(deck_ids))
+        .where(r.day >= first_day, _in_decks(deck_ids))
+        .group_by(r.day)
+    )
+    return {int(day): int(count) for day, count in rows}
+
+
+def card_counts(conn: Connection, deck_ids: Sequence[int] | None) -> dict[str, int]:
+    """New, learning, review, suspended and retired cards."""
+    c = card_table.c
+    active = c.retired.is_(False)
+    row = conn.execute(
+        select(
+            _count(and_(active, c.phase == int(Phase.NEW), c.suspended.is_(False))),
+            _count(and_(active, c.phase.in_([1, 3]), c.suspended.is_(False))),
+            _count(and_(active, c.phase == int(Phase.REVIEW), c.suspended.is_(False))),
+            _count(and_(active, c.suspended.is_(True))),
+            _count(c.retired.is_(True)),
+        ).where(_in_decks(deck_ids))
+    ).one()
+    keys = ("new", "learning", "review", "suspended", "retired")
+    return {k: int(v) for k, v in zip(keys, row, strict=True)}
+
+
+ScheduledCard = tuple[
+    int, int, int, float | None, float | None, datetime | None, datetime | None, int
+]
+
+
+def scheduled_cards(conn: Connection, deck_ids: Sequence[int] | None) -> list[ScheduledCard]:
+    """(id, deck id, phase, stability, difficulty, due, last review, lapses) of every scheduled
+    card (active, not suspended, not new): the inputs of the per-card distributions."""
+    c = card_table.c
+    columns = (c.id, c.deck_id, c.phase, c.stability, c.difficulty, c.due, c.last_review, c.lapses)
+    query = select(*columns).where(
+        c.retired.is_(False),
+        c.suspended.is_(False),
+        c.phase != int(Phase.NEW),
+        _in_decks(deck_ids),
+    )
+    return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+
+def calibration(
+    conn: Connection, first_day: int | None, deck_ids: Sequence[int] | None
+) -> list[tuple[int, int, int, float]]:
+    """(thousandth of predicted recall, reviews, passes, sum of predictions) over reviews
+    that had a prediction."""
+    r = review_table.c
+    fine = cast(r.retrievability * FINE_BINS, Integer)
+    where = [r.retrievability.is_not(None), _in_decks(deck_ids)]
+    if first_day is not None:
+        where.append(r.day >= first_day)
+    rows = conn.execute(
+        select(fine, func.count(), _count(PASS), func.sum(r.retrievability))
+        .select_from(_reviews(deck_ids))
+        .where(*where)
+        .group_by(fine)
+    )
+    return [(int(b), int(n), int(p), float(s)) for b, n, p, s in rows]
+
+
+def by_hour(
+    conn: Connection, first_day: int | None, deck_ids: Sequence[int] | None
+) -> list[tuple[int, int, int, int]]:
+    """(hour of day, reviews, passes, milliseconds) over the range."""
+    r = review_table.c
+    where = [_in_decks(deck_ids)]
+    if first_day is not None:
+        where.append(r.day >= first_day)
+    rows = conn.execute(
+        select(r.hour, func.count(), _count(PASS), func.coalesce(func.sum(r.duration_ms), 0))
+        .select_from(_reviews(deck_ids))
+        .where(*where)
+        .group_by(r.hour)
+    )
+    return [(int(h), int(n), int(p), int(ms)) for h, n, p, ms in rows]
+
+
+def tempting_distractors(
+    conn: Connection, first_day: int | None, deck_ids: Sequence[int] | None, limit: int
+) -> list[tuple[int, str, str, int, int]]:
+    """(card id, question, wrong option, times picked, answers of that card) for the wrong
+    options picked most often."""
+    ch, r, c = choice_table.c, review_table.c, card_table.c
+    picks = (
+        select(ch.card_id, ch.option_text, func.count().label("picked"))
+        .select_from(choice_table.join(review_table, r.id == ch.review_id))
+        .where(ch.correct.is_(False), *([r.day >= first_day] if first_day is not None else []))
+        .group_by(ch.card_id, ch.option_text)
+        .subquery()
+    )
+    answers = (
+        select(r.card_id, func.count().label("answers"))
+        .where(r.correct.is_not(None), *([r.day >= first_day] if first_day is not None else []))
+        .group_by(r.card_id)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(picks.c.card_id, c.question, picks.c.option_text, picks.c.picked, answers.c.answers)
+        .select_from(
+            picks.join(card_table, c.id == picks.c.card_id).join(
+                answers, answers.c.card_id == picks.c.card_id
+            )
+        )
+        .where(_in_decks(deck_ids), c.retired.is_(False))
+        .order_by(picks.c.picked.desc(), picks.c.card_id, picks.c.option_text)
+        .limit(limit)
+    )
+    return [(int(i), q, o, int(p), int(a)) for i, q, o, p, a in rows]
+
+
+def questions(conn: Connection, card_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Question and deck name of the given cards."""
+    if not card_ids:
+        return {}
+    rows = conn.execute(
+        select(card_table.c.id, card_table.c.question, deck_table.c.name)
+        .join(deck_table, deck_table.c.id == card_table.c.deck_id)
+        .where(card_table.c.id.in_(list(card_ids)))
+    )
+    return {int(i): (q, d) for i, q, d in rows}
