@@ -160,9 +160,14 @@ def build(
                     "stability_after": after.stability,
                     "difficulty_after": after.difficulty,
                     "due_after": after.due,
+                    "parameter_set_id": parameter_id,
+                }
+            )
+            state_rows.append(
+                {
+                    "review_id": next_review_id,
                     "before": {**state.to_json(), "leech": False, "suspended": False},
                     "after": after.to_json(),
-                    "parameter_set_id": parameter_id,
                 }
             )
             if not recall:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tutor import __version__
-from tutor.errors import TutorError
+from tutor.errors import NotFoundError, TutorError
 
 DESCRIPTION = """\
 An adaptive flashcard tutor for the terminal. Decks are Markdown files;
@@ -261,6 +261,39 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
+    from tutor.stats import compute
+    from tutor.stats_report import render
+
+    settings = load_settings()
+    if not args.json and sys.stdout.isatty():
+        from tutor.tui.app import TutorApp
+
+        db = _open(args)
+        try:
+            with db.read() as conn:
+                from tutor.store.statistics import deck_ids
+
+                if args.deck and not deck_ids(conn, args.deck):
+                    raise NotFoundError(f"no deck named {args.deck!r}; `tutor decks` lists them")
+            TutorApp(db, settings, stats=(args.deck, args.range)).run()
+        finally:
+            db.close()
+        return 0
+    db = _open(args)
+    try:
+        stats = compute(db, settings, utc_now(), args.deck, args.range)
+    finally:
+        db.close()
+    if args.json:
+        _print_json(stats)
+    else:
+        sys.stdout.write(render(stats))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from tutor.store.repository import export_collection
 
@@ -381,6 +414,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": cmd_import,
     "decks": cmd_decks,
     "export": cmd_export,
+    "stats": cmd_stats,
     "due": cmd_due,
     "info": cmd_info,
 }

@@ -29,6 +29,7 @@ class TutorApp(App[None]):
         *,
         review: Sequence[str] | None = None,
         start_in_review: bool = False,
+        stats: tuple[str | None, str] | None = None,
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         sync: bool = True,
@@ -41,11 +42,17 @@ class TutorApp(App[None]):
         self.sync = sync
         self.review_decks = list(review) if review else None
         self.start_in_review = start_in_review
+        self.start_stats = stats
         self.last_summary: Summary | None = None
 
     def on_mount(self) -> None:
         from tutor.tui.screens.home import HomeScreen
 
+        if self.start_stats is not None:
+            from tutor.tui.screens.stats import StatsScreen
+
+            self.push_screen(StatsScreen(*self.start_stats))
+            return
         self.push_screen(HomeScreen())
         if self.start_in_review:
             self.start_review(self.review_decks)

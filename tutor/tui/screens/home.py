@@ -143,7 +143,9 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(ImportScreen(), lambda _: self.action_refresh())
 
     def action_stats(self) -> None:
-        pass
+        from tutor.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
 
     def action_quit(self) -> None:
         self.app.exit()

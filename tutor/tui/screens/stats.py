@@ -1,0 +1,82 @@
+"""The statistics screen: the same report as `tutor stats`, with its charts, in a scroll."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tutor.errors import TutorError
+from tutor.stats_report import sections
+
+if TYPE_CHECKING:
+    from tutor.tui.app import TutorApp
+
+
+class StatsScreen(Screen[None]):
+    """Retention statistics for a deck or all decks; m, y and a choose the range."""
+
+    BINDINGS = [
+        Binding("m", "span('month')", "Month"),
+        Binding("y", "span('year')", "Year"),
+        Binding("a", "span('all')", "All time"),
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, deck: str | None = None, span: str = "year") -> None:
+        super().__init__()
+        self.deck = deck
+        self.span = span
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="stats-title")
+        with VerticalScroll(id="stats"):
+            yield Static("Computing…", id="stats-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#stats").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        from tutor.stats import compute
+
+        app: TutorApp = self.app  # type: ignore[assignment]
+        try:
+            stats = compute(app.db, app.settings, app.clock(), self.deck, self.span)
+        except TutorError as exc:
+            self.app.call_from_thread(self.app.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(self.show, stats)
+
+    def show(self, stats: dict[str, Any]) -> None:
+        deck = stats["deck"] or "all decks"
+        self.query_one("#stats-title", Static).update(
+            Text(f"Statistics: {deck}   range: {stats['range']}   (m month, y year, a all time)")
+        )
+        text = Text()
+        for title, lines in sections(stats):
+            text.append(title + "\n", style="bold")
+            for line in lines:
+                text.append("  " + line + "\n")
+            text.append("\n")
+        self.query_one("#stats-body", Static).update(text)
+
+    def action_span(self, span: str) -> None:
+        self.span = span
+        self.query_one("#stats-body", Static).update("Computing…")
+        self.load()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()
+        else:
+            self.app.exit()
