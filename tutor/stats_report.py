@@ -43,7 +43,8 @@ def sections(stats: dict[str, Any]) -> list[tuple[str, list[str]]]:
             _retention(stats["true_retention"]),
         ),
         (
-            f"Forecast  (cards due per day, next 30 days; overdue now: {stats['forecast']['overdue']})",
+            "Forecast  (cards due per day, next 30 days; "
+            f"overdue now: {stats['forecast']['overdue']})",
             _forecast(stats["forecast"]),
         ),
         (_calendar_title(stats["calendar"]), _calendar(stats["calendar"])),
