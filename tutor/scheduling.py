@@ -134,6 +134,12 @@ def retrievability(spec: SchedulerSpec, state: CardState, at: datetime) -> float
     return float(scheduler_for(spec).get_card_retrievability(card, at))
 
 
+def forgetting_curve(spec: SchedulerSpec) -> tuple[float, float]:
+    """(factor, decay) of R = (1 + factor * elapsed_days / stability) ** decay for `spec`."""
+    scheduler = scheduler_for(spec)
+    return float(scheduler._FACTOR), float(scheduler._DECAY)
+
+
 def retrievability_of(
     spec: SchedulerSpec, stability: float | None, last_review: datetime | None, at: datetime
 ) -> float:

@@ -194,8 +194,8 @@ def _per_card(
     cards: list[sql.ScheduledCard], parameters: dict[int, list[float] | None], now: datetime
 ) -> dict[str, Any]:
     """Intervals, stability, difficulty and today's predicted recall of each scheduled card."""
-    specs = {
-        deck_id: SchedulerSpec.for_deck(DeckSettings(), values)
+    curves = {
+        deck_id: scheduling.forgetting_curve(SchedulerSpec.for_deck(DeckSettings(), values))
         for deck_id, values in parameters.items()
     }
     intervals: list[float] = []
@@ -205,7 +205,10 @@ def _per_card(
     young = mature = 0
     rows = []
     for card_id, deck_id, phase, s, d, due, last, lapses in cards:
-        r = scheduling.retrievability_of(specs[deck_id], s, last, now) if s and last else None
+        r = None
+        if s and last is not None:
+            factor, decay = curves[deck_id]
+            r = (1 + factor * max(0, (now - last).days) / s) ** decay  # as fsrs computes it
         if phase == Phase.REVIEW and due is not None and last is not None:
             interval = (due - last).total_seconds() / 86400
             intervals.append(interval)

@@ -23,6 +23,17 @@ def _count(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _since(first_day: int | None) -> list[Any]:
+    """The filter for reviews on or after `first_day` (none for all time).
+
+    Written as `day + 0` so that SQLite scans the narrow review table in order instead of
+    jumping through the day index for nearly every row (3-4x faster over a year of reviews).
+    """
+    if first_day is None:
+        return []
+    return [review_table.c.day + 0 >= first_day]
+
+
 def _in_decks(deck_ids: Sequence[int] | None) -> Any:
     return card_table.c.deck_id.in_(deck_ids) if deck_ids is not None else True
 
@@ -166,9 +177,7 @@ def calibration(
     that had a prediction."""
     r = review_table.c
     fine = cast(r.retrievability * FINE_BINS, Integer)
-    where = [r.retrievability.is_not(None), _in_decks(deck_ids)]
-    if first_day is not None:
-        where.append(r.day >= first_day)
+    where = [r.retrievability.is_not(None), _in_decks(deck_ids), *_since(first_day)]
     rows = conn.execute(
         select(fine, func.count(), _count(PASS), func.sum(r.retrievability))
         .select_from(_reviews(deck_ids))
@@ -183,9 +192,7 @@ def by_hour(
 ) -> list[tuple[int, int, int, int]]:
     """(hour of day, reviews, passes, milliseconds) over the range."""
     r = review_table.c
-    where = [_in_decks(deck_ids)]
-    if first_day is not None:
-        where.append(r.day >= first_day)
+    where = [_in_decks(deck_ids), *_since(first_day)]
     rows = conn.execute(
         select(r.hour, func.count(), _count(PASS), func.coalesce(func.sum(r.duration_ms), 0))
         .select_from(_reviews(deck_ids))
@@ -204,13 +211,13 @@ def tempting_distractors(
     picks = (
         select(ch.card_id, ch.option_text, func.count().label("picked"))
         .select_from(choice_table.join(review_table, r.id == ch.review_id))
-        .where(ch.correct.is_(False), *([r.day >= first_day] if first_day is not None else []))
+        .where(ch.correct.is_(False), *_since(first_day))
         .group_by(ch.card_id, ch.option_text)
         .subquery()
     )
     answers = (
         select(r.card_id, func.count().label("answers"))
-        .where(r.correct.is_not(None), *([r.day >= first_day] if first_day is not None else []))
+        .where(r.correct.is_not(None), *_since(first_day))
         .group_by(r.card_id)
         .subquery()
     )
