@@ -175,3 +175,13 @@ def test_module_entry_point_and_help_without_traceback(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "no such file or folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_review_of_an_unknown_deck_or_broken_file(
+    capsys: pytest.CaptureFixture[str], write_deck: WriteDeck
+) -> None:
+    code, _, err = tutor(capsys, "review", "No such deck")
+    assert code == 4 and "no deck or file named 'No such deck'" in err
+    bad = write_deck("bad.md", "# Bad\n\n## Q\n\n- [ ] a\n- [ ] b\n")
+    code, _, err = tutor(capsys, "review", str(bad))
+    assert code == 4 and "none is marked [x]" in err and "nothing to review" in err

@@ -254,3 +254,50 @@ async def test_home_screen_lists_decks_and_empty_collection_offers_the_bundled_d
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_a_locked_database_is_a_message_and_the_answer_can_be_given_again(
+    seeded: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from tutor.store import db as store_db
+
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 100)
+    locked = Database(store_db.create_engine(seeded.url), seeded.url)
+    store_db._configure_sqlite(locked.engine)
+    app = make_app(Database(locked.engine, seeded.url))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(key_for(app, True))
+        other = sqlite3.connect(db_path)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        await pilot.press("enter")
+        await pilot.pause()
+        assert review_screen(app).mode == "answer"
+        assert any("busy" in n.message for n in app._notifications)
+        other.rollback()
+        other.close()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(reviews(seeded)) == 1
+
+
+async def test_edited_deck_file_is_reimported_and_the_card_updated(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    path = write_deck("e.md", "# E\n\n## Q?\n<!-- id: q -->\n\n- [x] right\n- [ ] wrong\n")
+    import_paths(db, [path], NOW)
+    app = make_app(db, shuffle=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        path.write_text(path.read_text().replace("- [ ] wrong", "- [ ] wrong — because."))
+        review_screen(app)._resync("E")
+        await pilot.pause()
+        assert "re-imported" in text_of(app, "#last")
+        await pilot.press("2")
+        assert "because." in text_of(app, "#picked-reasoning")
+        path.write_text("# E\n\n## Q?\n<!-- id: q -->\n\n- [ ] no right option\n- [ ] at all\n")
+        review_screen(app)._resync("E")
+        await pilot.pause()
+        assert any("none is marked [x]" in n.message for n in app._notifications)

@@ -20,7 +20,7 @@ class HomeScreen(Screen[None]):
     """Every deck with what is due today; Enter reviews the selected one."""
 
     BINDINGS = [
-        Binding("enter", "review_selected", "Review deck"),
+        Binding("enter", "review_selected", "Review deck", priority=True),
         Binding("a", "review_all", "Review all"),
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Statistics"),
@@ -85,9 +85,12 @@ class HomeScreen(Screen[None]):
                 totals[1] + counts.learning,
                 totals[2] + counts.review,
             ]
+        room = max(16, self.size.width - 46)
         for name in sorted(rows):
             depth = name.count("::")
             label = "  " * depth + name.split("::")[-1]
+            if len(label) > room:
+                label = label[: room - 1] + "…"
             new, learning, review, total = rows[name]
             table.add_row(
                 Text(label),
@@ -122,7 +125,7 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("review_selected", "review_all"):
             return self.query_one("#decks", DataTable).row_count > 0
-        return action != "stats"
+        return True
 
     def action_review_selected(self) -> None:
         table = self.query_one("#decks", DataTable)
