@@ -52,7 +52,7 @@ def main() -> None:
         return median
 
     print(f"{args.cards} cards, {args.repeat} runs each (fresh database per run)")
-    show("parse only", parse)
+    show("parse only (collector running)", parse)
     base = show("first import", first)
     unchanged = show("re-import, file unchanged", again)
     show("re-import, bytes changed, cards not", edited)
