@@ -176,6 +176,7 @@ def build(
                     {
                         "review_id": next_review_id,
                         "card_id": card_id,
+                        "day": day_number(moment, 4, zone),
                         "option_text": options[picked]["text"],
                         "correct": picked == 0,
                     }

@@ -82,6 +82,7 @@ def review(
     return row, {
         "review_id": review_id,
         "card_id": card_id,
+        "day": day,
         "option_text": chosen,
         "correct": chosen == "A",
     }

@@ -391,7 +391,13 @@ def record_answer(
         conn.execute(
             choice_table.insert(),
             [
-                {"review_id": review_id, "card_id": card_id, "option_text": text, "correct": ok}
+                {
+                    "review_id": review_id,
+                    "card_id": card_id,
+                    "day": answer.day,
+                    "option_text": text,
+                    "correct": ok,
+                }
                 for text, ok in answer.chosen
             ],
         )

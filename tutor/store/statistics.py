@@ -88,19 +88,20 @@ def true_retention(
         .group_by(r.card_id, r.day)
         .subquery()
     )
-    mature = r.interval_days >= 21
-    columns = []
-    for low, high in periods.values():
-        within = and_(r.day >= low, r.day <= high)
-        for kind in (~mature, mature):
-            columns += [_count(and_(within, kind)), _count(and_(within, kind, PASS))]
-    row = conn.execute(
-        select(*columns).select_from(review_table.join(first_of_day, first_of_day.c.id == r.id))
-    ).one()
+    mature = case((r.interval_days >= 21, 1), else_=0).label("mature")
+    rows = conn.execute(
+        select(r.day, mature, func.count(), _count(PASS))
+        .select_from(review_table.join(first_of_day, first_of_day.c.id == r.id))
+        .group_by(r.day, mature)
+    ).all()
     result: dict[str, dict[str, tuple[int, int]]] = {}
-    for index, name in enumerate(periods):
-        values = [int(v) for v in row[index * 4 : index * 4 + 4]]
-        result[name] = {"young": (values[0], values[1]), "mature": (values[2], values[3])}
+    for name, (low, high) in periods.items():
+        sums = {0: [0, 0], 1: [0, 0]}
+        for day, is_mature, reviews, passed in rows:
+            if low <= day <= high:
+                sums[int(is_mature)][0] += int(reviews)
+                sums[int(is_mature)][1] += int(passed)
+        result[name] = {"young": (sums[0][0], sums[0][1]), "mature": (sums[1][0], sums[1][1])}
     return result
 
 
@@ -208,31 +209,24 @@ def tempting_distractors(
     """(card id, question, wrong option, times picked, answers of that card) for the wrong
     options picked most often."""
     ch, r, c = choice_table.c, review_table.c, card_table.c
-    picks = (
-        select(ch.card_id, ch.option_text, func.count().label("picked"))
-        .select_from(choice_table.join(review_table, r.id == ch.review_id))
-        .where(ch.correct.is_(False), *_since(first_day))
-        .group_by(ch.card_id, ch.option_text)
-        .subquery()
-    )
-    answers = (
-        select(r.card_id, func.count().label("answers"))
-        .where(r.correct.is_not(None), *_since(first_day))
-        .group_by(r.card_id)
-        .subquery()
-    )
-    rows = conn.execute(
-        select(picks.c.card_id, c.question, picks.c.option_text, picks.c.picked, answers.c.answers)
-        .select_from(
-            picks.join(card_table, c.id == picks.c.card_id).join(
-                answers, answers.c.card_id == picks.c.card_id
-            )
-        )
-        .where(_in_decks(deck_ids), c.retired.is_(False))
-        .order_by(picks.c.picked.desc(), picks.c.card_id, picks.c.option_text)
+    since = [ch.day + 0 >= first_day] if first_day is not None else []
+    picks = conn.execute(
+        select(ch.card_id, c.question, ch.option_text, func.count().label("picked"))
+        .select_from(choice_table.join(card_table, c.id == ch.card_id))
+        .where(ch.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids), *since)
+        .group_by(ch.card_id, c.question, ch.option_text)
+        .order_by(func.count().desc(), ch.card_id, ch.option_text)
         .limit(limit)
+    ).all()
+    cards = sorted({int(row[0]) for row in picks})
+    answers: dict[int, int] = dict(
+        conn.execute(  # type: ignore[arg-type]
+            select(r.card_id, func.count())
+            .where(r.card_id.in_(cards), r.correct.is_not(None), *_since(first_day))
+            .group_by(r.card_id)
+        ).all()
     )
-    return [(int(i), q, o, int(p), int(a)) for i, q, o, p, a in rows]
+    return [(int(i), q, o, int(p), int(answers.get(i, 0))) for i, q, o, p in picks]
 
 
 def questions(conn: Connection, card_ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -165,6 +165,7 @@ class ReviewChoice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
+    day: int
     option_text: str
     correct: bool
 
