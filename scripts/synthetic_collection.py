@@ -148,6 +148,8 @@ def build(
                     "card_id": card_id,
                     "reviewed_at": moment,
                     "day": day_number(moment, 4, zone),
+                    "first_of_day": state.last_review is None
+                    or day_number(state.last_review, 4, zone) != day_number(moment, 4, zone),
                     "hour": local_hour(moment, zone),
                     "rating": int(grade),
                     "suggested_rating": int(grade),

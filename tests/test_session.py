@@ -216,6 +216,19 @@ def test_learning_cards_come_back_within_the_session(db: Database, write_deck: W
     session.answer(Grade.GOOD)
     clock.advance(seconds=40)  # now past the 1-minute step: the failed card comes first
     assert session.next_card().card.id == first.card.id  # type: ignore[union-attr]
+    session.grade(None, 1000)
+    session.answer(Grade.GOOD)
+    with db.read() as conn:
+        flags = (
+            conn.execute(
+                select(review_table.c.first_of_day)
+                .where(review_table.c.card_id == first.card.id)
+                .order_by(review_table.c.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert flags == [True, False]  # true retention counts only the day's first answer
 
 
 def test_answer_is_committed_before_the_next_card(db: Database) -> None:

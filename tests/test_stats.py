@@ -63,6 +63,7 @@ def review(
     p: float | None = 0.9,
     ms: int = 5000,
     chosen: str = "A",
+    first: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     day = TODAY - days_ago
     at = datetime.combine(date.fromordinal(day), datetime.min.time(), UTC) + timedelta(hours=hour)
@@ -73,6 +74,7 @@ def review(
         "day": day,
         "hour": hour,
         "rating": rating,
+        "first_of_day": first,
         "duration_ms": ms,
         "correct": chosen == "A",
         "phase_before": phase,
@@ -155,9 +157,9 @@ REVIEWS = [
     review(2, 2, 1, 9, 3),
     review(3, 3, 1, 9, 1, chosen="B"),
     review(4, 4, 1, 9, 4),
-    review(5, 1, 1, 10, 1, p=0.95, chosen="B"),  # yesterday again: not a first review
+    review(5, 1, 1, 10, 1, p=0.95, chosen="B", first=False),  # yesterday again: not a first review
     review(6, 5, 0, 11, 3, interval=5, p=0.8, ms=4000),  # today: young, first review passes
-    review(7, 5, 0, 11, 1, interval=5, p=0.99, ms=6000, chosen="C"),
+    review(7, 5, 0, 11, 1, interval=5, p=0.99, ms=6000, chosen="C", first=False),
     review(8, 6, 0, 11, 3, phase=0, interval=None, p=None),  # today: a new card
     review(9, 1, 40, 20, 3, p=0.85),  # 40 days ago: outside a month
 ]

@@ -258,6 +258,8 @@ class ReviewSession:
                 and after.lapses >= settings.leech_threshold
                 and (after.lapses - settings.leech_threshold) % every == 0
             )
+            day = day_number(now, self.settings.day_starts_at, zone)
+            last = before.last_review
             return store.Answer(
                 after=after,
                 rating=int(grade),
@@ -265,7 +267,9 @@ class ReviewSession:
                 duration_ms=verdict.duration_ms,
                 correct=verdict.correct,
                 chosen=chosen,
-                day=day_number(now, self.settings.day_starts_at, zone),
+                day=day,
+                first_of_day=last is None
+                or day_number(last, self.settings.day_starts_at, zone) != day,
                 hour=local_hour(now, zone),
                 retrievability=scheduling.retrievability(spec, before, now),
                 parameter_set_id=parameter_set_id,

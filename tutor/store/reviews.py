@@ -76,6 +76,7 @@ class Answer:
     correct: bool | None
     chosen: Sequence[tuple[str, bool]]
     day: int
+    first_of_day: bool
     hour: int
     retrievability: float | None
     parameter_set_id: int | None
@@ -366,6 +367,7 @@ def record_answer(
             card_id=card_id,
             reviewed_at=after.last_review,
             day=answer.day,
+            first_of_day=answer.first_of_day,
             hour=answer.hour,
             rating=answer.rating,
             suggested_rating=answer.suggested_rating,

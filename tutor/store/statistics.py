@@ -81,17 +81,11 @@ def true_retention(
     """Per period (first day, last day): (reviews, passed) of the first review of each card-day,
     for young (interval under 21 days) and mature review cards."""
     r = review_table.c
-    first_of_day = (
-        select(func.min(r.id).label("id"))
-        .select_from(_reviews(deck_ids))
-        .where(r.phase_before == int(Phase.REVIEW), _in_decks(deck_ids))
-        .group_by(r.card_id, r.day)
-        .subquery()
-    )
     mature = case((r.interval_days >= 21, 1), else_=0).label("mature")
     rows = conn.execute(
         select(r.day, mature, func.count(), _count(PASS))
-        .select_from(review_table.join(first_of_day, first_of_day.c.id == r.id))
+        .select_from(_reviews(deck_ids))
+        .where(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True), _in_decks(deck_ids))
         .group_by(r.day, mature)
     ).all()
     result: dict[str, dict[str, tuple[int, int]]] = {}

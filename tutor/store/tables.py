@@ -130,6 +130,7 @@ class ReviewRow(SQLModel, table=True):
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
     reviewed_at: datetime = _utc(index=True)
     day: int = Field(index=True)
+    first_of_day: bool = True  # the card's first answer on that learning day
     hour: int
     rating: int
     suggested_rating: int | None = None
