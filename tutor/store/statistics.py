@@ -82,11 +82,12 @@ def true_retention(
     for young (interval under 21 days) and mature review cards."""
     r = review_table.c
     mature = case((r.interval_days >= 21, 1), else_=0).label("mature")
+    day = (r.day + 0).label("day")  # a table scan, not a walk through the day index (3.5x faster)
     rows = conn.execute(
-        select(r.day, mature, func.count(), _count(PASS))
+        select(day, mature, func.count(), _count(PASS))
         .select_from(_reviews(deck_ids))
         .where(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True), _in_decks(deck_ids))
-        .group_by(r.day, mature)
+        .group_by(day, mature)
     ).all()
     result: dict[str, dict[str, tuple[int, int]]] = {}
     for name, (low, high) in periods.items():
