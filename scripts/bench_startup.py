@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import shutil
 import sqlite3
 import statistics
@@ -104,6 +105,8 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("tmux"):
         raise SystemExit("needs tmux (apt-get install tmux)")
+    # as an installed tutor runs: with its bytecode cached (this machine sets PYTHONDONTWRITEBYTECODE)
+    compileall.compile_dir(str(ROOT / "tutor"), quiet=1)
     python = sys.executable
     tutor = str(Path(python).parent / "tutor")
     work = Path(tempfile.mkdtemp(prefix="tutor-bench-"))
