@@ -105,7 +105,7 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("tmux"):
         raise SystemExit("needs tmux (apt-get install tmux)")
-    # as an installed tutor runs: with its bytecode cached (this machine sets PYTHONDONTWRITEBYTECODE)
+    # as an installed tutor runs: bytecode cached (this machine sets PYTHONDONTWRITEBYTECODE)
     compileall.compile_dir(str(ROOT / "tutor"), quiet=1)
     python = sys.executable
     tutor = str(Path(python).parent / "tutor")
