@@ -185,3 +185,26 @@ def test_review_of_an_unknown_deck_or_broken_file(
     bad = write_deck("bad.md", "# Bad\n\n## Q\n\n- [ ] a\n- [ ] b\n")
     code, _, err = tutor(capsys, "review", str(bad))
     assert code == 4 and "none is marked [x]" in err and "nothing to review" in err
+
+
+def test_suspended_cards_are_listed_and_unsuspended(
+    capsys: pytest.CaptureFixture[str], write_deck: WriteDeck
+) -> None:
+    from tutor.config import database_url
+    from tutor.store.db import open_database
+    from tutor.store.reviews import set_flags
+
+    tutor(capsys, "import", str(write_deck("r.md", "# R\n\n## A\n\nx\n\n## B\n\ny\n")))
+    db = open_database(database_url())
+    with db.write() as conn:
+        set_flags(conn, 1, suspended=True, leech=True, lapses=8)
+        set_flags(conn, 2, suspended=True)
+    db.close()
+    code, out, _ = tutor(capsys, "suspended")
+    assert code == 0 and "R: A  leech, 8 lapses" in out and "2 suspended" in out
+    assert tutor(capsys, "unsuspend", "1")[1] == "Unsuspended 1 card.\n"
+    assert json.loads(tutor(capsys, "suspended", "--json")[1])["cards"][0]["id"] == 2
+    assert tutor(capsys, "unsuspend", "--deck", "R")[1] == "Unsuspended 1 card.\n"
+    assert "No suspended cards." in tutor(capsys, "suspended")[1]
+    code, _, err = tutor(capsys, "unsuspend", "--deck", "Nope")
+    assert code == 4 and "no deck named 'Nope'" in err

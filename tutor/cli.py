@@ -78,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--json", action="store_true", help="print every number as JSON")
 
+    suspended = commands.add_parser(
+        "suspended", help="list suspended cards (leeches among them) with their ids"
+    )
+    suspended.add_argument("deck", nargs="?", metavar="DECK")
+    suspended.add_argument("--json", action="store_true", help="print as JSON")
+
+    unsuspend = commands.add_parser(
+        "unsuspend", help="bring suspended cards back into review (by id, or a whole deck)"
+    )
+    unsuspend.add_argument("ids", nargs="*", type=int, metavar="ID")
+    unsuspend.add_argument("--deck", metavar="DECK", help="every suspended card of this deck")
+
     export = commands.add_parser(
         "export", help="dump the whole collection (decks, cards, states, review logs) as JSON"
     )
@@ -294,6 +306,65 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deck_ids(conn: Any, deck: str | None) -> list[int] | None:
+    from tutor.store.statistics import deck_ids
+
+    if deck is None:
+        return None
+    ids = deck_ids(conn, deck)
+    if not ids:
+        raise NotFoundError(f"no deck named {deck!r}; `tutor decks` lists them")
+    return ids
+
+
+def cmd_suspended(args: argparse.Namespace) -> int:
+    from tutor.store.reviews import suspended_cards
+
+    db = _open(args, create=False)
+    try:
+        with db.read() as conn:
+            cards = suspended_cards(conn, _deck_ids(conn, args.deck))
+    finally:
+        db.close()
+    if args.json:
+        _print_json(
+            {
+                "cards": [
+                    {"id": i, "deck": d, "question": q, "leech": leech, "lapses": n}
+                    for i, d, q, leech, n in cards
+                ]
+            }
+        )
+        return 0
+    if not cards:
+        print("No suspended cards.")
+        return 0
+    for card_id, deck, question, leech, lapses in cards:
+        tag = f"  leech, {lapses} lapses" if leech else ""
+        print(f"{card_id:>7}  {deck}: {question[:70]}{tag}")
+    print(f"\n{len(cards)} suspended. Bring them back with: tutor unsuspend ID... (or --deck DECK)")
+    return 0
+
+
+def cmd_unsuspend(args: argparse.Namespace) -> int:
+    from tutor.store.reviews import suspended_cards, unsuspend
+
+    if not args.ids and not args.deck:
+        print("tutor: give card ids (see `tutor suspended`) or --deck DECK", file=sys.stderr)
+        return 2
+    db = _open(args, create=False)
+    try:
+        with db.write() as conn:
+            ids = list(args.ids)
+            if args.deck:
+                ids += [c[0] for c in suspended_cards(conn, _deck_ids(conn, args.deck))]
+            count = unsuspend(conn, ids)
+    finally:
+        db.close()
+    print(f"Unsuspended {count} card{'s' if count != 1 else ''}.")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from tutor.store.repository import export_collection
 
@@ -415,6 +486,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "decks": cmd_decks,
     "export": cmd_export,
     "stats": cmd_stats,
+    "suspended": cmd_suspended,
+    "unsuspend": cmd_unsuspend,
     "due": cmd_due,
     "info": cmd_info,
 }

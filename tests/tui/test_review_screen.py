@@ -301,3 +301,17 @@ async def test_edited_deck_file_is_reimported_and_the_card_updated(
         review_screen(app)._resync("E")
         await pilot.pause()
         assert any("none is marked [x]" in n.message for n in app._notifications)
+
+
+async def test_recall_first_hides_the_options_until_space(seeded: Database) -> None:
+    app = make_app(seeded, recall_first=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "Recall the answer first" in text_of(app, "#hint")
+        assert not any(app.screen.query_one(f"#option-{n}").display for n in range(4))
+        await pilot.press("1")  # numbers do nothing before the options are shown
+        assert review_screen(app).mode == "recall-first"
+        await pilot.press("space")
+        assert all(app.screen.query_one(f"#option-{n}").display for n in range(4))
+        await pilot.press(key_for(app, True))
+        assert text_of(app, "#verdict") == "✓ Right"

@@ -447,6 +447,33 @@ def set_flags(conn: Connection, card_id: int, **flags: Any) -> None:
     conn.execute(card_table.update().where(card_table.c.id == card_id).values(**flags))
 
 
+def suspended_cards(
+    conn: Connection, deck_ids: Sequence[int] | None = None
+) -> list[tuple[int, str, str, bool, int]]:
+    """(id, deck name, question, leech, lapses) of every suspended active card."""
+    c = card_table.c
+    query = (
+        select(c.id, deck_table.c.name, c.question, c.leech, c.lapses)
+        .join(deck_table, deck_table.c.id == c.deck_id)
+        .where(c.suspended.is_(True), c.retired.is_(False))
+        .order_by(deck_table.c.name, c.position)
+    )
+    if deck_ids is not None:
+        query = query.where(c.deck_id.in_(deck_ids))
+    return [(int(i), d, q, bool(leech), int(n)) for i, d, q, leech, n in conn.execute(query)]
+
+
+def unsuspend(conn: Connection, card_ids: Sequence[int]) -> int:
+    """Unsuspend these cards (a leech stays tagged); return how many were suspended."""
+    c = card_table.c
+    result = conn.execute(
+        card_table.update()
+        .where(c.id.in_(list(card_ids)), c.suspended.is_(True))
+        .values(suspended=False, version=c.version + 1)
+    )
+    return int(result.rowcount)
+
+
 def recent_correct_durations(conn: Connection, limit: int = 500) -> list[int]:
     """Durations (ms) of the learner's latest correct answers, for the "took long" test."""
     r = review_table.c
