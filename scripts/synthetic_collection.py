@@ -25,6 +25,7 @@ from tutor.day import day_number, local_hour
 from tutor.scheduling import Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
 from tutor.store.db import open_database
+from tutor.store.reviews import state_values
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -210,14 +211,7 @@ def build(
                 "suspended": False,
                 "leech": state.lapses >= 8,
                 "buried_until": None,
-                "phase": int(state.phase),
-                "step": state.step,
-                "stability": state.stability,
-                "difficulty": state.difficulty,
-                "due": state.due,
-                "last_review": state.last_review,
-                "reps": state.reps,
-                "lapses": state.lapses,
+                **state_values(state),
                 "version": 0,
                 "created_at": now - timedelta(days=366),
             }

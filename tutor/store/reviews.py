@@ -122,7 +122,8 @@ def _state(row: Any) -> CardState:
     )
 
 
-def _state_values(state: CardState) -> dict[str, Any]:
+def state_values(state: CardState) -> dict[str, Any]:
+    """A card's scheduling state as the values of its columns."""
     return {
         "phase": int(state.phase),
         "step": state.step,
@@ -348,7 +349,7 @@ def record_answer(
     updated = conn.execute(
         card_table.update()
         .where(c.id == card_id, c.version == row.version)
-        .values(**_state_values(after), leech=leech, suspended=suspended, version=row.version + 1)
+        .values(**state_values(after), leech=leech, suspended=suspended, version=row.version + 1)
     )
     assert updated.rowcount == 1, "card changed under a held write lock"
     interval = (
@@ -437,7 +438,7 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
     conn.execute(
         card_table.update()
         .where(card_table.c.id == row.card_id)
-        .values(**_state_values(state), **flags, version=card_table.c.version + 1)
+        .values(**state_values(state), **flags, version=card_table.c.version + 1)
     )
     return state
 

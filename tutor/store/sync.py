@@ -53,26 +53,18 @@ def _stored(row: Any) -> StoredDeck | None:
     return StoredDeck(row.id, row.name, row.source_path, row.source_hash) if row else None
 
 
-def deck_by_path(conn: Connection, path: str) -> StoredDeck | None:
-    columns = (
-        deck_table.c.id,
-        deck_table.c.name,
-        deck_table.c.source_path,
-        deck_table.c.source_hash,
-    )
-    row = conn.execute(select(*columns).where(deck_table.c.source_path == path)).first()
+def _deck_where(conn: Connection, condition: Any) -> StoredDeck | None:
+    d = deck_table.c
+    row = conn.execute(select(d.id, d.name, d.source_path, d.source_hash).where(condition)).first()
     return _stored(row)
+
+
+def deck_by_path(conn: Connection, path: str) -> StoredDeck | None:
+    return _deck_where(conn, deck_table.c.source_path == path)
 
 
 def deck_by_name(conn: Connection, name: str) -> StoredDeck | None:
-    columns = (
-        deck_table.c.id,
-        deck_table.c.name,
-        deck_table.c.source_path,
-        deck_table.c.source_hash,
-    )
-    row = conn.execute(select(*columns).where(deck_table.c.name == name)).first()
-    return _stored(row)
+    return _deck_where(conn, deck_table.c.name == name)
 
 
 def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict[str, StoredDeck]:
