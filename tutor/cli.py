@@ -17,7 +17,7 @@ DESCRIPTION = """\
 An adaptive flashcard tutor for the terminal. Decks are Markdown files;
 answers are scheduled with FSRS and every answer is saved at once.
 
-Run `tutor` alone to open the review app on your collection."""
+Run `tutor` alone for the home screen: your decks and what is due today."""
 
 EPILOG = """\
 The collection is an SQLite file in your data directory (see `tutor info`),
