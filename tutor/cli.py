@@ -228,7 +228,8 @@ def cmd_decks(args: argparse.Namespace) -> int:
         return 0
     if not decks:
         print(
-            "No decks yet. Import one: tutor import PATH  (the bundled decks: tutor import --help)"
+            "No decks yet. Import one with `tutor import PATH`; `tutor info` shows where the "
+            "bundled decks are."
         )
         return 0
     width = max(len("deck"), *(len(d.name) for d in decks))
