@@ -34,10 +34,9 @@ FROM review r JOIN card c ON c.id = r.card_id WHERE r.day = :day GROUP BY c.deck
 
 
 @dataclass(frozen=True)
-class DueCounts:
-    """What today's session holds for one deck, after the daily limits."""
+class Counts:
+    """Cards waiting, by kind: new, learning (and relearning), review."""
 
-    name: str
     new: int
     learning: int
     review: int
@@ -46,8 +45,19 @@ class DueCounts:
     def total(self) -> int:
         return self.new + self.learning + self.review
 
+
+@dataclass(frozen=True)
+class DueCounts(Counts):
+    """What today's session holds for one deck, after the daily limits."""
+
+    name: str
+
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "total": self.total}
+        return {
+            "name": self.name,
+            **{k: v for k, v in asdict(self).items() if k != "name"},
+            "total": self.total,
+        }
 
 
 def _stamp(moment: datetime) -> str:

@@ -13,6 +13,7 @@ from tutor import scheduling
 from tutor.clock import Clock, utc_now
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number, local_hour
+from tutor.due import Counts
 from tutor.errors import NotFoundError, StoreError
 from tutor.importer import ImportReport, refresh_decks
 from tutor.scheduling import Grade, SchedulerSpec
@@ -27,19 +28,6 @@ MIN_TIMINGS = 5
 
 
 @dataclass(frozen=True)
-class Remaining:
-    """How many cards are left in the session's queue, by kind."""
-
-    new: int
-    learning: int
-    review: int
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.review
-
-
-@dataclass(frozen=True)
 class Presented:
     """The card handed out now, with the order to show its options in."""
 
@@ -47,7 +35,7 @@ class Presented:
     order: tuple[int, ...]
     settings: DeckSettings
     shown_at: datetime
-    remaining: Remaining
+    remaining: Counts
 
     @property
     def select_all(self) -> bool:
@@ -163,9 +151,9 @@ class ReviewSession:
         self._again: list[int] = []  # undone cards, shown first
         self._parameter_sets: dict[int, int] = {}
 
-    def remaining(self) -> Remaining:
+    def remaining(self) -> Counts:
         """Cards still to come in this session (learning cards due later today included)."""
-        return Remaining(len(self._new), len(self._learning) + len(self._again), len(self._reviews))
+        return Counts(len(self._new), len(self._learning) + len(self._again), len(self._reviews))
 
     def next_card(self) -> Presented | None:
         """The next card to review, or None when the session is over."""
