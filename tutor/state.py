@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -44,6 +44,3 @@ class CardState:
         for key in ("due", "last_review"):
             values[key] = datetime.fromisoformat(values[key]) if values[key] else None
         return cls(**values)
-
-    def with_(self, **changes: Any) -> CardState:
-        return replace(self, **changes)

@@ -74,10 +74,6 @@ class Database:
         self.engine = engine
         self.url = url
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read transaction."""
