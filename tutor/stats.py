@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -70,34 +71,32 @@ def compute(
             if not ids:
                 raise NotFoundError(f"no deck named {deck!r}; `tutor decks` lists them")
         parameters = {d.id: d.parameters for d in review_store.decks(conn)}
-        done_today = sql.today(conn, today, ids)
-        periods = {
-            "today": (today, today),
-            "yesterday": (today - 1, today - 1),
-            "7 days": (today - 6, today),
-            "30 days": (today - 29, today),
-            "365 days": (today - 364, today),
-            "all time": (0, today),
-        }
-        retention = sql.true_retention(conn, periods, ids)
+        summary = sql.day_hour_summary(conn, ids)
         bounds = [start] + [
             day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1]
             for i in range(FORECAST_DAYS)
         ]
         due_before = sql.forecast(conn, bounds, now, ids)
-        per_day = sql.reviews_per_day(conn, today - CALENDAR_DAYS + 1, ids)
         counts = sql.card_counts(conn, ids)
         cards = sql.scheduled_cards(conn, ids)
         fine_bins = sql.calibration(conn, first_day, ids)
-        hours = sql.by_hour(conn, first_day, ids)
         distractors = sql.tempting_distractors(conn, first_day, ids, 20)
         per_card = _per_card(cards, parameters, now)
         names = sql.questions(conn, [c["id"] for c in per_card["hardest"] + per_card["lowest"]])
 
     for entry in per_card["hardest"] + per_card["lowest"]:
         entry["question"], entry["deck"] = names.get(entry["id"], ("?", "?"))
-    total_ms = sum(ms for _h, _n, _p, ms in hours)
-    total_reviews = sum(n for _h, n, _p, _ms in hours)
+    done_today = _sum(summary, lambda day, _hour: day == today)
+    per_day: dict[int, int] = {}
+    hours: dict[int, dict[str, int]] = {}
+    for day, hour_of_day, sums in summary:
+        per_day[day] = per_day.get(day, 0) + sums["reviews"]
+        if first_day is None or day >= first_day:
+            into = hours.setdefault(hour_of_day, dict.fromkeys(sums, 0))
+            for key, value in sums.items():
+                into[key] += value
+    total_ms = sum(h["milliseconds"] for h in hours.values())
+    total_reviews = sum(h["reviews"] for h in hours.values())
     return {
         "deck": deck,
         "range": span,
@@ -107,24 +106,9 @@ def compute(
             "correct": done_today["correct"],
             "accuracy": _rate(done_today["correct"], done_today["reviews"]),
             "seconds": round(done_today["milliseconds"] / 1000, 1),
-            "new_learned": done_today["new_learned"],
+            "new_learned": done_today["new"],
         },
-        "true_retention": {
-            name: {
-                kind: {"reviews": n, "passed": p, "rate": _rate(p, n)}
-                for kind, (n, p) in (
-                    *values.items(),
-                    (
-                        "total",
-                        (
-                            values["young"][0] + values["mature"][0],
-                            values["young"][1] + values["mature"][1],
-                        ),
-                    ),
-                )
-            }
-            for name, values in retention.items()
-        },
+        "true_retention": _true_retention(summary, today),
         "forecast": {
             "overdue": due_before[0],
             "days": [
@@ -184,10 +168,50 @@ def compute(
             else None,
             "by_hour": [
                 {"hour": h, "reviews": n, "passed": p, "pass_rate": _rate(p, n)}
-                for h, n, p, _ms in sorted(hours)
+                for h, n, p in ((h, v["reviews"], v["passed"]) for h, v in sorted(hours.items()))
             ],
         },
     }
+
+
+def _sum(
+    summary: list[tuple[int, int, dict[str, int]]], keep: Callable[[int, int], bool]
+) -> dict[str, int]:
+    """The sums of the summary rows (day, hour) that `keep` accepts."""
+    total = dict.fromkeys(sql.SUMMARY_COLUMNS, 0)
+    for day, hour, sums in summary:
+        if keep(day, hour):
+            for key, value in sums.items():
+                total[key] += value
+    return total
+
+
+def _true_retention(
+    summary: list[tuple[int, int, dict[str, int]]], today: int
+) -> dict[str, dict[str, dict[str, Any]]]:
+    periods = {
+        "today": (today, today),
+        "yesterday": (today - 1, today - 1),
+        "7 days": (today - 6, today),
+        "30 days": (today - 29, today),
+        "365 days": (today - 364, today),
+        "all time": (0, today),
+    }
+    result = {}
+    for name, (low, high) in periods.items():
+
+        def within(day: int, _hour: int, low: int = low, high: int = high) -> bool:
+            return low <= day <= high
+
+        sums = _sum(summary, within)
+        young = (sums["young"], sums["young_passed"])
+        mature = (sums["mature"], sums["mature_passed"])
+        total = (young[0] + mature[0], young[1] + mature[1])
+        result[name] = {
+            kind: {"reviews": n, "passed": p, "rate": _rate(p, n)}
+            for kind, (n, p) in (("young", young), ("mature", mature), ("total", total))
+        }
+    return result
 
 
 def _per_card(

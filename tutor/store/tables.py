@@ -125,11 +125,26 @@ class ReviewRow(SQLModel, table=True):
     """One answer: when, how it was rated, what was chosen, and the state before and after."""
 
     __tablename__ = "review"
-    __table_args__ = (Index("ix_review_card_time", "card_id", "reviewed_at"),)
+    __table_args__ = (
+        Index("ix_review_card_time", "card_id", "reviewed_at"),
+        # covering indexes: the statistics read them instead of the table (2x faster)
+        Index(
+            "ix_review_summary",
+            "day",
+            "hour",
+            "rating",
+            "duration_ms",
+            "correct",
+            "phase_before",
+            "first_of_day",
+            "interval_days",
+        ),
+        Index("ix_review_calibration", "retrievability", "rating", "day"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
-    reviewed_at: datetime = _utc(index=True)
-    day: int = Field(index=True)
+    reviewed_at: datetime = _utc()
+    day: int
     first_of_day: bool = True  # the card's first answer on that learning day
     hour: int
     rating: int
