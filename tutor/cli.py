@@ -433,6 +433,11 @@ def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) ->
         app.run()
     finally:
         db.close()
+    _print_summary(app)
+    return 0
+
+
+def _print_summary(app: Any) -> None:
     summary = app.last_summary
     if summary is not None and summary.answered:
         right = f", {summary.correct} right" if summary.accuracy is not None else ""
@@ -441,7 +446,6 @@ def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) ->
             f"Reviewed {summary.answered} {cards}{right}; every answer is saved. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
-    return 0
 
 
 def cmd_home(args: argparse.Namespace) -> int:
@@ -449,8 +453,37 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    decks = _review_targets(args) if args.target else None
-    return _run_app(args, decks, review=True)
+    from tutor.config import database_url
+
+    is_path = args.target is not None and Path(args.target).expanduser().exists()
+    if is_path or not database_url(args.db).startswith("sqlite:///"):
+        decks = _review_targets(args) if args.target else None
+        return _run_app(args, decks, review=True)
+    return _run_review_early(args, [args.target] if args.target else None)
+
+
+def _run_review_early(args: argparse.Namespace, decks: list[str] | None) -> int:
+    """Show the first card (read with the stdlib) while the store loads behind it."""
+    import random
+
+    from tutor.clock import utc_now
+    from tutor.config import database_url, load_settings
+    from tutor.peek import preview
+    from tutor.tui.app import TutorApp
+
+    settings = load_settings()
+    url = database_url(args.db)
+    first = preview(
+        Path(url.removeprefix("sqlite:///")), settings, utc_now(), decks, random.Random()
+    )
+    app = TutorApp(None, settings, review=decks, start_in_review=True, db_url=url, preview=first)
+    try:
+        app.run()
+    finally:
+        if app.db is not None:
+            app.db.close()
+    _print_summary(app)
+    return app.return_code or 0
 
 
 def _review_targets(args: argparse.Namespace) -> list[str]:

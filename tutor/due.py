@@ -60,7 +60,7 @@ class DueCounts(Counts):
         }
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     """A UTC instant in the text form SQLAlchemy stores in SQLite."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
@@ -82,7 +82,7 @@ def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if version is None or int(version[0]) > SCHEMA_VERSION:
             raise StoreError(f"{path} was written by a newer tutor; upgrade tutor to read it")
-        rows = conn.execute(QUERY, {"day_end": _stamp(end), "now": _stamp(now)}).fetchall()
+        rows = conn.execute(QUERY, {"day_end": stamp(end), "now": stamp(now)}).fetchall()
         done = {deck: (n or 0, r or 0) for deck, n, r in conn.execute(DONE_TODAY, {"day": day})}
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a readable tutor database ({exc})") from None

@@ -6,7 +6,7 @@ import heapq
 import random
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from tutor import scheduling
@@ -311,6 +311,11 @@ class ReviewSession:
         if last.verdict.correct and last.verdict.duration_ms in self._timings:
             self._timings.remove(last.verdict.duration_ms)
         return self.next_card()
+
+    def adopt(self, order: Sequence[int], shown_at: datetime) -> Presented:
+        """Take over the option order and start time of a preview of the current card."""
+        self.current = replace(self._require_current(), order=tuple(order), shown_at=shown_at)
+        return self.current
 
     def reload_current(self) -> Presented | None:
         """Re-read the current card (after its deck file was edited); None if it left the deck."""

@@ -315,3 +315,90 @@ async def test_recall_first_hides_the_options_until_space(seeded: Database) -> N
         assert all(app.screen.query_one(f"#option-{n}").display for n in range(4))
         await pilot.press(key_for(app, True))
         assert text_of(app, "#verdict") == "✓ Right"
+
+
+def early_app(db: Database, db_path: Path) -> TutorApp:
+    """The app as `tutor review` starts it: no store yet, the first card read with the stdlib."""
+    from tutor.peek import preview
+
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+    first = preview(db_path, settings, NOW, None, random.Random(0))
+    return TutorApp(
+        None,
+        settings,
+        start_in_review=True,
+        clock=lambda: NOW,
+        rng=random.Random(0),
+        sync=False,
+        db_url=seeded_url(db_path),
+        preview=first,
+    )
+
+
+def seeded_url(db_path: Path) -> str:
+    return f"sqlite:///{db_path}"
+
+
+async def test_first_card_shows_before_the_store_and_an_early_answer_waits_for_it(
+    seeded: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReviewScreen, "_load_session", lambda self: None)  # the store "loads"
+    app = early_app(seeded, db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        assert screen.session is None and screen.mode == "question"
+        preview = screen.presented
+        assert preview is not None and markdown_of(app, "#question") == preview.card.question
+        await pilot.press(key_for(app, True))
+        assert "One moment" in text_of(app, "#hint") and screen.mode == "question"
+        screen._start(screen._open_session())  # the store is ready
+        await pilot.pause()
+        assert screen.session is not None
+        assert screen.presented.card.id == preview.card.id  # type: ignore[union-attr]
+        assert screen.presented.order == preview.order  # type: ignore[union-attr]
+        assert text_of(app, "#verdict") == "✓ Right"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(reviews(seeded)) == 1
+    if app.db is not None:
+        app.db.close()
+
+
+async def test_a_stale_preview_gives_way_to_the_sessions_card(
+    seeded: Database, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReviewScreen, "_load_session", lambda self: None)
+    app = early_app(seeded, db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        first = screen.presented.card.id  # type: ignore[union-attr]
+        with seeded.write() as conn:  # meanwhile, another window suspends that card
+            conn.execute(card_table.update().where(card_table.c.id == first).values(suspended=True))
+        screen._start(screen._open_session())
+        await pilot.pause()
+        assert screen.presented.card.id != first  # type: ignore[union-attr]
+        assert screen.mode == "question"
+    if app.db is not None:
+        app.db.close()
+
+
+async def test_a_collection_that_cannot_open_ends_the_app_with_its_message(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "newer.db"
+    from tutor.store.db import open_database
+
+    open_database(f"sqlite:///{path}").close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '99'")
+    app = TutorApp(None, Settings(), start_in_review=True, db_url=f"sqlite:///{path}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.return_code is not None:
+                break
+    assert app.return_code == 3

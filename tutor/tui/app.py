@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 
 from tutor.clock import Clock, utc_now
 from tutor.config import Settings
-from tutor.session import Summary
-from tutor.store.db import Database
+from tutor.peek import Preview
+
+if TYPE_CHECKING:
+    from tutor.session import Summary
+    from tutor.store.db import Database
 
 
 class TutorApp(App[None]):
@@ -24,7 +28,7 @@ class TutorApp(App[None]):
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         settings: Settings,
         *,
         review: Sequence[str] | None = None,
@@ -33,9 +37,15 @@ class TutorApp(App[None]):
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         sync: bool = True,
+        db_url: str | None = None,
+        preview: Preview | None = None,
     ) -> None:
+        """With db None, the review screen opens `db_url` itself, in a thread, behind `preview`
+        (the first card read with the stdlib): the first card shows before the store loads."""
         super().__init__()
         self.db = db
+        self.db_url = db_url
+        self.preview = preview
         self.settings = settings
         self.clock = clock
         self.rng = rng
@@ -53,12 +63,31 @@ class TutorApp(App[None]):
 
             self.push_screen(StatsScreen(*self.start_stats))
             return
-        self.push_screen(HomeScreen())
         if self.start_in_review:
-            self.start_review(self.review_decks)
+            from tutor.tui.screens.review import ReviewScreen
+
+            self.push_screen(ReviewScreen(self.review_decks, self.preview))
+            return
+        self.push_screen(HomeScreen())
+
+    @property
+    def database(self) -> Database:
+        """The open collection (screens other than an early review screen always have one)."""
+        assert self.db is not None, "the collection is not open yet"
+        return self.db
 
     def start_review(self, decks: Sequence[str] | None) -> None:
         """Open a review session on these decks (None: all decks)."""
         from tutor.tui.screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen(decks))
+
+    def go_home(self) -> None:
+        """Back to the home screen (it is under the current one unless the app began in review)."""
+        from tutor.tui.screens.home import HomeScreen
+
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack):
+            while not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())

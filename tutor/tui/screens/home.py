@@ -62,8 +62,8 @@ class HomeScreen(Screen[None]):
         app = self.tutor
         now = app.clock()
         try:
-            due = collection_due(app.db, app.settings, now)
-            with app.db.read() as conn:
+            due = collection_due(app.database, app.settings, now)
+            with app.database.read() as conn:
                 cards = {d.name: d.cards for d in deck_counts(conn, now, now)}
         except TutorError as exc:
             self.app.notify(exc.message, title="Cannot read the collection", severity="error")

@@ -37,7 +37,7 @@ class ImportScreen(ModalScreen[None]):
         app: TutorApp = self.app  # type: ignore[assignment]
         result = self.query_one("#result", Static)
         try:
-            report = import_paths(app.db, [event.value.strip()], app.clock())
+            report = import_paths(app.database, [event.value.strip()], app.clock())
         except TutorError as exc:
             result.update(Text(exc.message))
             return

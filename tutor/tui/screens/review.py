@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -17,10 +18,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.errors import TutorError
+from tutor.peek import Preview
 from tutor.scheduling import Grade, format_interval
-from tutor.session import Presented, ReviewSession, Verdict
 
 if TYPE_CHECKING:
+    from tutor.session import Presented, ReviewSession, Verdict
     from tutor.tui.app import TutorApp
 
 MARKDOWN_SYNTAX = re.compile(r"[*_`#>|~\[\]<]|^\s*([-+]|\d+[.)])\s", re.MULTILINE)
@@ -58,14 +60,16 @@ class ReviewScreen(Screen[None]):
         Binding("q", "quit_review", "Quit"),
     ]
 
-    def __init__(self, decks: Sequence[str] | None = None) -> None:
+    def __init__(self, decks: Sequence[str] | None = None, preview: Preview | None = None) -> None:
         super().__init__()
         self.decks = list(decks) if decks else None
         self.mode: Mode = "loading"
         self.session: ReviewSession | None = None
-        self.presented: Presented | None = None
+        self.presented: Presented | Preview | None = None
         self.verdict: Verdict | None = None
         self.toggled: set[int] = set()
+        self.preview = preview
+        self.pending: tuple[list[int] | None, int] | None = None  # an answer given while loading
 
     @property
     def tutor(self) -> TutorApp:
@@ -95,15 +99,45 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = self.tutor
+        self.started = app.clock()
+        if app.db is not None and self.preview is None:
+            self._start(self._open_session())
+            return
+        if self.preview is not None:
+            self._show(self.preview)
+        self.query_one("#status", Static).update(Text("Loading today's cards…"))
+        self.call_after_refresh(self._load_session)  # after the first card is on screen
+
+    def _open_session(self) -> ReviewSession | TutorError:
+        from tutor.session import ReviewSession
+        from tutor.store.db import open_database
+
+        app = self.tutor
         try:
-            self.session = ReviewSession(
+            if app.db is None:
+                assert app.db_url is not None, "TutorApp needs db or db_url"
+                app.db = open_database(app.db_url)
+            return ReviewSession(
                 app.db, app.settings, self.decks, clock=app.clock, rng=app.rng, sync=app.sync
             )
         except TutorError as exc:
-            self.app.notify(exc.message, title="Cannot start the review", severity="error")
-            self.dismiss()
+            return exc
+
+    @work(thread=True, exclusive=True)
+    def _load_session(self) -> None:
+        """Load the store and build the session in a thread while the first card is read."""
+        result = self._open_session()
+        self.app.call_from_thread(self._start, result)
+
+    def _start(self, result: ReviewSession | TutorError) -> None:
+        if isinstance(result, TutorError):
+            if len(self.app.screen_stack) > 2:
+                self.app.notify(result.message, title="Cannot start the review", severity="error")
+                self.dismiss()
+            else:
+                self.app.exit(return_code=result.exit_code, message=f"tutor: {result.message}")
             return
-        self.started = app.clock()
+        self.session = result
         report = self.session.sync_report
         if report is not None:
             for problem in report.errors[:5]:
@@ -114,7 +148,27 @@ class ReviewScreen(Screen[None]):
             if changed:
                 self.app.notify("Re-imported changed decks: " + ", ".join(changed), timeout=6)
         self.set_interval(1.0, self._update_status)
-        self._show_next()
+        preview, self.preview = self.preview, None
+        try:
+            presented = self.session.next_card()
+        except TutorError as exc:
+            self.app.notify(exc.message, title="Cannot load the next card", severity="error")
+            return
+        if presented is not None and preview is not None and self._same(preview, presented):
+            self.presented = self.session.adopt(preview.order, self.started)
+            self._update_status()
+            if self.pending is not None:
+                chosen, duration_ms = self.pending
+                self.pending = None
+                self._grade(chosen, duration_ms)
+            return
+        self.pending = None
+        self._show_next(presented)
+
+    @staticmethod
+    def _same(preview: Preview, presented: Presented) -> bool:
+        a, b = preview.card, presented.card
+        return (a.id, a.question, a.body, a.options) == (b.id, b.question, b.body, b.options)
 
     def _show_next(self, presented: Presented | None = None) -> None:
         assert self.session is not None
@@ -127,6 +181,9 @@ class ReviewScreen(Screen[None]):
         if presented is None:
             self._finish()
             return
+        self._show(presented)
+
+    def _show(self, presented: Presented | Preview) -> None:
         self.presented, self.verdict, self.toggled = presented, None, set()
         wants_recall = presented.settings.recall_first and presented.card.kind == "choice"
         self.mode = "recall-first" if wants_recall else "question"
@@ -339,6 +396,8 @@ class ReviewScreen(Screen[None]):
             return mode in ("question", "answer")
         if action == "undo":
             return self.session is not None and bool(self.session.done)
+        if self.session is None and action in ("edit", "suspend", "bury"):
+            return False
         if action in ("edit", "suspend", "bury"):
             return card is not None and mode in ("question", "answer", "recall-first")
         return True
@@ -376,9 +435,15 @@ class ReviewScreen(Screen[None]):
         if self.mode == "answer" and self.verdict is not None:
             self._commit(self.verdict.suggested)
 
-    def _grade(self, chosen: list[int] | None) -> None:
-        assert self.session is not None
-        self.verdict = self.session.grade(chosen)
+    def _grade(self, chosen: list[int] | None, duration_ms: int | None = None) -> None:
+        if self.session is None:  # still loading: answer as soon as the session is ready
+            if self.pending is not None:
+                return
+            elapsed = (self.tutor.clock() - self.started).total_seconds()
+            self.pending = (chosen, int(elapsed * 1000))
+            self.query_one("#hint", Static).update(Text("One moment: loading your collection…"))
+            return
+        self.verdict = self.session.grade(chosen, duration_ms)
         self.mode = "answer"
         self._render_answer()
 
@@ -463,7 +528,7 @@ class ReviewScreen(Screen[None]):
         from tutor.importer import refresh_decks
 
         assert self.session is not None and self.presented is not None
-        report = refresh_decks(self.tutor.db, self.tutor.clock(), [deck])
+        report = refresh_decks(self.tutor.database, self.tutor.clock(), [deck])
         for problem in report.errors:
             self.app.notify(
                 str(problem),

@@ -51,7 +51,7 @@ class StatsScreen(Screen[None]):
 
         app: TutorApp = self.app  # type: ignore[assignment]
         try:
-            stats = compute(app.db, app.settings, app.clock(), self.deck, self.span)
+            stats = compute(app.database, app.settings, app.clock(), self.deck, self.span)
         except TutorError as exc:
             self.app.call_from_thread(self.app.notify, exc.message, severity="error")
             return

@@ -57,7 +57,7 @@ class SummaryScreen(Screen[None]):
         yield Footer()
 
     def action_home(self) -> None:
-        self.dismiss()
+        self.app.go_home()  # type: ignore[attr-defined]
 
     def action_quit(self) -> None:
         self.app.exit()

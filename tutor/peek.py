@@ -1,0 +1,222 @@
+"""The first card of today's queue, read with stdlib sqlite3 so the review screen can show it
+while the store (SQLAlchemy) still loads. The session confirms it: this is only a preview."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tutor.config import DeckSettings, Settings
+from tutor.day import day_bounds, day_number
+from tutor.due import DONE_TODAY, SCHEMA_VERSION, stamp
+from tutor.errors import NotFoundError, StoreError
+
+LEARN_AHEAD = timedelta(minutes=20)  # as tutor.session
+AVAILABLE = (
+    "retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now) "
+    "AND deck_id IN ({decks})"
+)
+CONTENT = (
+    "SELECT id, deck_id, kind, question, body, options, explanation, answer, source_line "
+    "FROM card WHERE id = ?"
+)
+
+
+@dataclass(frozen=True)
+class PeekedCard:
+    """A card's content, with the attribute names of the store's StoredCard."""
+
+    id: int
+    deck_id: int
+    deck_name: str
+    kind: str
+    question: str
+    body: str
+    options: list[dict[str, Any]]
+    explanation: str
+    answer: str
+    source_path: str | None
+    source_line: int
+    front_matter: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The first card as the review screen shows it before the session is ready."""
+
+    card: PeekedCard
+    order: tuple[int, ...]
+    settings: DeckSettings
+
+    @property
+    def select_all(self) -> bool:
+        return sum(1 for o in self.card.options if o["correct"]) > 1
+
+
+def _utc(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
+
+
+def preview(
+    path: Path, settings: Settings, now: datetime, names: list[str] | None, rng: random.Random
+) -> Preview | None:
+    """The first card as the screen shows it: options in a fresh order unless the deck says not."""
+    card = first_card(path, settings, now, names)
+    if card is None:
+        return None
+    deck = settings.for_deck(card.deck_name, card.front_matter)
+    order = list(range(len(card.options)))
+    if deck.shuffle:
+        rng.shuffle(order)
+    return Preview(card, tuple(order), deck)
+
+
+def first_card(
+    path: Path, settings: Settings, now: datetime, names: list[str] | None = None
+) -> PeekedCard | None:
+    """The card a new session would hand out first (None if none, or no collection yet)."""
+    if not path.is_file():
+        if names:
+            raise _no_such_deck(names)
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=10)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        return _first_card(conn, settings, now, names)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a readable tutor database ({exc})") from None
+    finally:
+        conn.close()
+
+
+def _first_card(
+    conn: sqlite3.Connection, settings: Settings, now: datetime, names: list[str] | None
+) -> PeekedCard | None:
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if version is None or int(version[0]) > SCHEMA_VERSION:
+        raise StoreError("the collection was written by a newer tutor; upgrade tutor to read it")
+    zone = settings.tzinfo()
+    _start, day_end = day_bounds(now, settings.day_starts_at, zone)
+    decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]] = {}
+    front_matter: dict[int, dict[str, Any]] = {}
+    for deck_id, name, raw, parameters, source in conn.execute(
+        "SELECT d.id, d.name, d.settings, p.parameters, d.source_path FROM deck d "
+        "LEFT JOIN parameter_set p ON p.id = d.parameter_set_id ORDER BY d.name"
+    ):
+        if names and not any(name == n or name.startswith(n + "::") for n in names):
+            continue
+        front_matter[deck_id] = json.loads(raw or "{}")
+        decks[deck_id] = (
+            name,
+            settings.for_deck(name, front_matter[deck_id]),
+            json.loads(parameters) if parameters else None,
+            source,
+        )
+    if names and not decks:
+        raise _no_such_deck(names)
+    if not decks:
+        return None
+    done = {
+        deck: (n or 0, r or 0)
+        for deck, n, r in conn.execute(
+            DONE_TODAY, {"day": day_number(now, settings.day_starts_at, zone)}
+        )
+    }
+    where = AVAILABLE.format(decks=",".join(str(i) for i in decks))
+    values = {"now": stamp(now), "day_end": stamp(day_end), "ahead": stamp(now + LEARN_AHEAD)}
+    card_id = _scalar(
+        conn,
+        f"SELECT id FROM card WHERE {where} AND phase IN (1, 3) AND due <= :now "
+        "ORDER BY due, id LIMIT 1",
+        values,
+    )
+    if card_id is None:
+        card_id = _most_at_risk(conn, where, values, decks, done, now)
+    if card_id is None:
+        for deck_id, (_name, deck, _parameters, _source) in decks.items():
+            if deck.new_per_day - done.get(deck_id, (0, 0))[0] > 0:
+                card_id = _scalar(
+                    conn,
+                    f"SELECT id FROM card WHERE {where} AND deck_id = {deck_id} AND phase = 0 "
+                    "ORDER BY position, id LIMIT 1",
+                    values,
+                )
+                if card_id is not None:
+                    break
+    if card_id is None:
+        card_id = _scalar(
+            conn,
+            f"SELECT id FROM card WHERE {where} AND phase IN (1, 3) AND due <= :ahead "
+            "AND due < :day_end ORDER BY due, id LIMIT 1",
+            values,
+        )
+    if card_id is None:
+        return None
+    row = conn.execute(CONTENT, (card_id,)).fetchone()
+    name, _deck, _parameters, source = decks[row[1]]
+    return PeekedCard(
+        row[0],
+        row[1],
+        name,
+        row[2],
+        row[3],
+        row[4],
+        json.loads(row[5]),
+        row[6],
+        row[7],
+        source,
+        row[8],
+        front_matter[row[1]],
+    )
+
+
+def _no_such_deck(names: list[str]) -> NotFoundError:
+    return NotFoundError(
+        f"no deck or file named {', '.join(names)!r}; `tutor decks` lists the decks"
+    )
+
+
+def _scalar(conn: sqlite3.Connection, sql: str, values: dict[str, str]) -> int | None:
+    row = conn.execute(sql, values).fetchone()
+    return int(row[0]) if row else None
+
+
+def _most_at_risk(
+    conn: sqlite3.Connection,
+    where: str,
+    values: dict[str, str],
+    decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]],
+    done: dict[int, tuple[int, int]],
+    now: datetime,
+) -> int | None:
+    """The review card with the lowest predicted recall in a deck with reviews left today."""
+    from tutor.scheduling import SchedulerSpec, retrievability_of
+
+    open_decks = {
+        deck_id
+        for deck_id, (_n, deck, _p, _s) in decks.items()
+        if done.get(deck_id, (0, 0))[1] < deck.reviews_per_day
+    }
+    specs = {
+        deck_id: SchedulerSpec.for_deck(deck, parameters)
+        for deck_id, (_n, deck, parameters, _s) in decks.items()
+    }
+    best: tuple[float, int] | None = None
+    for card_id, deck_id, stability, last in conn.execute(
+        f"SELECT id, deck_id, stability, last_review FROM card WHERE {where} AND phase = 2 "
+        "AND due < :day_end",
+        values,
+    ):
+        if deck_id not in open_decks:
+            continue
+        key = (retrievability_of(specs[deck_id], stability, _utc(last), now), card_id)
+        if best is None or key < best:
+            best = key
+    return best[1] if best else None
