@@ -123,6 +123,11 @@ def main() -> None:
     print(f"bare Textual app, start -> on screen:   {floor * 1000:6.0f} ms (the floor)")
     seed = median_of(args.runs, f"{env} {tutor} --db {seed_db} review", "Show answer")
     print(f"tutor review, bundled deck:             {seed * 1000:6.0f} ms  ({seed / floor:.2f}x)")
+    by_path = median_of(args.runs, f"{env} {tutor} --db {seed_db} review {deck}", "Show answer")
+    print(
+        f"tutor review PATH (imported, unchanged): {by_path * 1000:5.0f} ms  "
+        f"({by_path / floor:.2f}x)"
+    )
     if args.synthetic:
         big = copy_database(args.synthetic)
         synthetic = median_of(args.runs, f"{env} {tutor} --db {big} review", "Show answer")

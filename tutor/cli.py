@@ -455,10 +455,16 @@ def cmd_home(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from tutor.config import database_url
 
-    is_path = args.target is not None and Path(args.target).expanduser().exists()
-    if is_path or not database_url(args.db).startswith("sqlite:///"):
-        decks = _review_targets(args) if args.target else None
-        return _run_app(args, decks, review=True)
+    url = database_url(args.db)
+    if not url.startswith("sqlite:///"):
+        return _run_app(args, _review_targets(args) if args.target else None, review=True)
+    if args.target is not None and Path(args.target).expanduser().exists():
+        from tutor.peek import unchanged_decks
+
+        names = unchanged_decks(Path(url.removeprefix("sqlite:///")), [args.target])
+        if names is None:  # new or edited files: import them first
+            return _run_app(args, _review_targets(args), review=True)
+        return _run_review_early(args, names)
     return _run_review_early(args, [args.target] if args.target else None)
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tutor.deck.files import find_deck_files
 from tutor.deck.models import Deck
 from tutor.deck.parser import parse_bytes
 from tutor.errors import DeckError, Problem
@@ -43,30 +44,6 @@ class ImportReport:
             "decks": [d.to_json() for d in self.decks],
             "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in self.errors],
         }
-
-
-def find_deck_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Every `*.md` named or below a named folder (hidden folders skipped), in a stable order."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    for given in paths:
-        path = Path(given).expanduser()
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.md")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(Problem(str(path), 0, "no .md files in this folder"))
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Problem(str(path), 0, "no such file or folder"))
-    unique = list(dict.fromkeys(p.resolve() for p in files))
-    return unique, problems
 
 
 @dataclass

@@ -62,6 +62,33 @@ def _utc(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
 
 
+def unchanged_decks(path: Path, targets: list[str]) -> list[str] | None:
+    """The decks of these deck files or folders if every file is imported and unchanged since
+    (then a review need not import them first), else None."""
+    import hashlib
+
+    from tutor.deck.files import find_deck_files
+
+    files, problems = find_deck_files(targets)
+    if problems or not files or not path.is_file():
+        return None
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        names = []
+        for file in files:
+            row = conn.execute(
+                "SELECT name, source_hash FROM deck WHERE source_path = ?", (str(file),)
+            ).fetchone()
+            if row is None or row[1] != hashlib.sha256(file.read_bytes()).hexdigest():
+                return None
+            names.append(row[0])
+        return names
+    except (sqlite3.DatabaseError, OSError):
+        return None
+    finally:
+        conn.close()
+
+
 def preview(
     path: Path, settings: Settings, now: datetime, names: list[str] | None, rng: random.Random
 ) -> Preview | None:
@@ -197,15 +224,15 @@ def _most_at_risk(
     now: datetime,
 ) -> int | None:
     """The review card with the lowest predicted recall in a deck with reviews left today."""
-    from tutor.scheduling import SchedulerSpec, retrievability_of
+    from tutor.scheduling import SchedulerSpec, forgetting_curve, recall
 
     open_decks = {
         deck_id
         for deck_id, (_n, deck, _p, _s) in decks.items()
         if done.get(deck_id, (0, 0))[1] < deck.reviews_per_day
     }
-    specs = {
-        deck_id: SchedulerSpec.for_deck(deck, parameters)
+    curves = {
+        deck_id: forgetting_curve(SchedulerSpec.for_deck(deck, parameters))
         for deck_id, (_n, deck, parameters, _s) in decks.items()
     }
     best: tuple[float, int] | None = None
@@ -216,7 +243,7 @@ def _most_at_risk(
     ):
         if deck_id not in open_decks:
             continue
-        key = (retrievability_of(specs[deck_id], stability, _utc(last), now), card_id)
+        key = (recall(curves[deck_id], stability, _utc(last), now), card_id)
         if best is None or key < best:
             best = key
     return best[1] if best else None

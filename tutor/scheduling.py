@@ -140,15 +140,14 @@ def forgetting_curve(spec: SchedulerSpec) -> tuple[float, float]:
     return float(scheduler._FACTOR), float(scheduler._DECAY)
 
 
-def retrievability_of(
-    spec: SchedulerSpec, stability: float | None, last_review: datetime | None, at: datetime
+def recall(
+    curve: tuple[float, float], stability: float | None, last_review: datetime | None, at: datetime
 ) -> float:
-    """The same prediction as retrievability(), from two numbers; fast enough for a backlog."""
-    if stability is None or last_review is None:
+    """retrievability() from a forgetting curve and two numbers: fast enough for a backlog."""
+    if not stability or last_review is None:
         return 0.0
-    scheduler = scheduler_for(spec)
-    elapsed = max(0, (at - last_review).days)
-    return float((1 + scheduler._FACTOR * elapsed / stability) ** scheduler._DECAY)
+    factor, decay = curve
+    return float((1 + factor * max(0, (at - last_review).days) / stability) ** decay)
 
 
 def rebuild(

@@ -136,8 +136,11 @@ class ReviewSession:
                 new += store.new_entries(conn, deck_id, now, limit)
         self._learning: list[tuple[datetime, int]] = [(due, card_id) for card_id, due in learning]
         heapq.heapify(self._learning)
+        curves = {
+            deck_id: scheduling.forgetting_curve(spec) for deck_id, spec in self.specs.items()
+        }
         by_risk = sorted(
-            (scheduling.retrievability_of(self.specs[deck], stability, last, now), card_id, deck)
+            (scheduling.recall(curves[deck], stability, last, now), card_id, deck)
             for card_id, deck, stability, last in backlog
         )
         taken: dict[int, int] = {}

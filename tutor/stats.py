@@ -229,10 +229,7 @@ def _per_card(
     young = mature = 0
     rows = []
     for card_id, deck_id, phase, s, d, due, last, lapses in cards:
-        r = None
-        if s and last is not None:
-            factor, decay = curves[deck_id]
-            r = (1 + factor * max(0, (now - last).days) / s) ** decay  # as fsrs computes it
+        r = scheduling.recall(curves[deck_id], s, last, now) if s and last is not None else None
         if phase == Phase.REVIEW and due is not None and last is not None:
             interval = (due - last).total_seconds() / 86400
             intervals.append(interval)
