@@ -64,6 +64,7 @@ class Summary:
     leeches: list[str] = field(default_factory=list)
     due_tomorrow: int = 0
     learning_later: int = 0
+    next_due: datetime | None = None
 
     @property
     def accuracy(self) -> float | None:
@@ -376,5 +377,6 @@ class ReviewSession:
         )[1]
         with self.db.read() as conn:
             result.due_tomorrow = store.due_by(conn, list(self.decks), tomorrow_end)
+            result.next_due = store.next_due(conn, list(self.decks), self.clock())
         result.learning_later = len(self._learning)
         return result

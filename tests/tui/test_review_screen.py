@@ -205,6 +205,7 @@ async def test_end_of_session_shows_the_summary(db: Database, write_deck: WriteD
         assert text_of(app, "#summary-title") == "Session complete"
         summary = text_of(app, "#summary")
         assert "Cards answered   1" in summary and "Due tomorrow     0" in summary
+        assert "Next card due    Sat 05 Dec 09:00 (in 8d)" in summary  # Easy on a new card
         await pilot.press("q")
     assert app.last_summary is not None and app.last_summary.answered == 1
 

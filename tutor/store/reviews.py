@@ -496,6 +496,16 @@ def card_state(conn: Connection, card_id: int) -> CardState:
     return _state(row)
 
 
+def next_due(conn: Connection, deck_ids: Sequence[int], now: datetime) -> datetime | None:
+    """When the next learning or review card falls due (None if none is scheduled)."""
+    c = card_table.c
+    return conn.execute(  # type: ignore[no-any-return]
+        select(func.min(c.due)).where(
+            c.deck_id.in_(deck_ids), _available(now), c.phase != int(Phase.NEW)
+        )
+    ).scalar()
+
+
 def due_by(conn: Connection, deck_ids: Sequence[int], moment: datetime) -> int:
     """Cards (not new, not suspended) that will be due before `moment`."""
     c = card_table.c

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tutor.scheduling import format_interval
 from tutor.session import Summary
 
 
-def describe(summary: Summary) -> Text:
+def describe(summary: Summary, now: datetime | None = None) -> Text:
     """The summary as lines a learner reads at a glance."""
     text = Text()
     minutes, seconds = divmod(summary.milliseconds // 1000, 60)
@@ -23,6 +26,10 @@ def describe(summary: Summary) -> Text:
         )
     text.append(f"Time spent       {minutes} min {seconds:02d} s\n")
     text.append(f"Due tomorrow     {summary.due_tomorrow}\n")
+    if summary.next_due is not None and now is not None:
+        wait = format_interval(max(summary.next_due - now, timedelta(0)))
+        when = summary.next_due.astimezone().strftime("%a %d %b %H:%M")
+        text.append(f"Next card due    {when} (in {wait})\n")
     if summary.learning_later:
         text.append(
             f"\n{summary.learning_later} card(s) in learning come back later today: "
@@ -53,7 +60,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         title = "Session complete" if self.summary.answered else "Nothing is due right now"
         yield Static(Text(title), id="summary-title")
-        yield Static(describe(self.summary), id="summary")
+        yield Static(describe(self.summary, self.app.clock()), id="summary")  # type: ignore[attr-defined]
         yield Footer()
 
     def action_home(self) -> None:
