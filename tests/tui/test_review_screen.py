@@ -403,3 +403,19 @@ async def test_a_collection_that_cannot_open_ends_the_app_with_its_message(
             if app.return_code is not None:
                 break
     assert app.return_code == 3
+
+
+async def test_review_of_an_empty_collection_goes_home_which_explains_import(
+    db: Database, db_path: Path
+) -> None:
+    app = TutorApp(
+        None, Settings(), start_in_review=True, clock=lambda: NOW, db_url=f"sqlite:///{db_path}"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.screen.query("#empty"):
+                break
+        assert "Press i to import the bundled deck" in text_of(app, "#empty")
+    if app.db is not None:
+        app.db.close()

@@ -162,7 +162,9 @@ class ReviewScreen(Screen[None]):
                 self.pending = None
                 self._grade(chosen, duration_ms)
             return
-        self.pending = None
+        if self.pending is not None:
+            self.pending = None
+            self.app.notify("The first card changed while your collection loaded: answer this one.")
         self._show_next(presented)
 
     @staticmethod
@@ -194,6 +196,9 @@ class ReviewScreen(Screen[None]):
 
         assert self.session is not None
         self.mode = "done"
+        if not self.session.decks:  # an empty collection: home explains how to import
+            self.tutor.go_home()
+            return
         summary = self.session.summary()
         self.tutor.last_summary = summary
         self.app.switch_screen(SummaryScreen(summary))
