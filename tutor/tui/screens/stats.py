@@ -8,7 +8,8 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Container, VerticalScroll
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -35,11 +36,17 @@ class StatsScreen(Screen[None]):
         self.deck = deck
         self.span = span
 
+    WIDE = 150  # columns from which the sections sit side by side
+
     def compose(self) -> ComposeResult:
         yield Static(id="stats-title")
         with VerticalScroll(id="stats"):
             yield Static("Computing…", id="stats-body")
+            yield Container(id="stats-grid")
         yield Footer()
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#stats-grid").set_class(event.size.width >= self.WIDE, "-wide")
 
     def on_mount(self) -> None:
         self.query_one("#stats").focus()
@@ -62,17 +69,22 @@ class StatsScreen(Screen[None]):
         self.query_one("#stats-title", Static).update(
             Text(f"Statistics: {deck}   range: {stats['range']}   (m month, y year, a all time)")
         )
-        text = Text()
+        self.query_one("#stats-body").display = False
+        grid = self.query_one("#stats-grid", Container)
+        grid.remove_children()
+        panels = []
         for title, lines in sections(stats):
+            text = Text()
             text.append(title + "\n", style="bold")
-            for line in lines:
-                text.append("  " + line + "\n")
-            text.append("\n")
-        self.query_one("#stats-body", Static).update(text)
+            text.append("\n".join("  " + line for line in lines))
+            panels.append(Static(text, classes="stats-section"))
+        grid.mount_all(panels)
+        grid.set_class(self.size.width >= self.WIDE, "-wide")
 
     def action_span(self, span: str) -> None:
         self.span = span
-        self.query_one("#stats-body", Static).update("Computing…")
+        self.query_one("#stats-body").display = True
+        self.query_one("#stats-grid", Container).remove_children()
         self.load()
 
     def action_back(self) -> None:
