@@ -106,10 +106,15 @@ def _forecast(forecast: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _calendar_title(calendar: dict[str, Any]) -> str:
     return (
-        f"Calendar  (reviews per day, last year; streak {calendar['streak']} days, longest "
-        f"{calendar['longest_streak']}, studied on {calendar['days_studied']} days)"
+        f"Calendar  (reviews per day, last year; streak {_days(calendar['streak'])}, longest "
+        f"{_days(calendar['longest_streak'])}, studied on {_days(calendar['days_studied'])}"
+        ")"
     )
 
 
