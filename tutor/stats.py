@@ -277,9 +277,10 @@ def _calendar(per_day: dict[int, int], today: int) -> dict[str, Any]:
         streak += 1
         day -= 1
     longest = run = 0
-    for entry in days:
-        run = run + 1 if entry["reviews"] else 0
-        longest = max(longest, run)
+    previous = None
+    for day in sorted(d for d, n in per_day.items() if n):  # over the whole history
+        run = run + 1 if previous == day - 1 else 1
+        longest, previous = max(longest, run), day
     active = sum(1 for entry in days if entry["reviews"])
     return {"days": days, "streak": streak, "longest_streak": longest, "days_studied": active}
 

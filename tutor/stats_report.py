@@ -82,13 +82,19 @@ def _today(today: dict[str, Any]) -> list[str]:
 
 
 def _retention(retention: dict[str, Any]) -> list[str]:
-    lines = [f"{'':<11}{'young':>18}{'mature':>18}{'total':>18}"]
+    kinds = ("young", "mature", "total")
+    counts = {
+        (period, kind): f"{values[kind]['passed']}/{values[kind]['reviews']}"
+        for period, values in retention.items()
+        for kind in kinds
+    }
+    width = max(9, *(len(c) for c in counts.values())) + 9  # and " 100.0%"
+    lines = [f"{'':<10}" + "".join(f"{kind:>{width}}" for kind in kinds)]
     for period, values in retention.items():
-        cells = ""
-        for kind in ("young", "mature", "total"):
-            v = values[kind]
-            cells += f"{v['passed']:>6}/{v['reviews']:<5}{_pct(v['rate']):>7}"
-        lines.append(f"{period:<11}{cells}")
+        cells = "".join(
+            f"{counts[period, kind]:>{width - 8}} {_pct(values[kind]['rate']):>7}" for kind in kinds
+        )
+        lines.append(f"{period:<10}{cells}")
     return lines
 
 

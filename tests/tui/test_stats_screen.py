@@ -29,7 +29,9 @@ async def test_from_home_with_range_keys_and_two_columns_when_wide(log: Database
         assert isinstance(app.screen, StatsScreen)
         sections = await sections_of(app)
         assert sections[0].startswith("Today\n  3 reviews, 2 right (66.7%)")
-        assert any("yesterday       0/0          —     3/4      75.0%" in s for s in sections)
+        [retention] = [s for s in sections if s.startswith("True retention")]
+        yesterday = next(line for line in retention.splitlines() if "yesterday" in line)
+        assert yesterday.split() == ["yesterday", "0/0", "—", "3/4", "75.0%", "3/4", "75.0%"]
         assert not app.screen.query_one("#stats-grid").has_class("-wide")
         await pilot.press("m")
         await sections_of(app)
