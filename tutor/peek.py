@@ -15,6 +15,7 @@ from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
 from tutor.due import DONE_TODAY, SCHEMA_VERSION, stamp
 from tutor.errors import NotFoundError, StoreError
+from tutor.state import CardState, StoredCard
 
 LEARN_AHEAD = timedelta(minutes=20)  # as tutor.session
 AVAILABLE = (
@@ -28,28 +29,10 @@ CONTENT = (
 
 
 @dataclass(frozen=True)
-class PeekedCard:
-    """A card's content, with the attribute names of the store's StoredCard."""
-
-    id: int
-    deck_id: int
-    deck_name: str
-    kind: str
-    question: str
-    body: str
-    options: list[dict[str, Any]]
-    explanation: str
-    answer: str
-    source_path: str | None
-    source_line: int
-    front_matter: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class Preview:
     """The first card as the review screen shows it before the session is ready."""
 
-    card: PeekedCard
+    card: StoredCard
     order: tuple[int, ...]
     settings: DeckSettings
 
@@ -93,10 +76,11 @@ def preview(
     path: Path, settings: Settings, now: datetime, names: list[str] | None, rng: random.Random
 ) -> Preview | None:
     """The first card as the screen shows it: options in a fresh order unless the deck says not."""
-    card = first_card(path, settings, now, names)
-    if card is None:
+    found = _first(path, settings, now, names)
+    if found is None:
         return None
-    deck = settings.for_deck(card.deck_name, card.front_matter)
+    card, front_matter = found
+    deck = settings.for_deck(card.deck_name, front_matter)
     order = list(range(len(card.options)))
     if deck.shuffle:
         rng.shuffle(order)
@@ -105,8 +89,15 @@ def preview(
 
 def first_card(
     path: Path, settings: Settings, now: datetime, names: list[str] | None = None
-) -> PeekedCard | None:
+) -> StoredCard | None:
     """The card a new session would hand out first (None if none, or no collection yet)."""
+    found = _first(path, settings, now, names)
+    return found[0] if found else None
+
+
+def _first(
+    path: Path, settings: Settings, now: datetime, names: list[str] | None
+) -> tuple[StoredCard, dict[str, Any]] | None:
     if not path.is_file():
         if names:
             raise _no_such_deck(names)
@@ -125,7 +116,7 @@ def first_card(
 
 def _first_card(
     conn: sqlite3.Connection, settings: Settings, now: datetime, names: list[str] | None
-) -> PeekedCard | None:
+) -> tuple[StoredCard, dict[str, Any]] | None:
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if version is None or int(version[0]) > SCHEMA_VERSION:
         raise StoreError("the collection was written by a newer tutor; upgrade tutor to read it")
@@ -188,20 +179,21 @@ def _first_card(
         return None
     row = conn.execute(CONTENT, (card_id,)).fetchone()
     name, _deck, _parameters, source = decks[row[1]]
-    return PeekedCard(
-        row[0],
-        row[1],
-        name,
-        row[2],
-        row[3],
-        row[4],
-        json.loads(row[5]),
-        row[6],
-        row[7],
-        source,
-        row[8],
-        front_matter[row[1]],
+    card = StoredCard(
+        id=row[0],
+        deck_id=row[1],
+        deck_name=name,
+        kind=row[2],
+        question=row[3],
+        body=row[4],
+        options=json.loads(row[5]),
+        explanation=row[6],
+        answer=row[7],
+        source_path=source,
+        source_line=row[8],
+        state=CardState(),  # the session reads the real state
     )
+    return card, front_matter[row[1]]
 
 
 def _no_such_deck(names: list[str]) -> NotFoundError:

@@ -17,7 +17,7 @@ from tutor.due import Counts
 from tutor.errors import NotFoundError, StoreError
 from tutor.importer import ImportReport, refresh_decks
 from tutor.scheduling import Grade, SchedulerSpec
-from tutor.state import CardState, Phase
+from tutor.state import CardState, Phase, StoredCard
 from tutor.store import reviews as store
 from tutor.store.db import Database
 
@@ -31,7 +31,7 @@ MIN_TIMINGS = 5
 class Presented:
     """The card handed out now, with the order to show its options in."""
 
-    card: store.StoredCard
+    card: StoredCard
     order: tuple[int, ...]
     settings: DeckSettings
     shown_at: datetime

@@ -1,4 +1,4 @@
-"""A card's scheduling state as plain data, shared by the store, the scheduler and sessions."""
+"""Cards as plain data: scheduling state and what a review shows, shared by every layer."""
 
 from __future__ import annotations
 
@@ -44,3 +44,25 @@ class CardState:
         for key in ("due", "last_review"):
             values[key] = datetime.fromisoformat(values[key]) if values[key] else None
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class StoredCard:
+    """One card as shown for review: its content, deck, flags and scheduling state."""
+
+    id: int
+    deck_id: int
+    deck_name: str
+    kind: str
+    question: str
+    body: str
+    options: list[dict[str, Any]]
+    explanation: str
+    answer: str
+    source_path: str | None
+    source_line: int
+    state: CardState
+    suspended: bool = False
+    leech: bool = False
+    buried_until: datetime | None = None
+    retired: bool = False

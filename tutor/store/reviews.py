@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from tutor.state import CardState, Phase
+from tutor.state import CardState, Phase, StoredCard
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -31,28 +31,6 @@ class DeckInfo:
     settings: dict[str, Any]
     parameters: list[float] | None
     parameter_set_id: int | None
-
-
-@dataclass(frozen=True)
-class StoredCard:
-    """One card as shown for review: its content, deck, flags and scheduling state."""
-
-    id: int
-    deck_id: int
-    deck_name: str
-    kind: str
-    question: str
-    body: str
-    options: list[dict[str, Any]]
-    explanation: str
-    answer: str
-    source_path: str | None
-    source_line: int
-    state: CardState
-    suspended: bool = False
-    leech: bool = False
-    buried_until: datetime | None = None
-    retired: bool = False
 
 
 @dataclass(frozen=True)
