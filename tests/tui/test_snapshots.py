@@ -28,9 +28,18 @@ def test_question(db: Database, snap_compare: Any) -> None:
     assert snap_compare(app_for(db), terminal_size=SIZE)
 
 
+async def pick_a_wrong_option(pilot: Any) -> None:
+    await pilot.pause()
+    presented = pilot.app.screen.presented
+    number = next(
+        n for n, i in enumerate(presented.order, 1) if not presented.card.options[i]["correct"]
+    )
+    await pilot.press(str(number))
+
+
 def test_wrong_answer_with_reasoning(db: Database, snap_compare: Any) -> None:
     import_paths(db, [SEED_DECK], NOW)
-    assert snap_compare(app_for(db), terminal_size=SIZE, press=["2"])
+    assert snap_compare(app_for(db), terminal_size=SIZE, run_before=pick_a_wrong_option)
 
 
 def test_summary(db: Database, write_deck: WriteDeck, snap_compare: Any) -> None:
