@@ -99,6 +99,22 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     commands.add_parser("info", help="where the collection lives, versions and counts")
+
+    check = commands.add_parser(
+        "check",
+        help="verify the collection (SQLite checks, states against their logs, orphan rows)",
+        description="Verify the collection: SQLite's quick_check and foreign_key_check, every "
+        "card's state against the replay of its review log, orphan rows, deck files on disk.",
+        epilog="exit status: 0 clean (or clean after --repair), 1 problems found (or left after "
+        "--repair), 2 bad settings, 3 the database cannot be opened",
+    )
+    check.add_argument(
+        "--repair",
+        action="store_true",
+        help="fix what is safe in one transaction: rebuild card states from their logs, delete "
+        "orphan review_state/review_choice rows; report the rest",
+    )
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
 
@@ -422,6 +438,19 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from tutor.check import check_collection
+    from tutor.check_report import render
+    from tutor.config import database_url, load_settings
+
+    report = check_collection(database_url(args.db), load_settings(), repair=args.repair)
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        sys.stdout.write(render(report))
+    return 0 if report.clean else 1
+
+
 def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) -> int:
     from tutor.config import load_settings
     from tutor.tui.app import TutorApp
@@ -530,4 +559,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "unsuspend": cmd_unsuspend,
     "due": cmd_due,
     "info": cmd_info,
+    "check": cmd_check,
 }

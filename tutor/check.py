@@ -1,0 +1,355 @@
+"""`tutor check`: verify a collection against SQLite and tutor's invariants; repair what is safe."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tutor import scheduling
+from tutor.config import Settings
+from tutor.errors import StoreError
+from tutor.scheduling import Grade, SchedulerSpec
+from tutor.state import CardState
+from tutor.store import integrity
+from tutor.store.db import open_database, sqlite_path
+
+RESTORE_ADVICE = "restore a backup: `tutor restore latest`"
+MISSING_FILE_ADVICE = "the cards keep their history; restore the file or ignore"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One kind of problem found by a check, with the rows it concerns."""
+
+    kind: str
+    what: str  # "cards whose state differs from the replay of their review log"
+    ids: tuple[int | str, ...]
+    repairable: bool
+    advice: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "what": self.what,
+            "count": len(self.ids),
+            "ids": list(self.ids),
+            "repairable": self.repairable,
+            "advice": self.advice,
+        }
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found: findings, or why it did not run, or a note (nothing to check)."""
+
+    name: str
+    findings: tuple[Finding, ...] = ()
+    skipped: str | None = None
+    note: str | None = None
+
+    @property
+    def status(self) -> str:
+        return "skipped" if self.skipped else "problems" if self.findings else "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "note": self.skipped or self.note,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The checks as first run; with --repair, what was fixed and the checks run again after."""
+
+    database: str
+    results: tuple[CheckResult, ...]
+    repair: bool = False
+    repaired: tuple[Finding, ...] = ()
+    after: tuple[CheckResult, ...] | None = None
+
+    @property
+    def final(self) -> tuple[CheckResult, ...]:
+        return self.after if self.after is not None else self.results
+
+    @property
+    def problems(self) -> list[Finding]:
+        return [f for result in self.final for f in result.findings]
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "repair": self.repair,
+            "checks": [r.to_json() for r in self.results],
+            "repaired": [f.to_json() for f in self.repaired],
+            "after_repair": [r.to_json() for r in self.after] if self.after is not None else None,
+            "problems": len(self.problems),
+            "repairable": sum(1 for f in self.problems if f.repairable),
+            "clean": self.clean,
+        }
+
+
+@dataclass
+class _Facts:
+    """What the checks look at, read in one transaction."""
+
+    decks: list[integrity.DeckSource]
+    parameter_sets: dict[int, list[float]]
+    logs: list[integrity.CardLog]
+    orphans: integrity.Orphans
+    foreign_keys: list[integrity.ForeignKeyViolation] | None  # None: not an SQLite database
+    settings: Settings
+    replayed: dict[int, CardState] = field(default_factory=dict)  # cards whose state differs
+    specs: dict[tuple[int, int | None], SchedulerSpec] = field(default_factory=dict)
+
+    @property
+    def deck_by_id(self) -> dict[int, integrity.DeckSource]:
+        return {d.id: d for d in self.decks}
+
+
+def _foreign_keys(facts: _Facts) -> CheckResult:
+    if facts.foreign_keys is None:
+        return CheckResult("foreign_key_check", skipped="not an SQLite database")
+    by_link = Counter((v.table, v.parent) for v in facts.foreign_keys)
+    findings = []
+    for (table, parent), _count in sorted(by_link.items()):
+        rows = tuple(
+            v.rowid or 0 for v in facts.foreign_keys if (v.table, v.parent) == (table, parent)
+        )
+        orphan_of_review = parent == "review" and table in ("review_state", "review_choice")
+        findings.append(
+            Finding(
+                f"foreign_key:{table}->{parent}",
+                f"{table} rows pointing at a missing {parent} (rowids)",
+                rows,
+                repairable=orphan_of_review,
+                advice="" if orphan_of_review else RESTORE_ADVICE,
+            )
+        )
+    return CheckResult("foreign_key_check", tuple(findings))
+
+
+def _spec(facts: _Facts, deck_id: int, parameter_set_id: int | None) -> SchedulerSpec:
+    key = (deck_id, parameter_set_id)
+    spec = facts.specs.get(key)
+    if spec is None:
+        deck = facts.deck_by_id.get(deck_id)
+        settings = (
+            facts.settings.for_deck(deck.name, deck.settings) if deck else facts.settings.defaults
+        )
+        wanted = (
+            parameter_set_id if parameter_set_id is not None else deck and deck.parameter_set_id
+        )
+        parameters = facts.parameter_sets.get(wanted) if wanted else None
+        spec = facts.specs[key] = SchedulerSpec.for_deck(settings, parameters)
+    return spec
+
+
+def replay(facts: _Facts, log: integrity.CardLog) -> CardState:
+    """The state a card's log leads to through the real scheduler, each answer with its own
+    parameter set. Fuzz is off; with fuzz on, the due date is the one logged with the last answer.
+    """
+    state = CardState()
+    fuzz = False
+    for answer in log.answers:
+        spec = _spec(facts, log.deck_id, answer.parameter_set_id)
+        fuzz = spec.fuzz
+        exact = replace(spec, fuzz=False)
+        state = scheduling.review(
+            exact, log.card_id, state, Grade(answer.rating), answer.reviewed_at
+        )
+    if fuzz:
+        state = replace(state, due=log.answers[-1].due_after)
+    return state
+
+
+_SCHEDULE_FIELDS = ("phase", "step", "stability", "difficulty", "due", "last_review")
+
+
+def _card_states(facts: _Facts) -> CheckResult:
+    differs: list[int] = []
+    counters: list[int] = []
+    for log in facts.logs:
+        expected = replay(facts, log)
+        if expected == log.state:
+            continue
+        facts.replayed[log.card_id] = expected
+        if any(getattr(expected, f) != getattr(log.state, f) for f in _SCHEDULE_FIELDS):
+            differs.append(log.card_id)
+        if (expected.reps, expected.lapses) != (log.state.reps, log.state.lapses):
+            counters.append(log.card_id)
+    findings = []
+    if differs:
+        findings.append(
+            Finding(
+                "state_differs",
+                "cards whose scheduling state differs from the replay of their review log",
+                tuple(differs),
+                repairable=True,
+            )
+        )
+    if counters:
+        findings.append(
+            Finding(
+                "counters_differ",
+                "cards whose reps/lapses differ from the count in their review log",
+                tuple(counters),
+                repairable=True,
+            )
+        )
+    return CheckResult("card_states", tuple(findings))
+
+
+def _orphans(facts: _Facts) -> CheckResult:
+    o = facts.orphans
+    candidates = [
+        Finding(
+            "orphan_review_state",
+            "review_state rows without their review (review ids)",
+            tuple(o.states),
+            repairable=True,
+        ),
+        Finding(
+            "orphan_review_choice",
+            "review_choice rows without their review (choice ids)",
+            tuple(o.choices),
+            repairable=True,
+        ),
+        Finding(
+            "review_of_missing_card",
+            "reviews of a missing card (review ids)",
+            tuple(r for r, _card in o.reviews),
+            repairable=False,
+            advice=RESTORE_ADVICE,
+        ),
+        Finding(
+            "card_of_missing_deck",
+            "cards of a missing deck (card ids)",
+            tuple(c for c, _deck in o.cards),
+            repairable=False,
+            advice=RESTORE_ADVICE,
+        ),
+        Finding(
+            "missing_parameter_set",
+            "rows referring to a missing parameter set (table:id->set)",
+            tuple(f"{table}:{row}->{missing}" for table, row, missing in o.parameter_sets),
+            repairable=False,
+            advice=RESTORE_ADVICE,
+        ),
+        Finding(
+            "review_without_state",
+            "reviews without their stored state, which cannot be undone (review ids)",
+            tuple(o.stateless_reviews),
+            repairable=False,
+            advice="the log itself is whole; the answers only cannot be undone",
+        ),
+    ]
+    return CheckResult("orphans", tuple(f for f in candidates if f.ids))
+
+
+def _deck_files(facts: _Facts) -> CheckResult:
+    missing = tuple(
+        d.name for d in facts.decks if d.source_path and not Path(d.source_path).exists()
+    )
+    if not missing:
+        return CheckResult("deck_files")
+    return CheckResult(
+        "deck_files",
+        (
+            Finding(
+                "deck_file_missing",
+                "decks whose file is missing",
+                missing,
+                False,
+                MISSING_FILE_ADVICE,
+            ),
+        ),
+    )
+
+
+def _rollups(_facts: _Facts) -> CheckResult:
+    # Statistics are computed from the log on demand; a rollup table would be checked here
+    # against a rebuild (and rebuilt by --repair).
+    return CheckResult("rollups", note="no rollups")
+
+
+# Each check reads the facts and says what it found; a new check (a rollup) slots in here.
+CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
+    ("foreign_key_check", _foreign_keys),
+    ("card_states", _card_states),
+    ("orphans", _orphans),
+    ("deck_files", _deck_files),
+    ("rollups", _rollups),
+)
+
+
+def _run(conn: Any, settings: Settings, sqlite: bool) -> tuple[tuple[CheckResult, ...], _Facts]:
+    facts = _Facts(
+        decks=integrity.decks(conn),
+        parameter_sets=integrity.parameter_sets(conn),
+        logs=integrity.card_logs(conn),
+        orphans=integrity.orphans(conn),
+        foreign_keys=integrity.foreign_key_violations(conn) if sqlite else None,
+        settings=settings,
+    )
+    return tuple(check(facts) for _name, check in CHECKS), facts
+
+
+def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[Finding, ...]:
+    fixed = [f for r in results for f in r.findings if f.repairable]
+    if not fixed:
+        return ()
+    integrity.set_states(conn, sorted(facts.replayed.items()))
+    integrity.delete_orphan_states(conn, facts.orphans.states)
+    integrity.delete_orphan_choices(conn, facts.orphans.choices)
+    return tuple(fixed)
+
+
+def check_collection(url: str, settings: Settings, *, repair: bool = False) -> CheckReport:
+    """Run every check on the collection at `url`; with `repair`, fix what is safe in one write
+    transaction and check again. A damaged SQLite file is reported and never opened for writing."""
+    path = sqlite_path(url)
+    if path is None:
+        skipped = "not an SQLite database file"
+        sqlite_results: tuple[CheckResult, ...] = (CheckResult("quick_check", skipped=skipped),)
+    else:
+        if not path.is_file():
+            raise StoreError(f"no database at {path}; give the collection with --db")
+        damage = integrity.quick_check_file(path)
+        if damage:
+            shown = "; ".join(damage[:3]) + (
+                f" (and {len(damage) - 3} more)" if len(damage) > 3 else ""
+            )
+            finding = Finding(
+                "damaged_file",
+                f"{path} is damaged: {shown}",
+                (str(path),),
+                repairable=False,
+                advice=RESTORE_ADVICE,
+            )
+            not_run = "the file is damaged: nothing else was read"
+            rest = tuple(CheckResult(name, skipped=not_run) for name, _check in CHECKS)
+            return CheckReport(url, (CheckResult("quick_check", (finding,)), *rest), repair=repair)
+        sqlite_results = (CheckResult("quick_check"),)
+    db = open_database(url, create=False)
+    try:
+        if not repair:
+            with db.read() as conn:
+                results, _facts = _run(conn, settings, path is not None)
+            return CheckReport(url, sqlite_results + results)
+        with db.write() as conn:
+            results, facts = _run(conn, settings, path is not None)
+            repaired = _repair(conn, results, facts)
+            after = _run(conn, settings, path is not None)[0] if repaired else results
+        return CheckReport(url, sqlite_results + results, True, repaired, sqlite_results + after)
+    finally:
+        db.close()

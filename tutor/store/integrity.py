@@ -1,0 +1,204 @@
+"""The SQL behind `tutor check`: SQLite's own checks, orphan rows, review logs, and the repairs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, select
+
+from tutor.state import CardState
+from tutor.store.reviews import _STATE_COLUMNS, _state, state_values
+from tutor.store.tables import (
+    card_table,
+    choice_table,
+    deck_table,
+    parameter_table,
+    review_state_table,
+    review_table,
+)
+
+
+def quick_check_file(path: Path) -> list[str]:
+    """SQLite's `PRAGMA quick_check` on a file opened read-only: [] when it is sound."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as raw:
+            rows = [str(row[0]) for row in raw.execute("PRAGMA quick_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+@dataclass(frozen=True)
+class ForeignKeyViolation:
+    """A row whose foreign key points at no row: its table, rowid and the table it refers to."""
+
+    table: str
+    rowid: int | None
+    parent: str
+
+
+def foreign_key_violations(conn: Connection) -> list[ForeignKeyViolation]:
+    """SQLite's `PRAGMA foreign_key_check` over every table."""
+    rows = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    return [ForeignKeyViolation(str(r[0]), r[1], str(r[2])) for r in rows]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer of a card's log, as the replay needs it."""
+
+    reviewed_at: datetime
+    rating: int
+    parameter_set_id: int | None
+    due_after: datetime | None
+
+
+@dataclass(frozen=True)
+class CardLog:
+    """A card's stored scheduling state, its deck, and its answers in order."""
+
+    card_id: int
+    deck_id: int
+    state: CardState
+    answers: list[Answer] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeckSource:
+    """A deck's name, settings, parameter set and the file it was imported from."""
+
+    id: int
+    name: str
+    source_path: str | None
+    settings: dict[str, Any]
+    parameter_set_id: int | None
+
+
+@dataclass(frozen=True)
+class Orphans:
+    """Rows whose parent row is missing (ids of the orphan rows, with the missing parent's)."""
+
+    states: list[int]  # review ids of review_state rows without their review
+    choices: list[int]  # review_choice ids without their review
+    reviews: list[tuple[int, int]]  # (review id, card id) of reviews of missing cards
+    cards: list[tuple[int, int]]  # (card id, deck id) of cards of missing decks
+    parameter_sets: list[tuple[str, int, int]]  # (table, row id, missing parameter set id)
+    stateless_reviews: list[int]  # review ids without their stored state (undo needs it)
+
+
+def decks(conn: Connection) -> list[DeckSource]:
+    """Every deck with its source file, settings and parameter set id."""
+    d = deck_table.c
+    query = select(d.id, d.name, d.source_path, d.settings, d.parameter_set_id).order_by(d.name)
+    return [
+        DeckSource(r.id, r.name, r.source_path, r.settings or {}, r.parameter_set_id)
+        for r in conn.execute(query)
+    ]
+
+
+def parameter_sets(conn: Connection) -> dict[int, list[float]]:
+    """Every stored FSRS parameter set by id."""
+    query = select(parameter_table.c.id, parameter_table.c.parameters)
+    return {int(r.id): [float(p) for p in r.parameters] for r in conn.execute(query)}
+
+
+def card_logs(conn: Connection) -> list[CardLog]:
+    """Every card's stored state and review log (answers by time, then id)."""
+    c, r = card_table.c, review_table.c
+    logs = {
+        row.id: CardLog(row.id, row.deck_id, _state(row))
+        for row in conn.execute(select(c.id, c.deck_id, *_STATE_COLUMNS).order_by(c.id))
+    }
+    answers = select(r.card_id, r.reviewed_at, r.rating, r.parameter_set_id, r.due_after).order_by(
+        r.card_id, r.reviewed_at, r.id
+    )
+    for row in conn.execute(answers):
+        log = logs.get(row.card_id)
+        if log is not None:
+            log.answers.append(
+                Answer(row.reviewed_at, int(row.rating), row.parameter_set_id, row.due_after)
+            )
+    return list(logs.values())
+
+
+def _missing(child: Any, parent_column: Any) -> Any:
+    return ~exists().where(parent_column == child)
+
+
+def orphans(conn: Connection) -> Orphans:
+    """Rows that point at a row that is not there."""
+    r, s, ch, c, d = (
+        review_table.c,
+        review_state_table.c,
+        choice_table.c,
+        card_table.c,
+        deck_table.c,
+    )
+    p = parameter_table.c
+    states = conn.execute(
+        select(s.review_id).where(_missing(s.review_id, r.id)).order_by(s.review_id)
+    ).scalars()
+    choices = conn.execute(
+        select(ch.id).where(_missing(ch.review_id, r.id)).order_by(ch.id)
+    ).scalars()
+    reviews = conn.execute(
+        select(r.id, r.card_id).where(_missing(r.card_id, c.id)).order_by(r.id)
+    ).all()
+    cards = conn.execute(select(c.id, c.deck_id).where(_missing(c.deck_id, d.id)).order_by(c.id))
+    missing_sets: list[tuple[str, int, int]] = []
+    for table, column in (("deck", deck_table.c), ("review", review_table.c)):
+        query = (
+            select(column.id, column.parameter_set_id)
+            .where(
+                and_(
+                    column.parameter_set_id.is_not(None),
+                    _missing(column.parameter_set_id, p.id),
+                )
+            )
+            .order_by(column.id)
+        )
+        missing_sets += [(table, int(row[0]), int(row[1])) for row in conn.execute(query)]
+    stateless = conn.execute(
+        select(r.id).where(_missing(r.id, s.review_id)).order_by(r.id)
+    ).scalars()
+    return Orphans(
+        states=[int(i) for i in states],
+        choices=[int(i) for i in choices],
+        reviews=[(int(a), int(b)) for a, b in reviews],
+        cards=[(int(a), int(b)) for a, b in cards],
+        parameter_sets=missing_sets,
+        stateless_reviews=[int(i) for i in stateless],
+    )
+
+
+def delete_orphan_states(conn: Connection, review_ids: Sequence[int]) -> None:
+    """Delete review_state rows (by review id) whose review is gone."""
+    for chunk in _chunks(review_ids):
+        conn.execute(review_state_table.delete().where(review_state_table.c.review_id.in_(chunk)))
+
+
+def delete_orphan_choices(conn: Connection, choice_ids: Sequence[int]) -> None:
+    """Delete review_choice rows (by id) whose review is gone."""
+    for chunk in _chunks(choice_ids):
+        conn.execute(choice_table.delete().where(choice_table.c.id.in_(chunk)))
+
+
+def set_states(conn: Connection, states: Iterable[tuple[int, CardState]]) -> None:
+    """Write these cards' scheduling states (a state change: the version counts it)."""
+    for card_id, state in states:
+        conn.execute(
+            card_table.update()
+            .where(card_table.c.id == card_id)
+            .values(**state_values(state), version=card_table.c.version + 1)
+        )
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
