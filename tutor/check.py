@@ -331,7 +331,7 @@ def check_collection(url: str, settings: Settings, *, repair: bool = False) -> C
             )
             finding = Finding(
                 "damaged_file",
-                f"{path} is damaged: {shown}",
+                f"damaged database file ({shown})",
                 (str(path),),
                 repairable=False,
                 advice=RESTORE_ADVICE,

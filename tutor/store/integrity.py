@@ -25,9 +25,9 @@ from tutor.store.tables import (
 
 
 def quick_check_file(path: Path) -> list[str]:
-    """SQLite's `PRAGMA quick_check` on a file opened read-only: [] when it is sound."""
+    """SQLite's `PRAGMA quick_check` on a file (never created here): [] when it is sound."""
     try:
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as raw:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as raw:
             rows = [str(row[0]) for row in raw.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
