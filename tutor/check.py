@@ -109,11 +109,11 @@ class _Facts:
     foreign_keys: list[integrity.ForeignKeyViolation] | None  # None: not an SQLite database
     settings: Settings
     replayed: dict[int, CardState] = field(default_factory=dict)  # cards whose state differs
-    specs: dict[tuple[int, int | None], SchedulerSpec] = field(default_factory=dict)
+    specs: dict[tuple[int, int | None], tuple[SchedulerSpec, bool]] = field(default_factory=dict)
 
     @property
     def deck_by_id(self) -> dict[int, integrity.DeckSource]:
-        return {d.id: d for d in self.decks}
+        return {d.id: d for d in self.decks}  # read once per scheduler spec
 
 
 def _foreign_keys(facts: _Facts) -> CheckResult:
@@ -138,10 +138,11 @@ def _foreign_keys(facts: _Facts) -> CheckResult:
     return CheckResult("foreign_key_check", tuple(findings))
 
 
-def _spec(facts: _Facts, deck_id: int, parameter_set_id: int | None) -> SchedulerSpec:
+def _spec(facts: _Facts, deck_id: int, parameter_set_id: int | None) -> tuple[SchedulerSpec, bool]:
+    """The deck's scheduler with this parameter set, fuzz off; and whether the deck fuzzes."""
     key = (deck_id, parameter_set_id)
-    spec = facts.specs.get(key)
-    if spec is None:
+    found = facts.specs.get(key)
+    if found is None:
         deck = facts.deck_by_id.get(deck_id)
         settings = (
             facts.settings.for_deck(deck.name, deck.settings) if deck else facts.settings.defaults
@@ -150,8 +151,9 @@ def _spec(facts: _Facts, deck_id: int, parameter_set_id: int | None) -> Schedule
             parameter_set_id if parameter_set_id is not None else deck and deck.parameter_set_id
         )
         parameters = facts.parameter_sets.get(wanted) if wanted else None
-        spec = facts.specs[key] = SchedulerSpec.for_deck(settings, parameters)
-    return spec
+        spec = SchedulerSpec.for_deck(settings, parameters)
+        found = facts.specs[key] = (replace(spec, fuzz=False), spec.fuzz)
+    return found
 
 
 def replay(facts: _Facts, log: integrity.CardLog) -> CardState:
@@ -161,9 +163,7 @@ def replay(facts: _Facts, log: integrity.CardLog) -> CardState:
     state = CardState()
     fuzz = False
     for answer in log.answers:
-        spec = _spec(facts, log.deck_id, answer.parameter_set_id)
-        fuzz = spec.fuzz
-        exact = replace(spec, fuzz=False)
+        exact, fuzz = _spec(facts, log.deck_id, answer.parameter_set_id)
         state = scheduling.review(
             exact, log.card_id, state, Grade(answer.rating), answer.reviewed_at
         )
