@@ -78,3 +78,13 @@ def test_html_comments_on_their_own_lines_are_not_card_text() -> None:
     assert (q.slug, q.kind, q.answer) == ("q", "recall", "The answer.")
     assert r.answer == "```\n<!-- kept in code -->\n```"
     assert s.answer == "<!-- never closed\nstays text"
+
+
+def test_a_description_that_would_become_a_card_is_refused_at_the_title_line() -> None:
+    description = "## " + "a very long first line that describes the quiz " * 2
+    quiz = parse_quiz_text(f"{description}\nQ?\nExplanation: A.\n", "q.txt")
+    with pytest.raises(DeckError) as caught:
+        quiz_markdown(quiz)
+    assert [(p.line, p.message.split(";")[0]) for p in caught.value.problems] == [
+        (1, "the title line would read differently as Markdown front matter or text")
+    ]

@@ -397,6 +397,8 @@ def _is_id_comment(line: _Line) -> re.Match[str] | None:
 
 def _without_comments(lines: list[_Line]) -> list[_Line]:
     """Drop HTML comments that stand on lines of their own: notes for the author, not card text."""
+    if not any("<!--" in ln.text for ln in lines):
+        return lines
     kept: list[_Line] = []
     index = 0
     while index < len(lines):

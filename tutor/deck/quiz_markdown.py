@@ -41,15 +41,22 @@ def quiz_markdown(deck: Deck) -> str:
     header = f"---\ntitle: {json.dumps(deck.name, ensure_ascii=False)}\n---\n\n"
     if deck.description:
         header += f"{deck.description}\n\n"
-    sections = [_section(card, card_id(deck.name, card)) for card in deck.cards]
-    problems = [
-        _unfaithful(deck, card)
-        for card, section in zip(deck.cards, sections, strict=True)
-        if not _faithful(deck, card, section)
-    ]
+    cards = [card.model_copy(update={"slug": card_id(deck.name, card)}) for card in deck.cards]
+    sections = [_section(card) for card in cards]
     text = header + "\n".join(sections)
-    written = parse_text(header, deck.path)
-    if (written.name, written.description) != (deck.name, deck.description):
+    if _reads_back(text, deck, cards):
+        return text
+    problems = [
+        Problem(
+            deck.path,
+            card.line,
+            f'question "{short(card.question)}" or its explanation would read as Markdown deck '
+            "syntax (a heading, an option, a code fence or a comment); reword it and convert again",
+        )
+        for card, section in zip(cards, sections, strict=True)
+        if not _reads_back(section, None, [card])
+    ]
+    if not _reads_back(header, deck, []):
         problems.insert(
             0,
             Problem(
@@ -59,36 +66,22 @@ def quiz_markdown(deck: Deck) -> str:
                 "reword it and convert again",
             ),
         )
-    if problems:
-        raise DeckError(problems)
-    return text
+    raise DeckError(problems or [Problem(deck.path, 1, "the converted deck would not import")])
 
 
-def _section(card: Card, slug: str) -> str:
-    return f"## {card.question}\n<!-- id: {slug} -->\n\n{OPTION_TEMPLATE}\n\n{card.answer}\n"
+def _section(card: Card) -> str:
+    return f"## {card.question}\n<!-- id: {card.slug} -->\n\n{OPTION_TEMPLATE}\n\n{card.answer}\n"
 
 
-def _faithful(deck: Deck, card: Card, section: str) -> bool:
+def _reads_back(text: str, deck: Deck | None, cards: list[Card]) -> bool:
+    """True if `text` parses to these cards (and to the deck's name and description)."""
     try:
-        parsed = parse_text(section, deck.path).cards
+        parsed = parse_text(text, deck.path if deck else "quiz.md")
     except DeckError:
         return False
-    expected = card.model_copy(update={"slug": card_id(deck.name, card)})
-    return (
-        len(parsed) == 1
-        and parsed[0].content_hash() == expected.content_hash()
-        and (
-            parsed[0].slug,
-            parsed[0].kind,
-        )
-        == (expected.slug, "recall")
-    )
-
-
-def _unfaithful(deck: Deck, card: Card) -> Problem:
-    return Problem(
-        deck.path,
-        card.line,
-        f'question "{short(card.question)}" or its explanation would read as Markdown deck '
-        "syntax (a heading, an option, a code fence or a comment); reword it and convert again",
+    if deck is not None and (parsed.name, parsed.description) != (deck.name, deck.description):
+        return False
+    return len(parsed.cards) == len(cards) and all(
+        (read.content_hash(), read.slug, read.kind) == (card.content_hash(), card.slug, "recall")
+        for read, card in zip(parsed.cards, cards, strict=False)
     )
