@@ -255,3 +255,15 @@ def test_folder_imports_take_markdown_files_only(
     code, out, err = tutor(capsys, db_path, "import", str(quiz.parent))
     assert (code, err) == (0, "") and "Deck: imported — 1 added" in out
     assert deck_names(db) == ["Deck"]  # the quiz text is imported only when named
+
+
+def test_the_converted_deck_is_refused_while_the_quiz_text_is_still_in_place(
+    capsys: pytest.CaptureFixture[str], db: Database, db_path: Path, quiz: Path
+) -> None:
+    tutor(capsys, db_path, "import", str(quiz))
+    deck = quiz.with_suffix(".md")
+    tutor(capsys, db_path, "convert", str(quiz), "-o", str(deck))
+    code, _out, err = tutor(capsys, db_path, "import", str(deck))
+    assert code == 2
+    assert f"deck name 'edge-quiz' is already used by {quiz.resolve()}" in err
+    assert [r.slug for r in card_rows(db)] == [None] * 10  # nothing changed
