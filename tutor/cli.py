@@ -48,10 +48,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("target", nargs="?", metavar="DECK|PATH")
 
+    convert = commands.add_parser(
+        "convert",
+        help="turn a quiz text (question lines, each followed by Explanation:) into a deck",
+        description="Write a quiz text as a Markdown deck: one recall card per question, each "
+        "with a fixed id and an option-list template to fill in. Import the deck in place of "
+        "the quiz text (move the quiz text away) and the cards keep their reviews.",
+    )
+    convert.add_argument("source", metavar="QUIZ.txt")
+    convert.add_argument(
+        "-o", "--output", metavar="DECK.md", help="write the deck to this file (default: stdout)"
+    )
+    convert.add_argument("--force", action="store_true", help="replace the -o file if it exists")
+
     imp = commands.add_parser(
         "import",
-        help="import Markdown deck files and folders",
-        description="Import Markdown decks (files, or folders searched for *.md). Each file is "
+        help="import Markdown deck files and folders (and quiz texts: .txt files)",
+        description="Import Markdown decks (files, or folders searched for *.md) and quiz texts "
+        "(a .txt file named on its own). Each file is "
         "imported whole or not at all; re-importing keeps every card's review history.",
     )
     imp.add_argument("paths", nargs="+", metavar="PATH")
@@ -215,6 +229,22 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     if args.dry_run:
         print("(dry run: nothing was changed)")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from tutor.convert import convert_quiz, write_new_file
+
+    converted = convert_quiz(args.source)
+    if args.output is None:
+        sys.stdout.write(converted.text)
+        return 0
+    written = write_new_file(args.output, converted.text, force=args.force)
+    print(
+        f"wrote {written}: deck {converted.deck!r}, {converted.cards} cards. Import it in place "
+        f"of {args.source} (move that file away first) and the cards keep their reviews.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -552,6 +582,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "home": cmd_home,
     "review": cmd_review,
     "import": cmd_import,
+    "convert": cmd_convert,
     "decks": cmd_decks,
     "export": cmd_export,
     "stats": cmd_stats,

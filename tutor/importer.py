@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tutor.deck.files import find_deck_files
+from tutor.deck.formats import parse_bytes
 from tutor.deck.models import Deck
-from tutor.deck.parser import parse_bytes
 from tutor.errors import DeckError, Problem
 from tutor.store.db import Database
 from tutor.store.sync import (

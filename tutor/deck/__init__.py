@@ -1,1 +1,1 @@
-"""Markdown decks: parsing files into validated, immutable models (no database, no UI)."""
+"""Deck files (Markdown decks, quiz texts): parsed into validated, immutable models (pure)."""

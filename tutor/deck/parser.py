@@ -20,6 +20,7 @@ HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OPTION = re.compile(r" {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 PLAIN_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
+COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
 ID_COMMENT = re.compile(r"^\s*<!--\s*id\s*:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
 REASONING_SEPARATOR = re.compile(r" (?:—|--) ")
 EXPLANATION_LABEL = re.compile(
@@ -58,8 +59,13 @@ def parse_file(path: str | Path) -> Deck:
 
 def parse_bytes(data: bytes, path: str | Path) -> Deck:
     """Parse a deck from the bytes of a file (UTF-8, with or without BOM, any line ends)."""
+    return parse_text(decode(data, path), path, source_hash=hashlib.sha256(data).hexdigest())
+
+
+def decode(data: bytes, path: str | Path) -> str:
+    """The text of a deck file's bytes; DeckError naming the line of a byte that is not UTF-8."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
@@ -69,7 +75,6 @@ def parse_bytes(data: bytes, path: str | Path) -> Deck:
             f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at column {column}); "
             "save the file as UTF-8",
         ) from None
-    return parse_text(text, path, source_hash=hashlib.sha256(data).hexdigest())
 
 
 def parse_text(text: str, path: str | Path, source_hash: str | None = None) -> Deck:
@@ -244,12 +249,13 @@ class _Parser:
             return None
         lines = list(raw.lines)
         slug = self._slug(lines, raw.line)
-        first_option = next((i for i, ln in enumerate(lines) if _is_option(ln)), None)
         for ln in lines:
             if _is_id_comment(ln):
                 self.error(
                     ln.number, f"{label}: the id comment must be the line right under the heading"
                 )
+        lines = _without_comments(lines)
+        first_option = next((i for i, ln in enumerate(lines) if _is_option(ln)), None)
         if first_option is None:
             answer = _block(lines)
             if not answer:
@@ -387,6 +393,32 @@ def _is_id_comment(line: _Line) -> re.Match[str] | None:
     if line.fenced or "<!--" not in line.text:
         return None
     return ID_COMMENT.match(line.text)
+
+
+def _without_comments(lines: list[_Line]) -> list[_Line]:
+    """Drop HTML comments that stand on lines of their own: notes for the author, not card text."""
+    if not any("<!--" in ln.text for ln in lines):
+        return lines
+    kept: list[_Line] = []
+    index = 0
+    while index < len(lines):
+        ln = lines[index]
+        if not ln.fenced and COMMENT_OPEN.match(ln.text):
+            start = ln.text.index("<!--") + 4
+            end = next(
+                (
+                    k
+                    for k in range(index, len(lines))
+                    if "-->" in (lines[k].text[start:] if k == index else lines[k].text)
+                ),
+                None,
+            )
+            if end is not None and lines[end].text.rstrip().endswith("-->"):
+                index = end + 1
+                continue
+        kept.append(ln)
+        index += 1
+    return kept
 
 
 def _indented(text: str) -> bool:

@@ -205,7 +205,11 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         content = _content(card)
         if row.retired:
             result.restored += 1
-        elif row.content_hash != content["content_hash"] or row.deck_id != deck_id:
+        elif (
+            row.content_hash != content["content_hash"]
+            or row.deck_id != deck_id
+            or row.slug != card.slug  # an id added to (or dropped from) the card
+        ):
             result.updated += 1
         else:
             result.unchanged += 1
