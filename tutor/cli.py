@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from tutor import __version__
 from tutor.errors import NotFoundError, TutorError
+from tutor.text import json_safe, neutralise, raw_stream, safe_output
 
 DESCRIPTION = """\
 An adaptive flashcard tutor for the terminal. Decks are Markdown files;
@@ -103,7 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status. Deck text prints as data (tutor.text)."""
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = HANDLERS.get(args.command or "home")
@@ -128,8 +134,7 @@ def _open(args: argparse.Namespace, *, create: bool = True) -> Any:
 
 
 def _print_json(data: Any, out: IO[str] | None = None) -> None:
-    json.dump(data, out or sys.stdout, indent=2, ensure_ascii=False)
-    (out or sys.stdout).write("\n")
+    (out or sys.stdout).write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 class _ProgressLine:
@@ -146,13 +151,14 @@ class _ProgressLine:
         width = 30
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done}/{total} {what[:40]:<40}")
+        line = f"\r[{bar}] {done}/{total} {neutralise(what[:40]):<40}"
+        raw_stream(sys.stderr).write(line)  # the CR is ours: past the filter
         sys.stderr.flush()
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            sys.stderr.write("\r" + " " * 80 + "\r")
+            raw_stream(sys.stderr).write("\r" + " " * 80 + "\r")
             sys.stderr.flush()
 
 
