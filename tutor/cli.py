@@ -238,12 +238,13 @@ def cmd_decks(args: argparse.Namespace) -> int:
             "bundled decks are."
         )
         return 0
-    width = max(len("deck"), *(len(d.name) for d in decks))
+    width = max(len("deck"), *(len(neutralise(d.name)) for d in decks))
     columns = ("cards", "new", "learn", "review", "due", "retired", "susp.")
     print(f"{'deck':<{width}}  " + "  ".join(f"{c:>6}" for c in columns))
     for d in decks:
+        name = neutralise(d.name)
         print(
-            f"{d.name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
+            f"{name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
             f"{d.due:>5}  {d.retired:>7}  {d.suspended:>5}"
         )
     return 0
@@ -273,9 +274,10 @@ def cmd_due(args: argparse.Namespace) -> int:
     if not counts:
         print("nothing due: no decks yet (tutor import PATH)")
         return 0
-    width = max(len(c.name) for c in counts)
+    width = max(len(neutralise(c.name)) for c in counts)
     for c in counts:
-        print(f"{c.name:<{width}}  {c.new:>4} new  {c.learning:>4} learning  {c.review:>4} review")
+        name = neutralise(c.name)
+        print(f"{name:<{width}}  {c.new:>4} new  {c.learning:>4} learning  {c.review:>4} review")
     print(f"{'total':<{width}}  {sum(c.total for c in counts):>4} cards due today")
     return 0
 
