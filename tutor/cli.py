@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from tutor import __version__
 from tutor.errors import NotFoundError, TutorError
+from tutor.text import json_safe, neutralise, raw_stream, safe_output
 
 DESCRIPTION = """\
 An adaptive flashcard tutor for the terminal. Decks are Markdown files;
@@ -133,7 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status. Deck text prints as data (tutor.text)."""
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = HANDLERS.get(args.command or "home")
@@ -158,8 +164,7 @@ def _open(args: argparse.Namespace, *, create: bool = True) -> Any:
 
 
 def _print_json(data: Any, out: IO[str] | None = None) -> None:
-    json.dump(data, out or sys.stdout, indent=2, ensure_ascii=False)
-    (out or sys.stdout).write("\n")
+    (out or sys.stdout).write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 class _ProgressLine:
@@ -176,13 +181,14 @@ class _ProgressLine:
         width = 30
         filled = width * done // max(total, 1)
         bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done}/{total} {what[:40]:<40}")
+        line = f"\r[{bar}] {done}/{total} {neutralise(what[:40]):<40}"
+        raw_stream(sys.stderr).write(line)  # the CR is ours: past the filter
         sys.stderr.flush()
         self.shown = True
 
     def close(self) -> None:
         if self.shown:
-            sys.stderr.write("\r" + " " * 80 + "\r")
+            raw_stream(sys.stderr).write("\r" + " " * 80 + "\r")
             sys.stderr.flush()
 
 
@@ -278,12 +284,13 @@ def cmd_decks(args: argparse.Namespace) -> int:
             "bundled decks are."
         )
         return 0
-    width = max(len("deck"), *(len(d.name) for d in decks))
+    width = max(len("deck"), *(len(neutralise(d.name)) for d in decks))
     columns = ("cards", "new", "learn", "review", "due", "retired", "susp.")
     print(f"{'deck':<{width}}  " + "  ".join(f"{c:>6}" for c in columns))
     for d in decks:
+        name = neutralise(d.name)
         print(
-            f"{d.name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
+            f"{name:<{width}}  {d.cards:>5}  {d.new:>5}  {d.learning:>5}  {d.review:>6}  "
             f"{d.due:>5}  {d.retired:>7}  {d.suspended:>5}"
         )
     return 0
@@ -313,9 +320,10 @@ def cmd_due(args: argparse.Namespace) -> int:
     if not counts:
         print("nothing due: no decks yet (tutor import PATH)")
         return 0
-    width = max(len(c.name) for c in counts)
+    width = max(len(neutralise(c.name)) for c in counts)
     for c in counts:
-        print(f"{c.name:<{width}}  {c.new:>4} new  {c.learning:>4} learning  {c.review:>4} review")
+        name = neutralise(c.name)
+        print(f"{name:<{width}}  {c.new:>4} new  {c.learning:>4} learning  {c.review:>4} review")
     print(f"{'total':<{width}}  {sum(c.total for c in counts):>4} cards due today")
     return 0
 

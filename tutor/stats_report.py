@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tutor.text import neutralise
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 SHADES = " ░▒▓█"
 
@@ -35,7 +37,13 @@ def _column_chart(values: list[int], height: int = 5) -> list[str]:
 
 
 def sections(stats: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """(title, lines) for every part of the report, in reading order."""
+    """(title, lines) for every part of the report, in reading order; card text neutralised."""
+    return [
+        (neutralise(title), [neutralise(line) for line in lines]) for title, lines in _parts(stats)
+    ]
+
+
+def _parts(stats: dict[str, Any]) -> list[tuple[str, list[str]]]:
     return [
         ("Today", _today(stats["today"])),
         (
@@ -62,7 +70,7 @@ def sections(stats: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 def render(stats: dict[str, Any]) -> str:
     """The whole report as text."""
-    deck = stats["deck"] or "all decks"
+    deck = neutralise(stats["deck"] or "all decks")
     out = [f"Statistics: {deck}  (range: {stats['range']})", ""]
     for title, lines in sections(stats):
         out.append(title)

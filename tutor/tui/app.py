@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from tutor.clock import Clock, utc_now
 from tutor.config import Settings
 from tutor.peek import Preview
+from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.session import Summary
@@ -75,6 +77,24 @@ class TutorApp(App[None]):
         """The open collection (screens other than an early review screen always have one)."""
         assert self.db is not None, "the collection is not open yet"
         return self.db
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification whose text is data: neutralised, and not parsed as markup."""
+        super().notify(
+            neutralise(message),
+            title=neutralise(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def start_review(self, decks: Sequence[str] | None) -> None:
         """Open a review session on these decks (None: all decks)."""

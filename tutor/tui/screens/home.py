@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tutor.errors import TutorError
+from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
@@ -88,7 +89,7 @@ class HomeScreen(Screen[None]):
         room = max(16, self.size.width - 46)
         for name in sorted(rows):
             depth = name.count("::")
-            label = "  " * depth + name.split("::")[-1]
+            label = "  " * depth + neutralise(name.split("::")[-1])
             if len(label) > room:
                 label = label[: room - 1] + "…"
             new, learning, review, total = rows[name]

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from tutor.config import bundled_decks_dir
 from tutor.errors import TutorError
+from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
@@ -39,19 +40,19 @@ class ImportScreen(ModalScreen[None]):
         try:
             report = import_paths(app.database, [event.value.strip()], app.clock())
         except TutorError as exc:
-            result.update(Text(exc.message))
+            result.update(Text(neutralise(exc.message)))
             return
         text = Text()
         for deck in report.decks:
+            name = neutralise(deck.name)
             if deck.skipped:
-                text.append(f"{deck.name}: unchanged\n")
+                text.append(f"{name}: unchanged\n")
             else:
                 text.append(
-                    f"{deck.name}: {deck.added} added, {deck.updated} updated, "
-                    f"{deck.retired} retired\n"
+                    f"{name}: {deck.added} added, {deck.updated} updated, {deck.retired} retired\n"
                 )
         for problem in report.errors:
-            text.append(f"{problem}\n", style="bold red")
+            text.append(f"{neutralise(str(problem))}\n", style="bold red")
         if report.errors:
             text.append("Files with errors were not imported; fix them and import again.")
         elif report.decks:

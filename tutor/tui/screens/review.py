@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 from tutor.errors import TutorError
 from tutor.peek import Preview
 from tutor.scheduling import Grade, format_interval
+from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.session import Presented, ReviewSession, Verdict
@@ -33,6 +34,7 @@ def _markdown(source: str) -> Any:
 
     Plain prose skips the Markdown renderer (and its import, a tenth of start-up).
     """
+    source = neutralise(source)
     if not MARKDOWN_SYNTAX.search(source):
         return Text(source)
     from rich.markdown import Markdown
@@ -135,7 +137,9 @@ class ReviewScreen(Screen[None]):
                 self.app.notify(result.message, title="Cannot start the review", severity="error")
                 self.dismiss()
             else:
-                self.app.exit(return_code=result.exit_code, message=f"tutor: {result.message}")
+                self.app.exit(
+                    return_code=result.exit_code, message=f"tutor: {neutralise(result.message)}"
+                )
             return
         self.session = result
         report = self.session.sync_report
@@ -216,7 +220,7 @@ class ReviewScreen(Screen[None]):
             f"   done {done}   {elapsed // 60:02d}:{elapsed % 60:02d}"
         )
         room = max(12, self.size.width - len(counts) - 2)
-        deck = self.presented.card.deck_name
+        deck = neutralise(self.presented.card.deck_name)
         if len(deck) > room:
             deck = deck[: room - 1] + "…"
         text = Text()
@@ -268,7 +272,7 @@ class ReviewScreen(Screen[None]):
                 else:
                     line.append("  ")
                 line.append(f"{n + 1}  ")
-                line.append(option["text"])
+                line.append(neutralise(option["text"]))
                 notes = []
                 if option["correct"]:
                     notes.append("right answer")
@@ -282,7 +286,7 @@ class ReviewScreen(Screen[None]):
                     if index in self.toggled:
                         widget.add_class("-toggled")
                 line.append(f"{n + 1}  ", style="bold")
-                line.append(option["text"])
+                line.append(neutralise(option["text"]))
             widget.update(line)
 
     def _render_answer(self) -> None:
@@ -330,8 +334,11 @@ class ReviewScreen(Screen[None]):
                 if number:
                     text.append("\n\n")
                 verb = "is right" if option["correct"] else "is wrong"
-                text.append(f"You chose “{option['text']}” — why it {verb}:\n", style="bold")
-                text.append(option["reasoning"] or "(the deck gives no reasoning for this option)")
+                text.append(
+                    f"You chose “{neutralise(option['text'])}” — why it {verb}:\n", style="bold"
+                )
+                reasoning = option["reasoning"] or "(the deck gives no reasoning for this option)"
+                text.append(neutralise(reasoning))
             first.update(text)
             first.display = True
             if all(options[i]["correct"] for i in picked):
@@ -347,8 +354,8 @@ class ReviewScreen(Screen[None]):
             option = options[others[n]]
             text = Text()
             text.append("✓ " if option["correct"] else "✗ ", style="bold")
-            text.append(option["text"], style="bold")
-            text.append(" — " + option["reasoning"])
+            text.append(neutralise(option["text"]), style="bold")
+            text.append(" — " + neutralise(option["reasoning"]))
             widget.update(text)
             widget.display = True
 
@@ -491,7 +498,7 @@ class ReviewScreen(Screen[None]):
 
     def action_suspend(self) -> None:
         assert self.session is not None and self.presented is not None
-        question = self.presented.card.question
+        question = neutralise(self.presented.card.question)
         try:
             self.session.suspend()
         except TutorError as exc:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from tutor.errors import TutorError
 from tutor.stats_report import sections
+from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
@@ -65,7 +66,7 @@ class StatsScreen(Screen[None]):
         self.app.call_from_thread(self.show, stats)
 
     def show(self, stats: dict[str, Any]) -> None:
-        deck = stats["deck"] or "all decks"
+        deck = neutralise(stats["deck"] or "all decks")
         self.query_one("#stats-title", Static).update(
             Text(f"Statistics: {deck}   range: {stats['range']}   (m month, y year, a all time)")
         )

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from tutor.scheduling import format_interval
 from tutor.session import Summary
+from tutor.text import neutralise
 
 
 def describe(summary: Summary, now: datetime | None = None) -> Text:
@@ -40,7 +41,7 @@ def describe(summary: Summary, now: datetime | None = None) -> Text:
             "\nNew leeches (failed again and again; consider rewriting them):\n", style="bold"
         )
         for question in summary.leeches:
-            text.append(f"  • {question}\n")
+            text.append(f"  • {neutralise(question)}\n")
     text.append("\nEvery answer is saved.", style="italic")
     return text
 
