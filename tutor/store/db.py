@@ -109,9 +109,9 @@ class Database:
 def _translate_errors(url: str) -> Iterator[None]:
     try:
         yield
-    except OperationalError as exc:
+    except DBAPIError as exc:  # every driver error, not only OperationalError (disk full, I/O)
         message = str(exc.orig) if exc.orig is not None else str(exc)
-        if "locked" in message or "busy" in message:
+        if isinstance(exc, OperationalError) and ("locked" in message or "busy" in message):
             raise StoreError(
                 f"the database {url} is busy (another tutor is writing to it); try again"
             ) from exc
