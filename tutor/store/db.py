@@ -115,6 +115,11 @@ def _translate_errors(url: str) -> Iterator[None]:
             raise StoreError(
                 f"the database {url} is busy (another tutor is writing to it); try again"
             ) from exc
+        if "disk is full" in message or "disk I/O error" in message:
+            raise StoreError(
+                f"cannot write to {url}: {message} (is the disk full?); nothing was saved by this "
+                "step: free some space and try again"
+            ) from exc
         raise StoreError(f"database error on {url}: {message}") from exc
 
 
