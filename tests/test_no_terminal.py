@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SEED_DECK
+from tests.conftest import NOW, REPO, SEED_DECK
+from tutor.importer import import_paths
+from tutor.store.db import open_database
 
 HANG_GUARD = 60  # seconds; a refusal takes well under one
 TUTOR = [sys.executable, "-m", "tutor"]
@@ -22,9 +24,9 @@ MESSAGE = "needs a terminal (stdin and stdout); for scripts use `tutor due` or `
 @pytest.fixture
 def collection(tmp_path: Path) -> Path:
     path = tmp_path / "c.db"
-    subprocess.run(
-        [*TUTOR, "--db", str(path), "import", str(SEED_DECK)], cwd=REPO, check=True, timeout=60
-    )
+    db = open_database(f"sqlite:///{path}")
+    import_paths(db, [SEED_DECK], NOW)
+    db.close()
     return path
 
 
