@@ -335,7 +335,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from tutor.stats_report import render
 
     settings = load_settings()
-    if not args.json and sys.stdout.isatty():
+    if not args.json and _has_terminal():  # else plain text: the screen needs keys and a display
         from tutor.tui.app import TutorApp
 
         db = _open(args)
@@ -515,13 +515,34 @@ def _print_summary(app: Any) -> None:
         )
 
 
+def _has_terminal() -> bool:
+    """Whether stdin and stdout are both a terminal (the screens read keys and draw on it)."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
+def _refuse_without_terminal(command: str) -> bool:
+    """Say so (and return True) when there is no terminal: the screen would wait forever."""
+    if _has_terminal():
+        return False
+    print(
+        f"tutor: `{command}` needs a terminal (stdin and stdout); "
+        "for scripts use `tutor due` or `tutor stats --json`",
+        file=sys.stderr,
+    )
+    return True
+
+
 def cmd_home(args: argparse.Namespace) -> int:
+    if _refuse_without_terminal("tutor"):
+        return 2
     return _run_app(args, None, review=False)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
     from tutor.config import database_url
 
+    if _refuse_without_terminal("tutor review"):
+        return 2
     url = database_url(args.db)
     if not url.startswith("sqlite:///"):
         return _run_app(args, _review_targets(args) if args.target else None, review=True)

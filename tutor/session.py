@@ -8,6 +8,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Literal
 
 from tutor import scheduling
 from tutor.clock import Clock, utc_now
@@ -80,6 +81,13 @@ class _Done:
     grade: Grade
 
 
+@dataclass
+class _FlagChange:
+    flagged: store.Flagged
+    presented: Presented
+    action: Literal["suspend", "bury"]
+
+
 class ReviewSession:
     """Hands out today's cards one at a time; every answer is committed before the next card."""
 
@@ -104,6 +112,7 @@ class ReviewSession:
         self.current: Presented | None = None
         self.verdict: Verdict | None = None
         self.done: list[_Done] = []
+        self._undoable: list[_Done | _FlagChange] = []  # answers, suspends and buries, in order
         self._timings: list[int] = []
         self._build()
 
@@ -272,6 +281,7 @@ class ReviewSession:
         with self.db.write() as conn:
             recorded = store.record_answer(conn, card.id, decide)
         self.done.append(_Done(recorded, presented, verdict, grade))
+        self._undoable.append(self.done[-1])
         if verdict.correct:
             self._timings.insert(0, verdict.duration_ms)
         after = recorded.after
@@ -296,24 +306,45 @@ class ReviewSession:
                 )
         return self._parameter_sets[deck_id]
 
-    def undo(self) -> Presented | None:
-        """Take back the last answer of this session; its card comes back next."""
-        if not self.done:
+    @property
+    def undo_target(self) -> Literal["answer", "suspend", "bury"] | None:
+        """What `undo` would take back: the session's last answer, suspend or bury (or nothing)."""
+        if not self._undoable:
             return None
-        last = self.done.pop()
+        last = self._undoable[-1]
+        return "answer" if isinstance(last, _Done) else last.action
+
+    def undo(self) -> Presented | None:
+        """Take back the last answer, suspend or bury of this session; its card comes back next.
+
+        The session changes only after the undo is committed: if it cannot be written (StoreError),
+        the session and the database stay as they were, and the next undo tries the same again.
+        """
+        if not self._undoable:
+            return None
+        last = self._undoable[-1]
         try:
             with self.db.write() as conn:
-                store.undo_answer(conn, last.recorded.review_id)
+                if isinstance(last, _Done):
+                    store.undo_answer(conn, last.recorded.review_id)
+                else:
+                    store.restore_flags(conn, last.flagged)
         except store.UndoRefused as exc:
-            self.done.append(last)
             raise StoreError(f"cannot undo: {exc}") from None
-        self._learning = [(d, i) for d, i in self._learning if i != last.recorded.card_id]
-        heapq.heapify(self._learning)
+        self._undoable.pop()
+        if isinstance(last, _Done):
+            assert self.done[-1] is last, "answers are undone last first"
+            self.done.pop()
+            card_id = last.recorded.card_id
+            self._learning = [(d, i) for d, i in self._learning if i != card_id]
+            heapq.heapify(self._learning)
+            if last.verdict.correct and last.verdict.duration_ms in self._timings:
+                self._timings.remove(last.verdict.duration_ms)
+        else:
+            card_id = last.flagged.card_id
         if self.current is not None:
             self._again.insert(0, self.current.card.id)
-        self._again.insert(0, last.recorded.card_id)
-        if last.verdict.correct and last.verdict.duration_ms in self._timings:
-            self._timings.remove(last.verdict.duration_ms)
+        self._again.insert(0, card_id)
         return self.next_card()
 
     def adopt(self, order: Sequence[int], shown_at: datetime) -> Presented:
@@ -342,16 +373,18 @@ class ReviewSession:
 
     def suspend(self) -> None:
         """Suspend the current card until it is unsuspended."""
-        card = self._require_current().card
+        presented = self._require_current()
         with self.db.write() as conn:
-            store.set_flags(conn, card.id, suspended=True)
+            flagged = store.change_flags(conn, presented.card.id, suspended=True)
+        self._undoable.append(_FlagChange(flagged, presented, "suspend"))
         self.current = None
 
     def bury(self) -> None:
         """Hide the current card until the next learning day."""
-        card = self._require_current().card
+        presented = self._require_current()
         with self.db.write() as conn:
-            store.set_flags(conn, card.id, buried_until=self.day_end)
+            flagged = store.change_flags(conn, presented.card.id, buried_until=self.day_end)
+        self._undoable.append(_FlagChange(flagged, presented, "bury"))
         self.current = None
 
     def _require_current(self) -> Presented:

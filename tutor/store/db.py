@@ -109,11 +109,16 @@ class Database:
 def _translate_errors(url: str) -> Iterator[None]:
     try:
         yield
-    except OperationalError as exc:
+    except DBAPIError as exc:  # every driver error, not only OperationalError (disk full, I/O)
         message = str(exc.orig) if exc.orig is not None else str(exc)
-        if "locked" in message or "busy" in message:
+        if isinstance(exc, OperationalError) and ("locked" in message or "busy" in message):
             raise StoreError(
                 f"the database {url} is busy (another tutor is writing to it); try again"
+            ) from exc
+        if "disk is full" in message or "disk I/O error" in message:
+            raise StoreError(
+                f"cannot write to {url}: {message} (is the disk full?); nothing was saved by this "
+                "step: free some space and try again"
             ) from exc
         raise StoreError(f"database error on {url}: {message}") from exc
 

@@ -426,6 +426,38 @@ def set_flags(conn: Connection, card_id: int, **flags: Any) -> None:
     conn.execute(card_table.update().where(card_table.c.id == card_id).values(**flags))
 
 
+@dataclass(frozen=True)
+class Flagged:
+    """A suspend or bury as committed: the card's flags before and after it, for its undo."""
+
+    card_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+def change_flags(conn: Connection, card_id: int, **flags: Any) -> Flagged:
+    """Set flags (suspended, buried_until) in the caller's write transaction, keeping the old."""
+    c = card_table.c
+    row = conn.execute(select(*(c[name] for name in flags)).where(c.id == card_id)).one()
+    conn.execute(card_table.update().where(c.id == card_id).values(**flags, version=c.version + 1))
+    return Flagged(card_id, dict(row._mapping), dict(flags))
+
+
+def restore_flags(conn: Connection, flagged: Flagged) -> None:
+    """Undo a suspend or bury: put the flags back, unless the card's flags changed since."""
+    c = card_table.c
+    row = conn.execute(
+        select(*(c[name] for name in flagged.after)).where(c.id == flagged.card_id)
+    ).first()
+    if row is None or dict(row._mapping) != flagged.after:
+        raise UndoRefused("the card was changed since (perhaps in another window)")
+    conn.execute(
+        card_table.update()
+        .where(c.id == flagged.card_id)
+        .values(**flagged.before, version=c.version + 1)
+    )
+
+
 def suspended_cards(
     conn: Connection, deck_ids: Sequence[int] | None = None
 ) -> list[tuple[int, str, str, bool, int]]:

@@ -19,7 +19,7 @@ KEYS = [
     ("Enter", "accept the suggested rating (highlighted)"),
     ("↑ ↓ PgUp PgDn", "scroll a long explanation"),
     ("At any time", ""),
-    ("u", "undo the last answer (the card comes back)"),
+    ("u", "undo the last answer, suspend or bury (the card comes back)"),
     ("e", "edit the card's deck file in $EDITOR at its line, then re-import"),
     ("s", "suspend the card (until you unsuspend it)"),
     ("b", "bury the card until tomorrow"),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import subprocess
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,6 +42,11 @@ def _markdown(source: str) -> Any:
 
 Mode = Literal["loading", "recall-first", "question", "answer", "done"]
 MAX_OPTIONS = 9
+UNDONE = {
+    "answer": "Undone: the last answer was taken back.",
+    "suspend": "Undone: the card is no longer suspended; here it is again.",
+    "bury": "Undone: the card is no longer buried; here it is again.",
+}
 
 
 class ReviewScreen(Screen[None]):
@@ -407,7 +410,7 @@ class ReviewScreen(Screen[None]):
         if action == "digit":
             return mode in ("question", "answer")
         if action == "undo":
-            return self.session is not None and bool(self.session.done)
+            return self.session is not None and self.session.undo_target is not None
         if self.session is None and action in ("edit", "suspend", "bury"):
             return False
         if action in ("edit", "suspend", "bury"):
@@ -487,12 +490,13 @@ class ReviewScreen(Screen[None]):
 
     def action_undo(self) -> None:
         assert self.session is not None
+        undone = self.session.undo_target
         try:
             presented = self.session.undo()
         except TutorError as exc:
             self.app.notify(exc.message, title="Cannot undo", severity="error")
             return
-        self.query_one("#last", Static).update(Text("Undone: the last answer was taken back."))
+        self.query_one("#last", Static).update(Text(UNDONE[undone or "answer"]))
         if presented is not None:
             self._show_next(presented)
 
@@ -505,7 +509,7 @@ class ReviewScreen(Screen[None]):
             self.app.notify(exc.message, severity="error")
             return
         self.query_one("#last", Static).update(
-            Text(f"Suspended “{question[:50]}”: it will not come back until unsuspended.")
+            Text(f"Suspended “{question[:50]}”: back only when unsuspended; u undoes it.")
         )
         self._show_next()
 
@@ -516,7 +520,7 @@ class ReviewScreen(Screen[None]):
         except TutorError as exc:
             self.app.notify(exc.message, severity="error")
             return
-        self.query_one("#last", Static).update(Text("Buried until tomorrow."))
+        self.query_one("#last", Static).update(Text("Buried until tomorrow. u undoes it."))
         self._show_next()
 
     def action_edit(self) -> None:
@@ -525,22 +529,28 @@ class ReviewScreen(Screen[None]):
         if not card.source_path or not os.path.exists(card.source_path):
             self.app.notify("This card's deck file is not on disk.", severity="error")
             return
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        try:
-            with self.app.suspend():
-                subprocess.run(
-                    [*shlex.split(editor), f"+{card.source_line}", card.source_path], check=False
-                )
-        except (OSError, Exception) as exc:
-            self.app.notify(f"Could not run the editor {editor!r}: {exc}", severity="error")
+        from tutor.tui.editor import edit_file
+
+        problem = edit_file(self.app, card.source_path, card.source_line)
+        if problem is not None:
+            self._not_reimported(problem)
             return
         self._resync(card.deck_name)
+
+    def _not_reimported(self, problem: str) -> None:
+        self.app.notify(problem, title="Deck not re-imported", severity="error", markup=False)
+        self.query_one("#last", Static).update(Text(f"Deck not re-imported: {problem}"))
 
     def _resync(self, deck: str) -> None:
         from tutor.importer import refresh_decks
 
         assert self.session is not None and self.presented is not None
-        report = refresh_decks(self.tutor.database, self.tutor.clock(), [deck])
+        try:
+            report = refresh_decks(self.tutor.database, self.tutor.clock(), [deck])
+            reloaded = self.session.reload_current()
+        except TutorError as exc:
+            self._not_reimported(exc.message)
+            return
         for problem in report.errors:
             self.app.notify(
                 str(problem),
@@ -548,12 +558,14 @@ class ReviewScreen(Screen[None]):
                 severity="warning",
                 timeout=12,
             )
-        reloaded = self.session.reload_current()
         if reloaded is None:
             self.query_one("#last", Static).update(Text("The card left its deck; moving on."))
             self._show_next()
         else:
-            self.query_one("#last", Static).update(Text("Deck re-imported; the card is updated."))
+            message = "Deck re-imported; the card is updated."
+            if report.errors:
+                message = "Deck not re-imported (see the errors); the card is as last imported."
+            self.query_one("#last", Static).update(Text(message))
             self._show_next(reloaded)
 
     def action_help(self) -> None:
