@@ -12,6 +12,7 @@ from sqlalchemy import select
 from textual.widgets import Static
 
 from tests.conftest import SEED_DECK, WriteDeck
+from tests.tui.settle import settle
 from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
 from tutor.store.db import Database
@@ -398,10 +399,7 @@ async def test_a_collection_that_cannot_open_ends_the_app_with_its_message(
         conn.execute("UPDATE meta SET value = '99'")
     app = TutorApp(None, Settings(), start_in_review=True, db_url=f"sqlite:///{path}")
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if app.return_code is not None:
-                break
+        await settle(pilot)
     assert app.return_code == 3
 
 
@@ -412,10 +410,7 @@ async def test_review_of_an_empty_collection_goes_home_which_explains_import(
         None, Settings(), start_in_review=True, clock=lambda: NOW, db_url=f"sqlite:///{db_path}"
     )
     async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if app.screen.query("#empty"):
-                break
+        await settle(pilot)
         assert "Press i to import the bundled deck" in text_of(app, "#empty")
     if app.db is not None:
         app.db.close()

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.test_stats import NOW, SETTINGS, log  # noqa: F401  (the hand-built log fixture)
+from tests.tui.settle import settle
 from tutor.store.db import Database
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.stats import StatsScreen
 
 
-async def sections_of(app: TutorApp) -> list[str]:
-    for _ in range(60):
-        await asyncio.sleep(0.05)
-        found = [str(s.content) for s in app.screen.query(".stats-section").results(Static)]
-        if found:
-            return found
-    raise AssertionError("the statistics never appeared")
+async def sections_of(pilot: Pilot[object]) -> list[str]:
+    await settle(pilot)
+    return [str(s.content) for s in pilot.app.screen.query(".stats-section").results(Static)]
 
 
 async def test_from_home_with_range_keys_and_two_columns_when_wide(log: Database) -> None:  # noqa: F811
@@ -27,18 +23,18 @@ async def test_from_home_with_range_keys_and_two_columns_when_wide(log: Database
         await pilot.pause()
         await pilot.press("t")
         assert isinstance(app.screen, StatsScreen)
-        sections = await sections_of(app)
+        sections = await sections_of(pilot)
         assert sections[0].startswith("Today\n  3 reviews, 2 right (66.7%)")
         [retention] = [s for s in sections if s.startswith("True retention")]
         yesterday = next(line for line in retention.splitlines() if "yesterday" in line)
         assert yesterday.split() == ["yesterday", "0/0", "—", "3/4", "75.0%", "3/4", "75.0%"]
         assert not app.screen.query_one("#stats-grid").has_class("-wide")
         await pilot.press("m")
-        await sections_of(app)
+        await sections_of(pilot)
         assert "range: month" in str(app.screen.query_one("#stats-title", Static).content)
         await pilot.press("escape")
         assert not isinstance(app.screen, StatsScreen)
     app = TutorApp(log, SETTINGS, clock=lambda: NOW, sync=False, stats=(None, "year"))
-    async with app.run_test(size=(160, 48)):
-        await sections_of(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await sections_of(pilot)
         assert app.screen.query_one("#stats-grid").has_class("-wide")
