@@ -367,17 +367,24 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from tutor.safe_write import check_output_path, write_atomic
+    from tutor.store.db import sqlite_path
     from tutor.store.repository import export_collection
 
+    output = Path(args.output).expanduser() if args.output else None
     db = _open(args, create=False)
     try:
+        if output is not None:
+            check_output_path(output, protected=sqlite_path(db.url))
         with db.read() as conn:
             data = export_collection(conn)
     finally:
         db.close()
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            _print_json(data, out)
+    if output is not None:
+        try:
+            write_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise TutorError(f"cannot write {output}: {exc.strerror}; nothing was written") from None
         print(
             f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
             file=sys.stderr,
