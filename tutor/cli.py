@@ -99,6 +99,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     commands.add_parser("info", help="where the collection lives, versions and counts")
+
+    commands.add_parser(
+        "backup",
+        help="back up the collection now (SQLite's backup API); prints the backup file",
+        description="Back up the collection into the backups folder of your data directory. "
+        "Backups made this way are kept until you delete them; automatic ones (daily, before "
+        "an import, a migration or a restore) are rotated: 7 daily, 4 weekly, 6 monthly.",
+    )
+    commands.add_parser("backups", help="list the collection's backups: time, size, kind")
+    restore = commands.add_parser(
+        "restore",
+        help="replace the collection with a backup, `latest`, or an export JSON",
+        description="Replace the collection with a backup file (`latest`: the newest one) or "
+        "with a `tutor export` JSON. The current collection is backed up first, and the "
+        "replacement is one transaction: an interruption leaves the old collection whole.",
+    )
+    restore.add_argument("source", metavar="FILE|latest")
+    restore.add_argument(
+        "--yes", action="store_true", help="do not ask (needed when stdin is not a terminal)"
+    )
     return parser
 
 
@@ -109,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = HANDLERS.get(args.command or "home")
     try:
         assert handler is not None
-        return handler(args)
+        status = handler(args)
+        if status == 0 and args.command in DAILY_BACKUP_AFTER:
+            _daily_backup(args)
+        return status
     except TutorError as exc:
         print(f"tutor: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -429,6 +452,90 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _collection(args: argparse.Namespace) -> Path:
+    from tutor.backups import collection_file
+    from tutor.config import database_url
+
+    return collection_file(database_url(args.db))
+
+
+def _daily_backup(args: argparse.Namespace) -> None:
+    """The day's first backup, after the command's work (never before the first frame)."""
+    from tutor.backups import daily_backup
+    from tutor.clock import utc_now
+    from tutor.config import database_url
+
+    try:
+        daily_backup(database_url(args.db), utc_now())
+    except TutorError as exc:
+        print(f"tutor: warning: the daily backup failed: {exc.message}", file=sys.stderr)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from tutor.backups import make_backup
+    from tutor.clock import utc_now
+
+    path = make_backup(_collection(args), "manual", utc_now())
+    print(path)
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from tutor.backups import backups_dir, list_backups
+
+    collection = _collection(args)
+    backups = list_backups(collection)
+    if not backups:
+        print(f"No backups of {collection} yet (in {backups_dir()}); `tutor backup` makes one.")
+        return 0
+    for backup in backups:
+        when = backup.made_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(f"{when}  {backup.size / 1e6:8.1f} MB  {backup.description:<26}  {backup.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from tutor.backups import backups_dir
+    from tutor.clock import utc_now
+    from tutor.restore import discard, inspect_database, prepare, replace_collection, resolve_source
+
+    collection = _collection(args)
+    source = resolve_source(args.source, collection)
+    if not args.yes and not sys.stdin.isatty():
+        print(
+            f"tutor: restoring replaces the collection {collection}; add --yes to confirm "
+            "when not at a terminal",
+            file=sys.stderr,
+        )
+        return 2
+    database, contents, temporary = prepare(source, backups_dir())
+    try:
+        if not args.yes:
+            try:
+                current = str(inspect_database(collection)) if collection.exists() else "nothing"
+            except TutorError:
+                current = "a damaged or foreign file"
+            try:
+                answer = input(
+                    f"Replace {collection} ({current})\nwith {source} ({contents})? "
+                    "The current collection is backed up first. [y/N] "
+                )
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was changed.")
+                return 1
+        safety = replace_collection(collection, database, utc_now())
+    finally:
+        if temporary:
+            discard(database)
+    _open(args).close()  # migrates a backup of an older schema
+    print(f"Restored {collection} from {source}: {contents}.")
+    if safety is not None:
+        print(f"The collection as it was is kept in {safety}.")
+    return 0
+
+
 def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) -> int:
     from tutor.config import load_settings
     from tutor.tui.app import TutorApp
@@ -537,4 +644,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "unsuspend": cmd_unsuspend,
     "due": cmd_due,
     "info": cmd_info,
+    "backup": cmd_backup,
+    "backups": cmd_backups,
+    "restore": cmd_restore,
 }
+# Commands after which the day's first backup is made (not `due`: it must stay instant).
+DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "stats", "suspended", "unsuspend"}
