@@ -209,8 +209,11 @@ def keep(backups: list[Backup]) -> set[Backup]:
 def _has_content(collection: Path) -> bool:
     """True if the collection holds at least one deck (an empty one is not worth a backup)."""
     try:
-        with sqlite3.connect(f"{collection.resolve().as_uri()}?mode=ro", uri=True) as conn:
-            return conn.execute("SELECT EXISTS (SELECT 1 FROM deck)").fetchone() == (1,)
+        conn = sqlite3.connect(f"{collection.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM deck)").fetchone() == (1,))
+        finally:
+            conn.close()
     except sqlite3.Error:
         return True
 

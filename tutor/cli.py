@@ -407,7 +407,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:
             write_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         except OSError as exc:
-            raise TutorError(f"cannot write {output}: {exc.strerror}; nothing was written") from None
+            raise TutorError(
+                f"cannot write {output}: {exc.strerror}; nothing was written"
+            ) from None
         print(
             f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
             file=sys.stderr,

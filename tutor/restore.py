@@ -72,7 +72,7 @@ def inspect_database(path: Path) -> Contents:
             if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 raise StoreError(f"{path} is a damaged database (quick_check failed); pick another")
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if not TUTOR_TABLES <= tables:
+            if not tables >= TUTOR_TABLES:
                 raise StoreError(f"{path} is an SQLite database but not a tutor collection")
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row is not None and str(row[0]).isdigit() else None

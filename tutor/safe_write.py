@@ -35,7 +35,9 @@ def check_output_path(path: Path, protected: Path | None = None) -> None:
         raise ConfigError(f"the folder {folder} does not exist; create it first or choose another")
     if protected is not None:
         collection = protected.resolve()
-        companions = {collection.with_name(collection.name + s) for s in ("-wal", "-shm", "-journal")}
+        companions = {
+            collection.with_name(collection.name + s) for s in ("-wal", "-shm", "-journal")
+        }
         if path.resolve() == collection:
             raise ConfigError(f"{path} is the collection itself; write the export to another file")
         if path.resolve() in companions:

@@ -27,7 +27,7 @@ PHASES = {name: number for number, name in PHASE_NAMES.items()}
 def check_export(data: Any, source: str) -> None:
     """Raise StoreError unless `data` is a tutor export of a version this tutor can restore."""
     if not isinstance(data, dict) or data.get("format") != "tutor-export":
-        raise StoreError(f"{source} is not a tutor export (no \"format\": \"tutor-export\")")
+        raise StoreError(f'{source} is not a tutor export (no "format": "tutor-export")')
     version = data.get("version")
     if version != EXPORT_VERSION:
         raise StoreError(
@@ -152,7 +152,11 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
             )
             if review["before"] is not None or review["after"] is not None:
                 states.append(
-                    {"review_id": review["id"], "before": review["before"], "after": review["after"]}
+                    {
+                        "review_id": review["id"],
+                        "before": review["before"],
+                        "after": review["after"],
+                    }
                 )
             choices += [
                 {
