@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         "with a `tutor export` JSON. The current collection is backed up first, and the "
         "replacement is one transaction: an interruption leaves the old collection whole.",
     )
-    restore.add_argument("source", metavar="FILE|latest")
+    restore.add_argument(
+        "source", metavar="FILE|latest", help="a backup file, an export JSON, or latest"
+    )
     restore.add_argument(
         "--yes", action="store_true", help="do not ask (needed when stdin is not a terminal)"
     )
