@@ -130,6 +130,27 @@ def build_parser() -> argparse.ArgumentParser:
         "orphan review_state/review_choice rows; report the rest",
     )
     check.add_argument("--json", action="store_true", help="print the report as JSON")
+    commands.add_parser(
+        "backup",
+        help="back up the collection now (SQLite's backup API); prints the backup file",
+        description="Back up the collection into the backups folder of your data directory. "
+        "Backups made this way are kept until you delete them; automatic ones (daily, before "
+        "an import, a migration or a restore) are rotated: 7 daily, 4 weekly, 6 monthly.",
+    )
+    commands.add_parser("backups", help="list the collection's backups: time, size, kind")
+    restore = commands.add_parser(
+        "restore",
+        help="replace the collection with a backup, `latest`, or an export JSON",
+        description="Replace the collection with a backup file (`latest`: the newest one) or "
+        "with a `tutor export` JSON. The current collection is backed up first, and the "
+        "replacement is one transaction: an interruption leaves the old collection whole.",
+    )
+    restore.add_argument(
+        "source", metavar="FILE|latest", help="a backup file, an export JSON, or latest"
+    )
+    restore.add_argument(
+        "--yes", action="store_true", help="do not ask (needed when stdin is not a terminal)"
+    )
     return parser
 
 
@@ -145,7 +166,10 @@ def _main(argv: Sequence[str] | None) -> int:
     handler = HANDLERS.get(args.command or "home")
     try:
         assert handler is not None
-        return handler(args)
+        status = handler(args)
+        if status == 0 and args.command in DAILY_BACKUP_AFTER:
+            _daily_backup(args)
+        return status
     except TutorError as exc:
         print(f"tutor: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -421,17 +445,26 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from tutor.safe_write import check_output_path, write_atomic
+    from tutor.store.db import sqlite_path
     from tutor.store.repository import export_collection
 
+    output = Path(args.output).expanduser() if args.output else None
     db = _open(args, create=False)
     try:
+        if output is not None:
+            check_output_path(output, protected=sqlite_path(db.url))
         with db.read() as conn:
             data = export_collection(conn)
     finally:
         db.close()
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            _print_json(data, out)
+    if output is not None:
+        try:
+            write_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise TutorError(
+                f"cannot write {output}: {exc.strerror}; nothing was written"
+            ) from None
         print(
             f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
             file=sys.stderr,
@@ -487,6 +520,90 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render(report))
     return 0 if report.clean else 1
+
+
+def _collection(args: argparse.Namespace) -> Path:
+    from tutor.backups import collection_file
+    from tutor.config import database_url
+
+    return collection_file(database_url(args.db))
+
+
+def _daily_backup(args: argparse.Namespace) -> None:
+    """The day's first backup, after the command's work (never before the first frame)."""
+    from tutor.backups import daily_backup
+    from tutor.clock import utc_now
+    from tutor.config import database_url
+
+    try:
+        daily_backup(database_url(args.db), utc_now())
+    except TutorError as exc:
+        print(f"tutor: warning: the daily backup failed: {exc.message}", file=sys.stderr)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from tutor.backups import make_backup
+    from tutor.clock import utc_now
+
+    path = make_backup(_collection(args), "manual", utc_now())
+    print(path)
+    return 0
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    from tutor.backups import backups_dir, list_backups
+
+    collection = _collection(args)
+    backups = list_backups(collection)
+    if not backups:
+        print(f"No backups of {collection} yet (in {backups_dir()}); `tutor backup` makes one.")
+        return 0
+    for backup in backups:
+        when = backup.made_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        print(f"{when}  {backup.size / 1e6:8.1f} MB  {backup.description:<26}  {backup.path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from tutor.backups import backups_dir
+    from tutor.clock import utc_now
+    from tutor.restore import discard, inspect_database, prepare, replace_collection, resolve_source
+
+    collection = _collection(args)
+    source = resolve_source(args.source, collection)
+    if not args.yes and not sys.stdin.isatty():
+        print(
+            f"tutor: restoring replaces the collection {collection}; add --yes to confirm "
+            "when not at a terminal",
+            file=sys.stderr,
+        )
+        return 2
+    database, contents, temporary = prepare(source, backups_dir())
+    try:
+        if not args.yes:
+            try:
+                current = str(inspect_database(collection)) if collection.exists() else "nothing"
+            except TutorError:
+                current = "a damaged or foreign file"
+            try:
+                answer = input(
+                    f"Replace {collection} ({current})\nwith {source} ({contents})? "
+                    "The current collection is backed up first. [y/N] "
+                )
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                print("Nothing was changed.")
+                return 1
+        safety = replace_collection(collection, database, utc_now())
+    finally:
+        if temporary:
+            discard(database)
+    _open(args).close()  # migrates a backup of an older schema
+    print(f"Restored {collection} from {source}: {contents}.")
+    if safety is not None:
+        print(f"The collection as it was is kept in {safety}.")
+    return 0
 
 
 def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) -> int:
@@ -620,4 +737,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "info": cmd_info,
     "check": cmd_check,
+    "backup": cmd_backup,
+    "backups": cmd_backups,
+    "restore": cmd_restore,
 }
+# Commands after which the day's first backup is made (not `due`: it must stay instant).
+DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "stats", "suspended", "unsuspend"}

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tutor.backups import automatic_backup
 from tutor.deck.files import find_deck_files
 from tutor.deck.formats import parse_bytes
 from tutor.deck.models import Deck
@@ -115,6 +116,8 @@ def _import_paths(
         candidates.append(_Candidate(path, data, digest, deck))
 
     ready = _check_together(db, candidates, report)
+    if ready and not dry_run:
+        automatic_backup(db.url, "import", now)
     for index, candidate in enumerate(ready):
         assert candidate.deck is not None
         if progress:

@@ -173,6 +173,8 @@ def _prepare_schema(database: Database) -> None:
                 f"{database.url} was written by a newer tutor (schema version {version}; this "
                 f"one knows up to {SCHEMA_VERSION}); upgrade tutor to open it. It was not changed."
             )
+        if version < SCHEMA_VERSION:
+            _backup_before_migration(database.url)
         for target in range(version + 1, SCHEMA_VERSION + 1):
             MIGRATIONS[target](conn)
             conn.execute(
@@ -180,6 +182,13 @@ def _prepare_schema(database: Database) -> None:
                 .where(tables.meta_table.c.key == "schema_version")
                 .values(value=str(target))
             )
+
+
+def _backup_before_migration(url: str) -> None:
+    from tutor.backups import automatic_backup
+    from tutor.clock import utc_now
+
+    automatic_backup(url, "migration", utc_now())
 
 
 def schema_version(conn: Connection) -> int:

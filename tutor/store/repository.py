@@ -13,6 +13,8 @@ from tutor.store.tables import (
     card_table,
     choice_table,
     deck_table,
+    meta_table,
+    parameter_table,
     review_state_table,
     review_table,
 )
@@ -103,8 +105,28 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+EXPORT_VERSION = 2
+
+
 def export_collection(conn: Connection) -> dict[str, Any]:
-    """A full dump of the collection: decks, cards with their states and review logs."""
+    """A full dump of the collection: decks, cards with their states and review logs.
+
+    It holds every stored value, so `tutor restore` rebuilds the same collection from it.
+    """
+    meta = {
+        row.key: row.value
+        for row in conn.execute(select(meta_table).order_by(meta_table.c.key))
+        if row.key != "schema_version"
+    }
+    parameter_sets = [
+        {
+            "id": row.id,
+            "parameters": row.parameters,
+            "source": row.source,
+            "created_at": _iso(row.created_at),
+        }
+        for row in conn.execute(select(parameter_table).order_by(parameter_table.c.id))
+    ]
     decks = [
         {
             "name": row.name,
@@ -112,6 +134,7 @@ def export_collection(conn: Connection) -> dict[str, Any]:
             "description": row.description,
             "settings": row.settings,
             "source_hash": row.source_hash,
+            "parameter_set_id": row.parameter_set_id,
             "created_at": _iso(row.created_at),
             "updated_at": _iso(row.updated_at),
         }
@@ -142,6 +165,15 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                 "before": row.before,
                 "after": row.after,
                 "parameter_set_id": row.parameter_set_id,
+                "day": row.day,
+                "hour": row.hour,
+                "first_of_day": row.first_of_day,
+                "phase_before": row.phase_before,
+                "interval_days": row.interval_days,
+                "elapsed_days": row.elapsed_days,
+                "stability_after": row.stability_after,
+                "difficulty_after": row.difficulty_after,
+                "due_after": _iso(row.due_after),
             }
         )
     cards = []
@@ -156,6 +188,7 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                 "id": row.id,
                 "slug": row.slug,
                 "deck": row.deck_name,
+                "key": row.key,
                 "kind": row.kind,
                 "question": row.question,
                 "body": row.body,
@@ -163,6 +196,10 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                 "explanation": row.explanation,
                 "answer": row.answer,
                 "source_line": row.source_line,
+                "position": row.position,
+                "content_hash": row.content_hash,
+                "created_at": _iso(row.created_at),
+                "version": row.version,
                 "retired": row.retired,
                 "suspended": row.suspended,
                 "leech": row.leech,
@@ -180,4 +217,11 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                 "reviews": reviews.get(row.id, []),
             }
         )
-    return {"format": "tutor-export", "version": 1, "decks": decks, "cards": cards}
+    return {
+        "format": "tutor-export",
+        "version": EXPORT_VERSION,
+        "meta": meta,
+        "parameter_sets": parameter_sets,
+        "decks": decks,
+        "cards": cards,
+    }

@@ -1,0 +1,179 @@
+"""A collection rebuilt from a `tutor export` JSON, with every id, state, log and flag kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+from tutor.errors import StoreError
+from tutor.store.db import open_database
+from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES
+from tutor.store.tables import (
+    card_table,
+    choice_table,
+    deck_table,
+    meta_table,
+    parameter_table,
+    review_state_table,
+    review_table,
+)
+
+PHASES = {name: number for number, name in PHASE_NAMES.items()}
+
+
+def check_export(data: Any, source: str) -> None:
+    """Raise StoreError unless `data` is a tutor export of a version this tutor can restore."""
+    if not isinstance(data, dict) or data.get("format") != "tutor-export":
+        raise StoreError(f'{source} is not a tutor export (no "format": "tutor-export")')
+    version = data.get("version")
+    if version != EXPORT_VERSION:
+        raise StoreError(
+            f"{source} is a tutor export of version {version!r}; this tutor restores version "
+            f"{EXPORT_VERSION} (export the collection again with this tutor)"
+        )
+
+
+def rebuild(url: str, data: dict[str, Any], source: str) -> dict[str, int]:
+    """Create the collection at `url` (a new database) from the export `data`; return counts.
+
+    A damaged export raises StoreError naming what is missing; the caller discards the file.
+    """
+    check_export(data, source)
+    db = open_database(url)
+    try:
+        with db.write() as conn:
+            return _insert_all(conn, data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoreError(
+            f"{source} is a damaged tutor export ({type(exc).__name__}: {exc}); nothing was changed"
+        ) from None
+    except DBAPIError as exc:
+        raise StoreError(
+            f"{source} is a damaged tutor export ({exc.orig}); nothing was changed"
+        ) from None
+    finally:
+        db.close()
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
+    meta = data.get("meta", {})
+    rows = [{"key": str(k), "value": str(v)} for k, v in meta.items() if k != "schema_version"]
+    if rows:
+        conn.execute(meta_table.insert(), rows)
+    parameter_sets = [
+        {
+            "id": p["id"],
+            "parameters": p["parameters"],
+            "source": p["source"],
+            "created_at": _time(p["created_at"]),
+        }
+        for p in data["parameter_sets"]
+    ]
+    if parameter_sets:
+        conn.execute(parameter_table.insert(), parameter_sets)
+    deck_ids: dict[str, int] = {}
+    for deck in data["decks"]:
+        result = conn.execute(
+            deck_table.insert().values(
+                name=deck["name"],
+                source_path=deck["path"],
+                source_hash=deck["source_hash"],
+                description=deck["description"],
+                settings=deck["settings"],
+                parameter_set_id=deck["parameter_set_id"],
+                created_at=_time(deck["created_at"]),
+                updated_at=_time(deck["updated_at"]),
+            )
+        )
+        deck_ids[deck["name"]] = int(result.inserted_primary_key[0])  # type: ignore[index]
+    cards, reviews, states, choices = [], [], [], []
+    for card in data["cards"]:
+        state = card["state"]
+        cards.append(
+            {
+                "id": card["id"],
+                "deck_id": deck_ids[card["deck"]],
+                "slug": card["slug"],
+                "key": card["key"],
+                "kind": card["kind"],
+                "question": card["question"],
+                "body": card["body"],
+                "options": card["options"],
+                "explanation": card["explanation"],
+                "answer": card["answer"],
+                "content_hash": card["content_hash"],
+                "source_line": card["source_line"],
+                "position": card["position"],
+                "retired": card["retired"],
+                "suspended": card["suspended"],
+                "leech": card["leech"],
+                "buried_until": _time(card["buried_until"]),
+                "phase": PHASES[state["phase"]],
+                "step": state["step"],
+                "stability": state["stability"],
+                "difficulty": state["difficulty"],
+                "due": _time(state["due"]),
+                "last_review": _time(state["last_review"]),
+                "reps": state["reps"],
+                "lapses": state["lapses"],
+                "version": card["version"],
+                "created_at": _time(card["created_at"]),
+            }
+        )
+        for review in card["reviews"]:
+            reviews.append(
+                {
+                    "id": review["id"],
+                    "card_id": card["id"],
+                    "reviewed_at": _time(review["reviewed_at"]),
+                    "day": review["day"],
+                    "first_of_day": review["first_of_day"],
+                    "hour": review["hour"],
+                    "rating": review["rating"],
+                    "suggested_rating": review["suggested_rating"],
+                    "duration_ms": review["duration_ms"],
+                    "correct": review["correct"],
+                    "phase_before": review["phase_before"],
+                    "interval_days": review["interval_days"],
+                    "elapsed_days": review["elapsed_days"],
+                    "retrievability": review["retrievability"],
+                    "stability_after": review["stability_after"],
+                    "difficulty_after": review["difficulty_after"],
+                    "due_after": _time(review["due_after"]),
+                    "parameter_set_id": review["parameter_set_id"],
+                }
+            )
+            if review["before"] is not None or review["after"] is not None:
+                states.append(
+                    {
+                        "review_id": review["id"],
+                        "before": review["before"],
+                        "after": review["after"],
+                    }
+                )
+            choices += [
+                {
+                    "review_id": review["id"],
+                    "card_id": card["id"],
+                    "day": review["day"],
+                    "option_text": chosen["text"],
+                    "correct": chosen["correct"],
+                }
+                for chosen in review["chosen"]
+            ]
+    for table, batch in (
+        (card_table, cards),
+        (review_table, reviews),
+        (review_state_table, states),
+        (choice_table, choices),
+    ):
+        if batch:
+            conn.execute(table.insert(), batch)
+    return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}
