@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tutor import __version__
 from tutor.errors import NotFoundError, TutorError
@@ -187,8 +187,13 @@ def _open(args: argparse.Namespace, *, create: bool = True) -> Any:
     return open_database(database_url(args.db), create=create)
 
 
-def _print_json(data: Any, out: IO[str] | None = None) -> None:
-    (out or sys.stdout).write(json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+def _json_text(data: Any) -> str:
+    """JSON as printed or written: exact data, with no raw control character (tutor.text)."""
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(_json_text(data))
 
 
 class _ProgressLine:
@@ -460,7 +465,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         db.close()
     if output is not None:
         try:
-            write_atomic(output, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            write_atomic(output, _json_text(data))
         except OSError as exc:
             raise TutorError(
                 f"cannot write {output}: {exc.strerror}; nothing was written"
