@@ -353,10 +353,19 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
     if not args.ids and not args.deck:
         print("tutor: give card ids (see `tutor suspended`) or --deck DECK", file=sys.stderr)
         return 2
+    _check_card_ids(args.ids)
     db = _open(args, create=False)
     try:
         with db.write() as conn:
             ids = list(args.ids)
+            if args.ids:
+                known = {c[0] for c in suspended_cards(conn)}
+                missing = [str(i) for i in dict.fromkeys(args.ids) if i not in known]
+                if missing:
+                    raise NotFoundError(
+                        f"no suspended card with id {', '.join(missing)}; `tutor suspended` "
+                        "lists them. Nothing was changed."
+                    )
             if args.deck:
                 ids += [c[0] for c in suspended_cards(conn, _deck_ids(conn, args.deck))]
             count = unsuspend(conn, ids)
@@ -364,6 +373,22 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
         db.close()
     print(f"Unsuspended {count} card{'s' if count != 1 else ''}.")
     return 0
+
+
+LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _check_card_ids(ids: list[int]) -> None:
+    """Card ids are whole numbers from 1 up to SQLite's largest integer."""
+    from tutor.errors import ConfigError
+
+    for card_id in ids:
+        if not 1 <= card_id <= LARGEST_ID:
+            shown = str(card_id) if len(str(card_id)) <= 30 else str(card_id)[:27] + "..."
+            raise ConfigError(
+                f"{shown} is not a card id (ids are whole numbers from 1 to {LARGEST_ID}); "
+                "`tutor suspended` lists them"
+            )
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -13,7 +13,8 @@ from typing import Any
 
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
-from tutor.due import DONE_TODAY, SCHEMA_VERSION, stamp
+from tutor.collection_file import damaged, schema_version_of
+from tutor.due import DONE_TODAY, stamp
 from tutor.errors import NotFoundError, StoreError
 from tutor.state import CardState, StoredCard
 
@@ -107,9 +108,11 @@ def _first(
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
+        if schema_version_of(conn, path) is None:
+            return None
         return _first_card(conn, settings, now, names)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable tutor database ({exc})") from None
+        raise damaged(path, exc) from None
     finally:
         conn.close()
 
@@ -117,9 +120,6 @@ def _first(
 def _first_card(
     conn: sqlite3.Connection, settings: Settings, now: datetime, names: list[str] | None
 ) -> tuple[StoredCard, dict[str, Any]] | None:
-    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if version is None or int(version[0]) > SCHEMA_VERSION:
-        raise StoreError("the collection was written by a newer tutor; upgrade tutor to read it")
     zone = settings.tzinfo()
     _start, day_end = day_bounds(now, settings.day_starts_at, zone)
     decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]] = {}
