@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change; change nothing"
     )
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.add_argument(
+        "--strict", action="store_true", help="treat warnings (a file with no cards) as errors"
+    )
 
     decks = commands.add_parser("decks", help="list decks with card counts")
     decks.add_argument("--json", action="store_true", help="print as JSON")
@@ -163,7 +166,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args)
     progress = _ProgressLine(enabled=not args.json)
     try:
-        report = import_paths(db, args.paths, utc_now(), dry_run=args.dry_run, progress=progress)
+        report = import_paths(
+            db, args.paths, utc_now(), dry_run=args.dry_run, progress=progress, strict=args.strict
+        )
     finally:
         progress.close()
         db.close()
@@ -186,6 +191,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{deck.name}: {prefix} — {', '.join(parts)}  [{deck.path}]")
         for message in deck.messages:
             print(f"  ({message})")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.errors:
         print(file=sys.stderr)
         for problem in report.errors:
@@ -531,6 +538,8 @@ def _review_targets(args: argparse.Namespace) -> list[str]:
             report = import_paths(db, [target], utc_now())
             for problem in report.errors:
                 print(problem, file=sys.stderr)
+            for warning in report.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
             names = [d.name for d in report.decks]
             if not names:
                 raise NotFoundError(f"nothing to review from {target}: fix the errors above")

@@ -38,9 +38,7 @@ def inspect_file(path: Path) -> int | None:
 
 def schema_version_of(conn: sqlite3.Connection, path: Path | str) -> int | None:
     """The schema version of an open collection (None: no tables); StoreError if refused."""
-    tables = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
         return None
     if not set(TUTOR_TABLES) <= tables:

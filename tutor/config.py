@@ -153,8 +153,7 @@ def _bool(v: Any) -> bool:
 
 def _steps(v: Any) -> tuple[str, ...]:
     allowed = (
-        f'a list of durations from 1s to {MAXIMUM_INTERVAL_DAYS}d like ["1m", "10m"] '
-        "(s, m, h or d)"
+        f'a list of durations from 1s to {MAXIMUM_INTERVAL_DAYS}d like ["1m", "10m"] (s, m, h or d)'
     )
     if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
         raise ValueError(allowed)

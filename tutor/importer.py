@@ -28,21 +28,29 @@ from tutor.store.sync import (
 )
 
 Progress = Callable[[int, int, str], None]
+NO_CARDS = (
+    "no cards in this file (each card starts with a `## ` heading; see docs/deck-format.md): "
+    "nothing was imported from it"
+)
 
 
 @dataclass
 class ImportReport:
-    """The outcome of one import: a result per deck and every error found."""
+    """The outcome of one import: a result per deck, every error and every warning found."""
 
     decks: list[SyncResult] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     dry_run: bool = False
+    warnings: list[Problem] = field(default_factory=list)  # files skipped, but not wrong
 
     def to_json(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
             "decks": [d.to_json() for d in self.decks],
             "errors": [{"path": e.path, "line": e.line, "message": e.message} for e in self.errors],
+            "warnings": [
+                {"path": w.path, "line": w.line, "message": w.message} for w in self.warnings
+            ],
         }
 
 
@@ -74,10 +82,14 @@ def import_paths(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> ImportReport:
-    """Import deck files and folders; a file with any error changes nothing."""
+    """Import deck files and folders; a file with any error changes nothing.
+
+    A file without cards imports nothing and is a warning (an error if `strict`).
+    """
     with _collector_paused():
-        return _import_paths(db, paths, now, dry_run, progress)
+        return _import_paths(db, paths, now, dry_run, progress, strict)
 
 
 def _import_paths(
@@ -86,6 +98,7 @@ def _import_paths(
     now: datetime,
     dry_run: bool,
     progress: Progress | None,
+    strict: bool = False,
 ) -> ImportReport:
     files, problems = find_deck_files(paths)
     report = ImportReport(errors=problems, dry_run=dry_run)
@@ -111,6 +124,9 @@ def _import_paths(
             deck = parse_bytes(data, path)
         except DeckError as exc:
             report.errors.extend(exc.problems)
+            continue
+        if not deck.cards:
+            (report.errors if strict else report.warnings).append(Problem(str(path), 0, NO_CARDS))
             continue
         candidates.append(_Candidate(path, data, digest, deck))
 

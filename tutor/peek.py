@@ -11,9 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tutor.collection_file import damaged, schema_version_of
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
-from tutor.collection_file import damaged, schema_version_of
+from tutor.deck.selection import DeckSelection
 from tutor.due import DONE_TODAY, stamp
 from tutor.errors import NotFoundError, StoreError
 from tutor.state import CardState, StoredCard
@@ -124,11 +125,12 @@ def _first_card(
     _start, day_end = day_bounds(now, settings.day_starts_at, zone)
     decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]] = {}
     front_matter: dict[int, dict[str, Any]] = {}
+    selected = DeckSelection(names) if names else None
     for deck_id, name, raw, parameters, source in conn.execute(
         "SELECT d.id, d.name, d.settings, p.parameters, d.source_path FROM deck d "
         "LEFT JOIN parameter_set p ON p.id = d.parameter_set_id ORDER BY d.name"
     ):
-        if names and not any(name == n or name.startswith(n + "::") for n in names):
+        if selected is not None and name not in selected:
             continue
         front_matter[deck_id] = json.loads(raw or "{}")
         decks[deck_id] = (

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.deck.models import Card, Deck
+from tutor.deck.selection import DeckSelection
 from tutor.store.tables import card_table, deck_table
 
 
@@ -93,10 +94,9 @@ def deck_sources(conn: Connection, names: list[str] | None = None) -> list[str]:
     query = select(deck_table.c.name, deck_table.c.source_path).where(
         deck_table.c.source_path.is_not(None)
     )
+    selected = DeckSelection(names) if names is not None else None
     return [
-        row.source_path
-        for row in conn.execute(query)
-        if names is None or any(row.name == n or row.name.startswith(n + "::") for n in names)
+        row.source_path for row in conn.execute(query) if selected is None or row.name in selected
     ]
 
 
