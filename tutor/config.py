@@ -211,7 +211,8 @@ def _checked(
         try:
             result[key] = checks[key](value)
         except ValueError as exc:
-            raise ConfigError(f"{path}: {where} = {value!r} is not allowed; use {exc}") from None
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            raise ConfigError(f"{path}: {where} = {shown} is not allowed; use {exc}") from None
     return result
 
 
