@@ -59,3 +59,11 @@ def write_deck(tmp_path: Path) -> WriteDeck:
         return path
 
     return write
+
+
+@pytest.fixture
+def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if typed in a terminal: `tutor` and `tutor review` get past their terminal check."""
+    from tutor import cli
+
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import REPO, WriteDeck
 from tests.helpers.collection import START, build_history, quick_check, review_count
+from tutor import collection_file
 from tutor.backups import backups_dir, list_backups, make_backup
 from tutor.cli import main
 from tutor.config import DeckSettings, Settings
@@ -132,6 +133,7 @@ def test_backup_before_a_migration_only_when_one_runs(
     open_database(f"sqlite:///{db_path}").close()
     assert kinds(db_path) == []
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(collection_file, "SCHEMA_VERSION", 2)
     monkeypatch.setitem(
         store_db.MIGRATIONS, 2, lambda conn: conn.exec_driver_sql("CREATE TABLE extra (x)")
     )

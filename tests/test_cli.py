@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, WriteDeck
-from tutor import cli
 from tutor.cli import main
 
 
@@ -178,10 +177,10 @@ def test_module_entry_point_and_help_without_traceback(tmp_path: Path) -> None:
     assert "no such file or folder" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.usefixtures("at_a_terminal")
 def test_review_of_an_unknown_deck_or_broken_file(
-    capsys: pytest.CaptureFixture[str], write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], write_deck: WriteDeck
 ) -> None:
-    monkeypatch.setattr(cli, "_has_terminal", lambda: True)  # as typed in a terminal
     code, _, err = tutor(capsys, "review", "No such deck")
     assert code == 4 and "no deck or file named 'No such deck'" in err
     bad = write_deck("bad.md", "# Bad\n\n## Q\n\n- [ ] a\n- [ ] b\n")

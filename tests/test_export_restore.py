@@ -171,7 +171,7 @@ def test_restore_refuses_a_foreign_sqlite_database(
         conn.execute("CREATE TABLE meta (key, value)")
     before = history.read_bytes()
     code, _, err = run(capsys, "--db", str(history), "restore", "--yes", str(foreign))
-    assert code == 3 and "is an SQLite database but not a tutor collection" in err
+    assert code == 3 and "holds tables but is not a tutor database" in err
     assert history.read_bytes() == before
 
 

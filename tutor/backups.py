@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tutor.collection_file import has_sqlite_header
 from tutor.errors import StoreError
-from tutor.safe_write import SQLITE_HEADER, fsync_folder
+from tutor.safe_write import fsync_folder
 
 KINDS = {
     "manual": "tutor backup",
@@ -158,9 +159,8 @@ def copy_database(
 def _check_collection(collection: Path) -> None:
     if not collection.is_file():
         raise StoreError(f"no collection at {collection}; nothing to back up")
-    with collection.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise StoreError(f"{collection} is not an SQLite database; it cannot be backed up")
+    if not has_sqlite_header(collection):
+        raise StoreError(f"{collection} is not an SQLite database; it cannot be backed up")
 
 
 def _free_name(folder: Path, collection: Path, now: datetime, kind: str) -> Path:

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report what would change; change nothing"
     )
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    imp.add_argument(
+        "--strict", action="store_true", help="treat warnings (a file with no cards) as errors"
+    )
 
     decks = commands.add_parser("decks", help="list decks with card counts")
     decks.add_argument("--json", action="store_true", help="print as JSON")
@@ -228,7 +231,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args)
     progress = _ProgressLine(enabled=not args.json)
     try:
-        report = import_paths(db, args.paths, utc_now(), dry_run=args.dry_run, progress=progress)
+        report = import_paths(
+            db, args.paths, utc_now(), dry_run=args.dry_run, progress=progress, strict=args.strict
+        )
     finally:
         progress.close()
         db.close()
@@ -251,6 +256,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"{deck.name}: {prefix} — {', '.join(parts)}  [{deck.path}]")
         for message in deck.messages:
             print(f"  ({message})")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.errors:
         print(file=sys.stderr)
         for problem in report.errors:
@@ -436,10 +443,19 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
     if not args.ids and not args.deck:
         print("tutor: give card ids (see `tutor suspended`) or --deck DECK", file=sys.stderr)
         return 2
+    _check_card_ids(args.ids)
     db = _open(args, create=False)
     try:
         with db.write() as conn:
             ids = list(args.ids)
+            if args.ids:
+                known = {c[0] for c in suspended_cards(conn)}
+                missing = [str(i) for i in dict.fromkeys(args.ids) if i not in known]
+                if missing:
+                    raise NotFoundError(
+                        f"no suspended card with id {', '.join(missing)}; `tutor suspended` "
+                        "lists them. Nothing was changed."
+                    )
             if args.deck:
                 ids += [c[0] for c in suspended_cards(conn, _deck_ids(conn, args.deck))]
             count = unsuspend(conn, ids)
@@ -447,6 +463,22 @@ def cmd_unsuspend(args: argparse.Namespace) -> int:
         db.close()
     print(f"Unsuspended {count} card{'s' if count != 1 else ''}.")
     return 0
+
+
+LARGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def _check_card_ids(ids: list[int]) -> None:
+    """Card ids are whole numbers from 1 up to SQLite's largest integer."""
+    from tutor.errors import ConfigError
+
+    for card_id in ids:
+        if not 1 <= card_id <= LARGEST_ID:
+            shown = str(card_id) if len(str(card_id)) <= 30 else str(card_id)[:27] + "..."
+            raise ConfigError(
+                f"{shown} is not a card id (ids are whole numbers from 1 to {LARGEST_ID}); "
+                "`tutor suspended` lists them"
+            )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -716,6 +748,8 @@ def _review_targets(args: argparse.Namespace) -> list[str]:
             report = import_paths(db, [target], utc_now())
             for problem in report.errors:
                 print(problem, file=sys.stderr)
+            for warning in report.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
             names = [d.name for d in report.decks]
             if not names:
                 raise NotFoundError(f"nothing to review from {target}: fix the errors above")

@@ -56,14 +56,19 @@ def bundled_decks_dir() -> Path:
 
 STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 STEP_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAXIMUM_INTERVAL_DAYS = 36500
+STEP_RANGE = (1, MAXIMUM_INTERVAL_DAYS * 86400)  # seconds: 1s up to the longest interval
 
 
 def parse_step(value: str) -> timedelta:
-    """'1m', '10m', '1h', '1d' -> timedelta; raise ValueError otherwise."""
+    """'1m', '10m', '1h', '1d' (1s to 36500d) -> timedelta; raise ValueError otherwise."""
     match = STEP.match(value)
     if not match:
         raise ValueError(value)
-    return timedelta(seconds=float(match.group(1)) * STEP_UNITS[match.group(2)])
+    seconds = float(match.group(1)) * STEP_UNITS[match.group(2)]
+    if not STEP_RANGE[0] <= seconds <= STEP_RANGE[1]:
+        raise ValueError(value)
+    return timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,9 @@ def _bool(v: Any) -> bool:
 
 
 def _steps(v: Any) -> tuple[str, ...]:
-    allowed = 'a list of durations like ["1m", "10m"] (s, m, h or d)'
+    allowed = (
+        f'a list of durations from 1s to {MAXIMUM_INTERVAL_DAYS}d like ["1m", "10m"] (s, m, h or d)'
+    )
     if not isinstance(v, list) or not all(isinstance(s, str) for s in v):
         raise ValueError(allowed)
     for step in v:
@@ -180,7 +187,7 @@ DECK_CHECKS: dict[str, Any] = {
     "desired_retention": _float(0.70, 0.99),
     "learning_steps": _steps,
     "relearning_steps": _steps,
-    "maximum_interval": _int(1, 36500),
+    "maximum_interval": _int(1, MAXIMUM_INTERVAL_DAYS),
     "fuzz": _bool,
     "leech_threshold": _int(1, 99),
     "leech_action": _leech_action,
@@ -204,7 +211,8 @@ def _checked(
         try:
             result[key] = checks[key](value)
         except ValueError as exc:
-            raise ConfigError(f"{path}: {where} = {value!r} is not allowed; use {exc}") from None
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            raise ConfigError(f"{path}: {where} = {shown} is not allowed; use {exc}") from None
     return result
 
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tutor.collection_file import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
+from tutor.collection_file import damaged, schema_version_of
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
 from tutor.errors import StoreError
-
-SCHEMA_VERSION = 1  # the version tutor.store.db writes; kept here to avoid importing the store
 
 QUERY = """
 SELECT d.id, d.name, d.settings,
@@ -79,13 +79,12 @@ def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
-        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if version is None or int(version[0]) > SCHEMA_VERSION:
-            raise StoreError(f"{path} was written by a newer tutor; upgrade tutor to read it")
+        if schema_version_of(conn, path) is None:
+            return []
         rows = conn.execute(QUERY, {"day_end": stamp(end), "now": stamp(now)}).fetchall()
         done = {deck: (n or 0, r or 0) for deck, n, r in conn.execute(DONE_TODAY, {"day": day})}
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable tutor database ({exc})") from None
+        raise damaged(path, exc) from None
     finally:
         conn.close()
     return limited(

@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tutor.collection_file import damaged, schema_version_of
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
-from tutor.due import DONE_TODAY, SCHEMA_VERSION, stamp
+from tutor.deck.selection import DeckSelection
+from tutor.due import DONE_TODAY, stamp
 from tutor.errors import NotFoundError, StoreError
 from tutor.state import CardState, StoredCard
 
@@ -107,9 +109,11 @@ def _first(
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
+        if schema_version_of(conn, path) is None:
+            return None
         return _first_card(conn, settings, now, names)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a readable tutor database ({exc})") from None
+        raise damaged(path, exc) from None
     finally:
         conn.close()
 
@@ -117,18 +121,16 @@ def _first(
 def _first_card(
     conn: sqlite3.Connection, settings: Settings, now: datetime, names: list[str] | None
 ) -> tuple[StoredCard, dict[str, Any]] | None:
-    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    if version is None or int(version[0]) > SCHEMA_VERSION:
-        raise StoreError("the collection was written by a newer tutor; upgrade tutor to read it")
     zone = settings.tzinfo()
     _start, day_end = day_bounds(now, settings.day_starts_at, zone)
     decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]] = {}
     front_matter: dict[int, dict[str, Any]] = {}
+    selected = DeckSelection(names) if names else None
     for deck_id, name, raw, parameters, source in conn.execute(
         "SELECT d.id, d.name, d.settings, p.parameters, d.source_path FROM deck d "
         "LEFT JOIN parameter_set p ON p.id = d.parameter_set_id ORDER BY d.name"
     ):
-        if names and not any(name == n or name.startswith(n + "::") for n in names):
+        if selected is not None and name not in selected:
             continue
         front_matter[deck_id] = json.loads(raw or "{}")
         decks[deck_id] = (

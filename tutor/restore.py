@@ -19,10 +19,9 @@ from tutor.backups import (
     list_backups,
     rotate,
 )
+from tutor.collection_file import has_sqlite_header, schema_version_of
 from tutor.errors import StoreError
-from tutor.safe_write import SQLITE_HEADER, fsync_folder
-
-TUTOR_TABLES = {"meta", "deck", "card", "review"}
+from tutor.safe_write import fsync_folder
 
 
 @dataclass(frozen=True)
@@ -61,26 +60,16 @@ def is_export_json(path: Path) -> bool:
 
 def inspect_database(path: Path) -> Contents:
     """Check that `path` is a sound tutor database this tutor can open; say what it holds."""
-    from tutor.store.db import SCHEMA_VERSION
-
-    with path.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise StoreError(f"{path} is neither a tutor backup (SQLite) nor a tutor export (JSON)")
+    if not has_sqlite_header(path):
+        raise StoreError(f"{path} is neither a tutor backup (SQLite) nor a tutor export (JSON)")
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
             if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 raise StoreError(f"{path} is a damaged database (quick_check failed); pick another")
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if not tables >= TUTOR_TABLES:
-                raise StoreError(f"{path} is an SQLite database but not a tutor collection")
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row is not None and str(row[0]).isdigit() else None
-            if version is None or not 1 <= version <= SCHEMA_VERSION:
-                raise StoreError(
-                    f"{path} has schema version {row[0] if row else None!r}; this tutor opens "
-                    f"versions 1 to {SCHEMA_VERSION} (a newer tutor wrote it?)"
-                )
+            version = schema_version_of(conn, path)
+            if version is None:
+                raise StoreError(f"{path} is an empty SQLite database, not a tutor collection")
             counts = [
                 int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
                 for table in ("deck", "card", "review")
@@ -190,9 +179,8 @@ def replace_collection(
 
 def _readable(collection: Path) -> bool:
     """True if the collection is an SQLite database that opens and passes quick_check."""
-    with collection.open("rb") as handle:
-        if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            return False
+    if not has_sqlite_header(collection):
+        return False
     try:
         conn = sqlite3.connect(f"{collection.resolve().as_uri()}?mode=rw", uri=True, timeout=10)
         try:

@@ -6,18 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from tutor.collection_file import has_sqlite_header
 from tutor.errors import ConfigError
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def is_sqlite_file(path: Path) -> bool:
-    """True if the file starts with SQLite's header (an unreadable file counts as one)."""
-    try:
-        with path.open("rb") as handle:
-            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
-    except OSError:
-        return True
 
 
 def check_output_path(path: Path, protected: Path | None = None) -> None:
@@ -42,7 +32,7 @@ def check_output_path(path: Path, protected: Path | None = None) -> None:
             raise ConfigError(f"{path} is the collection itself; write the export to another file")
         if path.resolve() in companions:
             raise ConfigError(f"{path} belongs to the collection {collection}; choose another file")
-    if path.exists() and is_sqlite_file(path):
+    if path.exists() and has_sqlite_header(path):
         raise ConfigError(
             f"{path} is an SQLite database; an export never replaces one: choose another file"
         )

@@ -26,6 +26,10 @@ def find_deck_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Probl
             files.extend(found)
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            problems.append(
+                Problem(str(path), 0, "not a regular file or a folder; give a deck file")
+            )
         else:
             problems.append(Problem(str(path), 0, "no such file or folder"))
     unique = list(dict.fromkeys(p.resolve() for p in files))

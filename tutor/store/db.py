@@ -12,11 +12,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
+from tutor.collection_file import SCHEMA_VERSION, SQLITE_HEADER, checked_version, inspect_file
 from tutor.errors import StoreError
 from tutor.store import tables
 
-SCHEMA_VERSION = 1
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 # Each migration brings a database from version N-1 to N. A new database is created from the
@@ -133,6 +132,8 @@ def open_database(url: str, *, create: bool = True) -> Database:
         if not create and not path.exists():
             raise StoreError(f"no database at {path}; import a deck first (tutor import PATH)")
         _check_sqlite_file(path)
+        if path.exists():
+            inspect_file(path)  # refuse a foreign or damaged file before any pragma writes to it
     try:
         engine = create_engine(url)
     except (ArgumentError, ImportError) as exc:
@@ -167,12 +168,7 @@ def _prepare_schema(database: Database) -> None:
         row = conn.execute(
             select(tables.meta_table.c.value).where(tables.meta_table.c.key == "schema_version")
         ).scalar_one_or_none()
-        version = int(row) if row is not None else 0
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{database.url} was written by a newer tutor (schema version {version}; this "
-                f"one knows up to {SCHEMA_VERSION}); upgrade tutor to open it. It was not changed."
-            )
+        version = checked_version(row, database.url)
         if version < SCHEMA_VERSION:
             _backup_before_migration(database.url)
         for target in range(version + 1, SCHEMA_VERSION + 1):

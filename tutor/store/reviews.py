@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from tutor.deck.selection import DeckSelection
 from tutor.state import CardState, Phase, StoredCard
 from tutor.store.tables import (
     card_table,
@@ -133,15 +134,8 @@ def decks(conn: Connection, names: Sequence[str] | None = None) -> list[DeckInfo
         )
         .order_by(deck_table.c.name)
     )
-    if names:
-        query = query.where(
-            or_(
-                *(
-                    or_(deck_table.c.name == n, deck_table.c.name.startswith(n + "::"))
-                    for n in names
-                )
-            )
-        )
+    # Chosen in Python: one OR per name overflows SQLite's expression depth at about 600 names.
+    selected = DeckSelection(names) if names else None
     return [
         DeckInfo(
             r.id,
@@ -153,6 +147,7 @@ def decks(conn: Connection, names: Sequence[str] | None = None) -> list[DeckInfo
             r.parameter_set_id,
         )
         for r in conn.execute(query)
+        if selected is None or r.name in selected
     ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.deck.models import Card, Deck
+from tutor.deck.selection import DeckSelection
 from tutor.store.tables import card_table, deck_table
 
 
@@ -67,6 +68,22 @@ def deck_by_name(conn: Connection, name: str) -> StoredDeck | None:
     return _deck_where(conn, deck_table.c.name == name)
 
 
+def all_decks(conn: Connection) -> list[StoredDeck]:
+    """Every deck row, in one query (an import of thousands of files looks each one up)."""
+    d = deck_table.c
+    return [
+        StoredDeck(row.id, row.name, row.source_path, row.source_hash)
+        for row in conn.execute(select(d.id, d.name, d.source_path, d.source_hash))
+    ]
+
+
+def active_card_counts(conn: Connection) -> dict[int, int]:
+    """Active (not retired) cards per deck id, in one query."""
+    c = card_table.c
+    query = select(c.deck_id, func.count()).where(c.retired.is_(False)).group_by(c.deck_id)
+    return {int(deck_id): int(count) for deck_id, count in conn.execute(query)}
+
+
 def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict[str, StoredDeck]:
     """For each slug held by a card of a deck other than `deck_id`: that deck."""
     owners: dict[str, StoredDeck] = {}
@@ -93,10 +110,9 @@ def deck_sources(conn: Connection, names: list[str] | None = None) -> list[str]:
     query = select(deck_table.c.name, deck_table.c.source_path).where(
         deck_table.c.source_path.is_not(None)
     )
+    selected = DeckSelection(names) if names is not None else None
     return [
-        row.source_path
-        for row in conn.execute(query)
-        if names is None or any(row.name == n or row.name.startswith(n + "::") for n in names)
+        row.source_path for row in conn.execute(query) if selected is None or row.name in selected
     ]
 
 

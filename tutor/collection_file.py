@@ -1,0 +1,86 @@
+"""A look at an SQLite collection file that writes nothing: is it ours, and which schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from tutor.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+SCHEMA_VERSION = 1  # the version tutor.store.db writes; kept here so stdlib readers need no store
+TUTOR_TABLES = ("meta", "deck", "card")  # a file without these is not a tutor collection
+UNCHANGED = "It was not changed."
+RECOVER = "restore a backup (`tutor restore latest`) or check it (`tutor check`)"
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """True if the file starts with SQLite's header (an unreadable file counts as one)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return True
+
+
+def damaged(path: Path | str, detail: object) -> StoreError:
+    """The error for a file SQLite cannot read (damaged, or not a database after its header)."""
+    return StoreError(f"{path} is damaged or not a database ({detail}); {RECOVER}. {UNCHANGED}")
+
+
+def inspect_file(path: Path) -> int | None:
+    """The schema version of the collection at `path`, or None if it holds no tables yet.
+
+    Raise StoreError (the file untouched) if it is damaged, foreign, or newer than this tutor.
+    Only reads: no pragma, no journal mode change; nothing is left beside the file.
+    """
+    try:
+        conn = sqlite3.connect(path, timeout=10)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        return schema_version_of(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, exc) from None
+    finally:
+        conn.close()
+
+
+def schema_version_of(conn: sqlite3.Connection, path: Path | str) -> int | None:
+    """The schema version of an open collection (None: no tables); StoreError if refused."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    if not set(TUTOR_TABLES) <= tables:
+        raise StoreError(
+            f"{path} holds tables but is not a tutor database; give another --db. {UNCHANGED}"
+        )
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:  # a meta table of another shape: no key/value columns
+        row = None
+    return checked_version(None if row is None else row[0], path)
+
+
+def checked_version(value: object, path: Path | str) -> int:
+    """A stored schema version as a number this tutor can open; StoreError otherwise."""
+    if value is None:
+        raise StoreError(
+            f"{path} has no schema version in its meta table: it is not a tutor database or it "
+            f"is damaged; {RECOVER}. {UNCHANGED}"
+        )
+    try:
+        version = int(str(value).strip())
+    except ValueError:
+        version = 0
+    if version < 1:
+        raise StoreError(
+            f"{path} has a damaged schema version ({str(value)[:40]!r} in its meta table); "
+            f"{RECOVER}. {UNCHANGED}"
+        )
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer tutor (schema version {version}; this one knows up "
+            f"to {SCHEMA_VERSION}); upgrade tutor to open it. {UNCHANGED}"
+        )
+    return version
