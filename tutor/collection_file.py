@@ -11,7 +11,6 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_VERSION = 1  # the version tutor.store.db writes; kept here so stdlib readers need no store
 TUTOR_TABLES = ("meta", "deck", "card")  # a file without these is not a tutor collection
 UNCHANGED = "It was not changed."
-RECOVER = "restore a backup (`tutor restore latest`) or check it (`tutor check`)"
 
 
 def has_sqlite_header(path: Path) -> bool:
@@ -23,9 +22,28 @@ def has_sqlite_header(path: Path) -> bool:
         return True
 
 
+def recovery(path: Path | str) -> str:
+    """What to do about a damaged or foreign collection: name its newest backup, if it has one."""
+    from tutor.backups import list_backups
+
+    try:
+        newest = next(iter(list_backups(Path(str(path).removeprefix("sqlite:///")))), None)
+    except OSError:
+        newest = None
+    if newest is None:
+        return "check it (`tutor check`); tutor has no backup of it"
+    made = newest.made_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"its newest backup is {newest.path} ({made}): `tutor restore latest` puts it back; "
+        "or check it (`tutor check`)"
+    )
+
+
 def damaged(path: Path | str, detail: object) -> StoreError:
     """The error for a file SQLite cannot read (damaged, or not a database after its header)."""
-    return StoreError(f"{path} is damaged or not a database ({detail}); {RECOVER}. {UNCHANGED}")
+    return StoreError(
+        f"{path} is damaged or not a database ({detail}); {recovery(path)}. {UNCHANGED}"
+    )
 
 
 def inspect_file(path: Path) -> int | None:
@@ -53,7 +71,8 @@ def schema_version_of(conn: sqlite3.Connection, path: Path | str) -> int | None:
         return None
     if not set(TUTOR_TABLES) <= tables:
         raise StoreError(
-            f"{path} holds tables but is not a tutor database; give another --db. {UNCHANGED}"
+            f"{path} holds tables but is not a tutor database; give another --db, or if it "
+            f"should be your collection, {recovery(path)}. {UNCHANGED}"
         )
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -67,7 +86,7 @@ def checked_version(value: object, path: Path | str) -> int:
     if value is None:
         raise StoreError(
             f"{path} has no schema version in its meta table: it is not a tutor database or it "
-            f"is damaged; {RECOVER}. {UNCHANGED}"
+            f"is damaged; {recovery(path)}. {UNCHANGED}"
         )
     try:
         version = int(str(value).strip())
@@ -76,7 +95,7 @@ def checked_version(value: object, path: Path | str) -> int:
     if version < 1:
         raise StoreError(
             f"{path} has a damaged schema version ({str(value)[:40]!r} in its meta table); "
-            f"{RECOVER}. {UNCHANGED}"
+            f"{recovery(path)}. {UNCHANGED}"
         )
     if version > SCHEMA_VERSION:
         raise StoreError(

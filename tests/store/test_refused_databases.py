@@ -7,11 +7,13 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEED_DECK
+from tutor.backups import make_backup
 from tutor.cli import main
 from tutor.errors import StoreError
 from tutor.store.db import open_database
@@ -139,15 +141,28 @@ def test_every_command_refuses_it_with_a_message_and_changes_nothing(
         "not-a-database",
     ],
 )
-def test_damaged_files_name_the_recovery_commands(kind: str, tmp_path: Path) -> None:
+def test_damaged_files_name_the_newest_backup_and_the_recovery_commands(
+    kind: str, tmp_path: Path
+) -> None:
     build, message = BUILDERS[kind]
     path = tmp_path / "collection.db"
     build(path)
     with pytest.raises(StoreError) as caught:
         open_database(f"sqlite:///{path}")
     assert message in caught.value.message
-    assert "`tutor restore latest`" in caught.value.message
     assert "`tutor check`" in caught.value.message
+    assert "tutor has no backup of it" in caught.value.message
+    path.unlink()
+    open_database(f"sqlite:///{path}").close()
+    older = make_backup(path, "daily", datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    newest = make_backup(path, "daily", datetime(2026, 11, 26, 12, 0, tzinfo=UTC))
+    path.unlink()
+    build(path)
+    with pytest.raises(StoreError) as caught:
+        open_database(f"sqlite:///{path}")
+    assert f"its newest backup is {newest} (2026-11-26 12:00 UTC)" in caught.value.message
+    assert "`tutor restore latest` puts it back" in caught.value.message
+    assert str(older) not in caught.value.message
 
 
 @pytest.mark.parametrize("kind", ["foreign-with-meta", "version-abc", "malformed"])
