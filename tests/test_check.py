@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import SEED_DECK, WriteDeck
 from tutor.check import CheckReport, check_collection
 from tutor.cli import main
-from tutor.config import Settings
+from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
 from tutor.scheduling import Grade
 from tutor.session import ReviewSession
@@ -214,6 +214,25 @@ def test_repair_of_a_clean_collection_changes_no_byte(collection: Path) -> None:
     report = check(collection, repair=True)
     assert report.clean and report.repaired == ()
     assert collection.read_bytes() == before
+
+
+def test_cards_that_agree_with_their_log_are_not_damage_after_the_settings_changed(
+    collection: Path,
+) -> None:
+    changed = Settings(
+        timezone="UTC", defaults=DeckSettings(learning_steps=("1m", "10m", "1h"), fuzz=False)
+    )
+    before = collection.read_bytes()
+    report = check_collection(f"sqlite:///{collection}", changed, repair=True)
+    [states] = [r for r in report.results if r.name == "card_states"]
+    assert report.clean and report.repaired == ()
+    assert states.note is not None and "agree with their own log" in states.note
+    assert int(states.note.split()[0]) > 0
+    assert collection.read_bytes() == before  # nothing rewritten under the new settings
+    raw(collection, "UPDATE card SET stability = stability + 1 WHERE id = 1 AND reps > 0")
+    assert [f.kind for f in check_collection(f"sqlite:///{collection}", changed).problems] == [
+        "state_differs"
+    ]
 
 
 def test_a_corrupted_page_names_the_file_and_repair_leaves_it_alone(

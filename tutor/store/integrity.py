@@ -57,6 +57,9 @@ class Answer:
     rating: int
     parameter_set_id: int | None
     due_after: datetime | None
+    stability_after: float | None = None
+    difficulty_after: float | None = None
+    phase_before: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,14 +118,29 @@ def card_logs(conn: Connection) -> list[CardLog]:
         row.id: CardLog(row.id, row.deck_id, _state(row))
         for row in conn.execute(select(c.id, c.deck_id, *_STATE_COLUMNS).order_by(c.id))
     }
-    answers = select(r.card_id, r.reviewed_at, r.rating, r.parameter_set_id, r.due_after).order_by(
-        r.card_id, r.reviewed_at, r.id
-    )
+    answers = select(
+        r.card_id,
+        r.reviewed_at,
+        r.rating,
+        r.parameter_set_id,
+        r.due_after,
+        r.stability_after,
+        r.difficulty_after,
+        r.phase_before,
+    ).order_by(r.card_id, r.reviewed_at, r.id)
     for row in conn.execute(answers):
         log = logs.get(row.card_id)
         if log is not None:
             log.answers.append(
-                Answer(row.reviewed_at, int(row.rating), row.parameter_set_id, row.due_after)
+                Answer(
+                    row.reviewed_at,
+                    int(row.rating),
+                    row.parameter_set_id,
+                    row.due_after,
+                    row.stability_after,
+                    row.difficulty_after,
+                    row.phase_before,
+                )
             )
     return list(logs.values())
 
