@@ -54,8 +54,9 @@ def reverted_lines(reverted: Reverted) -> list[str]:
     """What a revert undid."""
     before = reverted.now_in_force
     now = (
-        f"the parameters fitted on {before.fitted_at:%Y-%m-%d}" if before else "the parameters "
-        "in force before any fit (a parent deck's, or FSRS's defaults)"
+        f"the parameters fitted on {before.fitted_at:%Y-%m-%d}"
+        if before
+        else "the parameters in force before any fit (a parent deck's, or FSRS's defaults)"
     )
     return [
         f"Reverted the parameters adopted on {reverted.fit.fitted_at:%Y-%m-%d} for "

@@ -75,8 +75,10 @@ def simulate(
             after = review(spec, card_id, state, grade, moment)
             memory = review(truth, card_id, memory, grade, moment)
             day = day_number(moment, 4, UTC)
-            picked = "Right" if recalled else (
-                "Tempting" if rng.random() < tempting else rng.choice(OPTIONS[2:])
+            picked = (
+                "Right"
+                if recalled
+                else ("Tempting" if rng.random() < tempting else rng.choice(OPTIONS[2:]))
             )
             reviews.append(
                 {
@@ -101,7 +103,9 @@ def simulate(
             )
             state = after
             assert state.due is not None
-            late = timedelta(hours=rng.random() * 30) if state.phase == Phase.REVIEW else timedelta()
+            late = (
+                timedelta(hours=rng.random() * 30) if state.phase == Phase.REVIEW else timedelta()
+            )
             moment = max(state.due + late, moment + timedelta(minutes=1))
         rows.append(
             {
