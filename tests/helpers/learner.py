@@ -127,7 +127,9 @@ def simulate(
         conn.execute(card_table.insert(), rows)
         first_review = (conn.execute(select(func.max(review_table.c.id))).scalar() or 0) + 1
         ids = range(first_review, first_review + len(reviews))
-        conn.execute(review_table.insert(), [{**r, "id": i} for r, i in zip(reviews, ids)])
+        conn.execute(
+            review_table.insert(), [{**r, "id": i} for r, i in zip(reviews, ids, strict=True)]
+        )
         conn.execute(
             choice_table.insert(),
             [{**c, "review_id": i} for c, i in zip(choices, ids, strict=True)],

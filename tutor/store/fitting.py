@@ -138,7 +138,9 @@ def mark_reverted(conn: Connection, fit_id: int, now: datetime) -> None:
 def assign(conn: Connection, deck_sets: dict[int, int | None]) -> int:
     """Point each deck at its parameter set (None: the defaults); return how many changed."""
     d = deck_table.c
-    current = dict(conn.execute(select(d.id, d.parameter_set_id)).all())
+    current: dict[int, int | None] = {
+        int(i): s for i, s in conn.execute(select(d.id, d.parameter_set_id))
+    }
     changed = 0
     for deck_id, set_id in deck_sets.items():
         if current.get(deck_id) != set_id:
