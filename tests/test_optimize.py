@@ -204,3 +204,22 @@ def test_restoring_the_export_keeps_the_fitted_parameters(
         assert optimize.history(restored)[0].adopted is True
     finally:
         restored.close()
+
+
+def test_a_schema_1_collection_migrates_and_gains_the_fit_history(db_path: Path) -> None:
+    import sqlite3
+
+    from tutor.store.db import open_database
+
+    open_database(f"sqlite:///{db_path}").close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TABLE parameter_fit")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.close()
+    migrated = open_database(f"sqlite:///{db_path}")
+    try:
+        assert optimize.history(migrated) == []
+        with sqlite3.connect(db_path) as raw:
+            assert raw.execute("SELECT value FROM meta").fetchone() == ("2",)
+    finally:
+        migrated.close()
