@@ -20,7 +20,14 @@ FORBIDDEN = {
         "tutor.session",
         "tutor.scheduling",
     ],
-    "tutor.store": ["fsrs", "tutor.session", "tutor.scheduling", "tutor.stats", "tutor.cli"],
+    "tutor.store": [
+        "fsrs",
+        "fsrs_rs_python",
+        "tutor.session",
+        "tutor.scheduling",
+        "tutor.stats",
+        "tutor.cli",
+    ],
     "tutor.scheduling": ["sqlalchemy", "sqlmodel", "tutor.store"],
     "tutor.session": ["sqlmodel", "tutor.cli"],
     "tutor.stats": ["sqlmodel", "tutor.cli", "tutor.session"],
@@ -31,6 +38,7 @@ ONLY_IN = {
     "sqlmodel": "tutor.store",
     "textual": "tutor.tui",
     "fsrs": "tutor.scheduling",
+    "fsrs_rs_python": "tutor.fitting",
 }
 
 
@@ -88,3 +96,15 @@ def test_importing_the_package_and_cli_pulls_in_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_review_start_never_loads_the_fitter() -> None:
+    """fsrs-rs is loaded only when a fit or a simulation runs, not by a review session."""
+    code = (
+        "import sys, tutor.cli, tutor.session, tutor.stats, tutor.optimize, tutor.tui.app; "
+        "print('fsrs_rs_python' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -132,16 +132,19 @@ def test_backup_before_a_migration_only_when_one_runs(
     db.close()
     open_database(f"sqlite:///{db_path}").close()
     assert kinds(db_path) == []
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(collection_file, "SCHEMA_VERSION", 2)
+    current = store_db.SCHEMA_VERSION
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setattr(collection_file, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(
-        store_db.MIGRATIONS, 2, lambda conn: conn.exec_driver_sql("CREATE TABLE extra (x)")
+        store_db.MIGRATIONS,
+        current + 1,
+        lambda conn: conn.exec_driver_sql("CREATE TABLE extra (x)"),
     )
     open_database(f"sqlite:///{db_path}").close()
     [before] = list_backups(db_path)
     assert before.kind == "migration"
     with sqlite3.connect(before.path) as conn:
-        assert conn.execute("SELECT value FROM meta").fetchone() == ("1",)
+        assert conn.execute("SELECT value FROM meta").fetchone() == (str(current),)
         assert "extra" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     open_database(f"sqlite:///{db_path}").close()
     assert kinds(db_path) == ["migration"]

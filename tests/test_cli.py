@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import REPO, WriteDeck
 from tutor.cli import main
+from tutor.collection_file import SCHEMA_VERSION
 
 
 def tutor(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -107,7 +108,9 @@ def test_db_option_accepts_path_and_url(capsys: pytest.CaptureFixture[str], tmp_
 
 def test_info_names_the_database(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = tutor(capsys, "--db", str(tmp_path / "c.db"), "info")
-    assert code == 0 and str(tmp_path / "c.db") in out and "schema version: 1" in out
+    assert (
+        code == 0 and str(tmp_path / "c.db") in out and f"schema version: {SCHEMA_VERSION}" in out
+    )
 
 
 def test_zero_byte_file_is_refused_not_overwritten(

@@ -118,6 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("info", help="where the collection lives, versions and counts")
 
+    optimize = commands.add_parser(
+        "optimize",
+        help="fit FSRS to your own reviews (adopted only if it predicts them better)",
+        description="Fit the FSRS parameters to your review log with fsrs-rs, on the earlier "
+        "answers; score the parameters in use and the fitted ones on the later answers; adopt "
+        "the fitted ones only if they score better. A deck's parameters apply to its sub-decks "
+        "unless a sub-deck has its own. Every fitted set is kept.",
+    )
+    optimize.add_argument("deck", nargs="?", metavar="DECK", help="fit one deck (default: all)")
+    optimize.add_argument(
+        "--dry-run", action="store_true", help="fit and score; store and change nothing"
+    )
+    optimize.add_argument(
+        "--revert", action="store_true", help="go back to the parameters before the last adoption"
+    )
+    optimize.add_argument("--json", action="store_true", help="print the outcome as JSON")
+
     check = commands.add_parser(
         "check",
         help="verify the collection (SQLite checks, states against their logs, orphan rows)",
@@ -546,6 +563,39 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_optimize(args: argparse.Namespace) -> int:
+    from tutor.clock import utc_now
+    from tutor.optimize_report import outcome_lines, reverted_lines
+
+    db = _open(args, create=False)
+    try:
+        if args.revert:
+            from tutor.optimize import revert
+
+            reverted = revert(db, utc_now(), args.deck)
+            if args.json:
+                _print_json(reverted.to_json())
+            else:
+                print("\n".join(reverted_lines(reverted)))
+            return 0
+        from tutor.optimize import optimize
+
+        progress = _ProgressLine(not args.json)
+        try:
+            outcome = optimize(
+                db, utc_now(), args.deck, dry_run=args.dry_run, progress=lambda w: progress(0, 1, w)
+            )
+        finally:
+            progress.close()
+    finally:
+        db.close()
+    if args.json:
+        _print_json(outcome.to_json())
+    else:
+        print("\n".join(outcome_lines(outcome)))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from tutor.check import check_collection
     from tutor.check_report import render
@@ -779,6 +829,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "backups": cmd_backups,
     "restore": cmd_restore,
+    "optimize": cmd_optimize,
 }
 # Commands after which the day's first backup is made (not `due`: it must stay instant).
 DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "stats", "suspended", "unsuspend"}

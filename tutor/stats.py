@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tutor import scheduling
+from tutor import calibration, scheduling
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
 from tutor.errors import NotFoundError
@@ -286,36 +286,4 @@ def _calendar(per_day: dict[int, int], today: int) -> dict[str, Any]:
 
 
 def _calibration(fine_bins: list[tuple[int, int, int, float]]) -> dict[str, Any]:
-    coarse: list[list[float]] = [[0, 0, 0.0] for _ in range(10)]
-    loss = 0.0
-    total = 0
-    for fine, n, passed, sum_p in fine_bins:
-        index = min(max(fine * 10 // sql.FINE_BINS, 0), 9)
-        coarse[index][0] += n
-        coarse[index][1] += passed
-        coarse[index][2] += sum_p
-        p = min(max(sum_p / n, 1e-6), 1 - 1e-6)
-        loss -= passed * math.log(p) + (n - passed) * math.log(1 - p)
-        total += n
-    bins = []
-    squared = 0.0
-    for i, (count, hits, predictions) in enumerate(coarse):
-        predicted = predictions / count if count else None
-        actual = hits / count if count else None
-        if predicted is not None and actual is not None:
-            squared += count * (predicted - actual) ** 2
-        bins.append(
-            {
-                "from": i / 10,
-                "to": (i + 1) / 10,
-                "reviews": int(count),
-                "predicted": round(predicted, 4) if predicted is not None else None,
-                "actual": round(actual, 4) if actual is not None else None,
-            }
-        )
-    return {
-        "reviews": total,
-        "bins": bins,
-        "rmse_bins": round(math.sqrt(squared / total), 4) if total else None,
-        "log_loss": round(loss / total, 4) if total else None,
-    }
+    return calibration.score_bins(fine_bins).to_json()

@@ -73,7 +73,7 @@ BUILDERS: dict[str, tuple[Callable[[Path], None], str]] = {
         lambda p: _rollback_db(p, _with_meta(None, shape="a, b")),
         "no schema version in its meta table",
     ),
-    "newer-schema": (lambda p: _rollback_db(p, _with_meta("2")), "newer tutor (schema version 2"),
+    "newer-schema": (lambda p: _rollback_db(p, _with_meta("99")), "newer tutor (schema version 99"),
     "version-abc": (lambda p: _rollback_db(p, _with_meta("abc")), "damaged schema version ('abc'"),
     "version-minus-one": (
         lambda p: _rollback_db(p, _with_meta("-1")),

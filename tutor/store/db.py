@@ -20,7 +20,9 @@ BUSY_TIMEOUT_MS = 10_000
 
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: lambda conn: tables.parameter_fit_table.create(conn),  # tutor optimize's history
+}
 
 
 def sqlite_path(url: str) -> Path | None:

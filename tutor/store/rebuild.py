@@ -16,6 +16,7 @@ from tutor.store.tables import (
     choice_table,
     deck_table,
     meta_table,
+    parameter_fit_table,
     parameter_table,
     review_state_table,
     review_table,
@@ -78,6 +79,16 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     ]
     if parameter_sets:
         conn.execute(parameter_table.insert(), parameter_sets)
+    fits = [
+        {
+            **fit,
+            "fitted_at": _time(fit["fitted_at"]),
+            "reverted_at": _time(fit["reverted_at"]),
+        }
+        for fit in data.get("parameter_fits", [])  # absent from exports made before fits
+    ]
+    if fits:
+        conn.execute(parameter_fit_table.insert(), fits)
     deck_ids: dict[str, int] = {}
     for deck in data["decks"]:
         result = conn.execute(

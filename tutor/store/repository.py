@@ -14,6 +14,7 @@ from tutor.store.tables import (
     choice_table,
     deck_table,
     meta_table,
+    parameter_fit_table,
     parameter_table,
     review_state_table,
     review_table,
@@ -127,6 +128,13 @@ def export_collection(conn: Connection) -> dict[str, Any]:
         }
         for row in conn.execute(select(parameter_table).order_by(parameter_table.c.id))
     ]
+    parameter_fits = [
+        {
+            key: _iso(value) if isinstance(value, datetime) else value
+            for key, value in row._asdict().items()
+        }
+        for row in conn.execute(select(parameter_fit_table).order_by(parameter_fit_table.c.id))
+    ]
     decks = [
         {
             "name": row.name,
@@ -222,6 +230,7 @@ def export_collection(conn: Connection) -> dict[str, Any]:
         "version": EXPORT_VERSION,
         "meta": meta,
         "parameter_sets": parameter_sets,
+        "parameter_fits": parameter_fits,
         "decks": decks,
         "cards": cards,
     }

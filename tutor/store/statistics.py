@@ -160,11 +160,12 @@ def scheduled_cards(conn: Connection, deck_ids: Sequence[int] | None) -> list[Sc
 def calibration(
     conn: Connection, first_day: int | None, deck_ids: Sequence[int] | None
 ) -> list[tuple[int, int, int, float]]:
-    """(thousandth of predicted recall, reviews, passes, sum of predictions) over reviews
-    that had a prediction."""
+    """(thousandth of predicted recall, reviews, passes, sum of predictions) over the answers
+    that count for calibration (tutor.calibration): a prediction, on a later learning day."""
     r = review_table.c
     fine = cast(r.retrievability * FINE_BINS, Integer)
-    where = [r.retrievability.is_not(None), _in_decks(deck_ids), *_since(first_day)]
+    later_day = r.first_of_day.is_(True)  # with a prediction: a previous answer on an earlier day
+    where = [r.retrievability.is_not(None), later_day, _in_decks(deck_ids), *_since(first_day)]
     rows = conn.execute(
         select(fine, func.count(), _count(PASS), func.sum(r.retrievability))
         .select_from(_reviews(deck_ids))

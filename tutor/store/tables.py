@@ -193,3 +193,25 @@ choice_table = ReviewChoice.__table__  # type: ignore[attr-defined]
 review_state_table = ReviewState.__table__  # type: ignore[attr-defined]
 meta_table = Meta.__table__  # type: ignore[attr-defined]
 parameter_table = ParameterSet.__table__  # type: ignore[attr-defined]
+
+
+class ParameterFit(SQLModel, table=True):
+    """One run of `tutor optimize`: the set it fitted, its scores against the set in use, and
+    whether it was adopted (and later reverted). Every fitted set is kept."""
+
+    __tablename__ = "parameter_fit"
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = ""  # a deck name (the set applies to its sub-decks too), "" for every deck
+    parameter_set_id: int = Field(foreign_key="parameter_set.id")
+    fitted_at: datetime = _utc()
+    reviews: int  # later-day answers the set was fitted on
+    evaluated: int  # later-day answers both sets were scored on (after the fitting cutoff)
+    log_loss_before: float | None = None
+    log_loss_after: float | None = None
+    rmse_before: float | None = None
+    rmse_after: float | None = None
+    adopted: bool = False
+    reverted_at: datetime | None = _utc(default=None)
+
+
+parameter_fit_table = ParameterFit.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,225 @@
+"""`tutor optimize` on a simulated learner with known parameters, with the real fsrs-rs fitter."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import fsrs_rs_python as rs
+import pytest
+
+from tests.helpers.learner import TRUE_PARAMETERS, simulate
+from tutor import optimize
+from tutor.cli import main
+from tutor.config import Settings
+from tutor.scheduling import DEFAULT, SchedulerSpec, scheduler_for
+from tutor.stats import compute
+from tutor.store import fitting as store
+from tutor.store.db import Database
+from tutor.store.repository import export_collection
+from tutor.store.reviews import decks
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def learner_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A year of a learner's answers (about 7,000), written once for the module."""
+    from tutor.store.db import open_database
+
+    path = tmp_path_factory.mktemp("learner") / "learner.db"
+    db = open_database(f"sqlite:///{path}")
+    simulate(db, NOW, cards=400, deck="Learner")
+    db.close()
+    return path
+
+
+@pytest.fixture
+def learner(learner_file: Path, db_path: Path) -> Database:
+    from tutor.store.db import open_database
+
+    db_path.write_bytes(learner_file.read_bytes())
+    return open_database(f"sqlite:///{db_path}")
+
+
+def histories(db: Database) -> list[list[store.Answer]]:
+    with db.read() as conn:
+        return list(store.histories(conn, None).values())
+
+
+def test_fitted_parameters_predict_held_out_reviews_as_well_as_the_true_ones(
+    learner: Database,
+) -> None:
+    outcome = optimize.optimize(learner, NOW)
+    lists = histories(learner)
+    cutoff = optimize.cut(lists)
+    fitted = optimize.score_set(outcome.parameters, lists, cutoff).log_loss
+    true = optimize.score_set(TRUE_PARAMETERS, lists, cutoff).log_loss
+    default = optimize.score_set(DEFAULT, lists, cutoff).log_loss
+    assert fitted is not None and true is not None and default is not None
+    assert fitted <= true * 1.01
+    assert fitted < default
+    assert outcome.status == "adopted"
+    assert outcome.before is not None and outcome.before.log_loss == default
+    with learner.read() as conn:
+        [deck] = decks(conn)
+    assert deck.parameters == list(outcome.parameters)  # the session schedules with them
+    assert scheduler_for(SchedulerSpec.for_deck(Settings().for_deck("Learner"), deck.parameters))
+
+
+def test_fitted_values_equal_fsrs_rs_called_directly_on_the_same_items(
+    learner: Database,
+) -> None:
+    outcome = optimize.optimize(learner, NOW, dry_run=True)
+    lists = histories(learner)
+    cutoff = optimize.cut(lists)
+    assert cutoff is not None
+    items = []
+    for history in lists:
+        before = [(at, rating) for at, rating, _day in history if at < cutoff]
+        reviews = [
+            rs.FSRSReview(rating, 0 if i == 0 else (at - before[i - 1][0]).days)
+            for i, (at, rating) in enumerate(before)
+        ]
+        items += [
+            rs.FSRSItem(reviews[: i + 1])
+            for i in range(1, len(before))
+            if (before[i][0] - before[i - 1][0]).days > 0
+        ]
+    direct = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(items)
+    assert list(outcome.parameters) == direct
+    assert outcome.fitted_on == len(items)
+
+
+def test_a_sets_score_equals_the_statistics_calibration_of_the_same_predictions(
+    learner: Database,
+) -> None:
+    # the log was written with the defaults: the statistics read the predictions stored then
+    stats = compute(learner, Settings(timezone="UTC"), NOW, span="all")["calibration"]
+    assert optimize.score_set(DEFAULT, histories(learner)).to_json() == stats
+    assert stats["reviews"] > 4000
+
+
+def test_same_day_answers_do_not_count_for_calibration() -> None:
+    day = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    history = [
+        (day, 3, 1),  # first answer: no prediction
+        (day + timedelta(minutes=10), 1, 1),  # the same day: left out
+        (day + timedelta(days=2), 3, 3),  # a later day: counts
+        (day + timedelta(days=2, hours=1), 3, 3),  # the same day again: left out
+    ]
+    pairs = optimize.honest_pairs([history], [[None, 0.99, 0.8, 0.97]])
+    assert pairs == [(0.8, True)]
+
+
+def test_adopted_only_when_better_and_every_fit_is_kept(learner: Database) -> None:
+    first = optimize.optimize(learner, NOW)
+    second = optimize.optimize(learner, NOW + timedelta(hours=1))
+    assert first.status == "adopted"
+    assert second.status == "kept"  # the same fit again does not score better than itself
+    fits = optimize.history(learner)
+    assert [(f.adopted, f.reviews) for f in fits] == [
+        (True, first.fitted_on),
+        (False, second.fitted_on),
+    ]
+    assert first.after is not None and fits[0].log_loss_after == first.after.log_loss
+
+
+def test_revert_goes_back_to_the_parameters_before(learner: Database) -> None:
+    optimize.optimize(learner, NOW)
+    reverted = optimize.revert(learner, NOW + timedelta(hours=1))
+    assert reverted.now_in_force is None and reverted.decks_changed == 1
+    with learner.read() as conn:
+        [deck] = decks(conn)
+    assert deck.parameters is None and deck.parameter_set_id is None
+    assert optimize.history(learner)[0].reverted_at is not None
+
+
+def test_too_little_data_keeps_the_parameters_and_says_how_many_more(db: Database) -> None:
+    simulate(db, NOW, cards=5, days=60)
+    outcome = optimize.optimize(db, NOW)
+    assert outcome.status == "too little data"
+    assert outcome.needed == optimize.MIN_REVIEWS - outcome.reviews > 0
+    assert optimize.history(db) == []
+
+
+def test_a_decks_parameters_apply_to_its_sub_decks_unless_one_has_its_own() -> None:
+    def fit(fit_id: int, target: str, set_id: int) -> store.FitRecord:
+        return store.FitRecord(
+            fit_id, target, set_id, [], NOW, 0, 0, None, None, None, None, True, None
+        )
+
+    names = {1: "A", 2: "A::B", 3: "A::B::C", 4: "A::D", 5: "E", 6: "AB"}
+    resolved = optimize.resolve([fit(1, "", 10), fit(2, "A", 20), fit(3, "A::B", 30)], names)
+    assert resolved == {1: 20, 2: 30, 3: 30, 4: 20, 5: 10, 6: 10}
+
+
+def test_export_holds_every_fit_and_its_parameter_values(learner: Database) -> None:
+    outcome = optimize.optimize(learner, NOW)
+    with learner.read() as conn:
+        data = export_collection(conn)
+    [fitted] = [p for p in data["parameter_sets"] if p["source"] == "fitted"]
+    assert fitted["parameters"] == list(outcome.parameters)
+    [fit] = data["parameter_fits"]
+    assert fit["parameter_set_id"] == fitted["id"] and fit["adopted"] is True
+
+
+def test_cli_optimize_dry_run_json_revert_and_errors(
+    learner: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    learner.close()
+    db = ["--db", str(db_path)]
+    assert main([*db, "optimize", "--dry-run", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "adopted" and report["dry_run"] is True
+    assert main([*db, "optimize", "--revert"]) == 4
+    assert "no adopted parameters to revert" in capsys.readouterr().err
+    assert main([*db, "optimize", "Nope"]) == 4
+    assert capsys.readouterr().err == "tutor: no deck named 'Nope'; `tutor decks` lists them\n"
+    assert main([*db, "optimize", "Learner"]) == 0
+    out = capsys.readouterr().out
+    assert "Adopted: the fitted parameters now schedule deck Learner" in out
+    assert main([*db, "optimize", "Learner", "--revert"]) == 0
+    assert "Reverted the parameters adopted on" in capsys.readouterr().out
+
+
+def test_restoring_the_export_keeps_the_fitted_parameters(
+    learner: Database, tmp_path: Path
+) -> None:
+    from tutor.store.db import open_database
+    from tutor.store.rebuild import rebuild
+
+    optimize.optimize(learner, NOW)
+    with learner.read() as conn:
+        data = export_collection(conn)
+    url = f"sqlite:///{tmp_path / 'restored.db'}"
+    rebuild(url, json.loads(json.dumps(data)), "export.json")
+    restored = open_database(url)
+    try:
+        with restored.read() as conn:
+            assert export_collection(conn) == data
+            [deck] = decks(conn)
+        assert deck.parameters == data["parameter_sets"][-1]["parameters"]
+        assert optimize.history(restored)[0].adopted is True
+    finally:
+        restored.close()
+
+
+def test_a_schema_1_collection_migrates_and_gains_the_fit_history(db_path: Path) -> None:
+    import sqlite3
+
+    from tutor.store.db import open_database
+
+    open_database(f"sqlite:///{db_path}").close()
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("DROP TABLE parameter_fit")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.close()
+    migrated = open_database(f"sqlite:///{db_path}")
+    try:
+        assert optimize.history(migrated) == []
+        with sqlite3.connect(db_path) as raw:
+            assert raw.execute("SELECT value FROM meta").fetchone() == ("2",)
+    finally:
+        migrated.close()

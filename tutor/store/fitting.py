@@ -1,0 +1,149 @@
+"""Queries for `tutor optimize`: review histories, parameter fits, and which set each deck uses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tutor.store.tables import (
+    card_table,
+    deck_table,
+    parameter_fit_table,
+    parameter_table,
+    review_table,
+)
+
+Answer = tuple[datetime, int, int]  # (time, rating, learning day)
+
+
+@dataclass(frozen=True)
+class FitRecord:
+    """One stored run of the optimizer."""
+
+    id: int
+    target: str
+    parameter_set_id: int
+    parameters: list[float]
+    fitted_at: datetime
+    reviews: int
+    evaluated: int
+    log_loss_before: float | None
+    log_loss_after: float | None
+    rmse_before: float | None
+    rmse_after: float | None
+    adopted: bool
+    reverted_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "target": self.target,
+            "parameter_set_id": self.parameter_set_id,
+            "parameters": self.parameters,
+            "fitted_at": self.fitted_at.isoformat(),
+            "reviews": self.reviews,
+            "evaluated": self.evaluated,
+            "log_loss_before": self.log_loss_before,
+            "log_loss_after": self.log_loss_after,
+            "rmse_before": self.rmse_before,
+            "rmse_after": self.rmse_after,
+            "adopted": self.adopted,
+            "reverted_at": self.reverted_at.isoformat() if self.reverted_at else None,
+        }
+
+
+def histories(conn: Connection, deck_ids: Sequence[int] | None) -> dict[int, list[Answer]]:
+    """Every card's answers in order, by card id (of the given decks, or all)."""
+    r, c = review_table.c, card_table.c
+    query = select(r.card_id, r.reviewed_at, r.rating, r.day).order_by(
+        r.card_id, r.reviewed_at, r.id
+    )
+    if deck_ids is not None:
+        query = query.join(card_table, c.id == r.card_id).where(c.deck_id.in_(list(deck_ids)))
+    result: dict[int, list[Answer]] = {}
+    for card_id, at, rating, day in conn.execute(query):
+        result.setdefault(card_id, []).append((at, int(rating), int(day)))
+    return result
+
+
+def card_decks(conn: Connection, card_ids: Sequence[int]) -> dict[int, int]:
+    """The deck id of each card."""
+    rows = conn.execute(select(card_table.c.id, card_table.c.deck_id))
+    wanted = set(card_ids)
+    return {int(i): int(d) for i, d in rows if i in wanted}
+
+
+def deck_names(conn: Connection) -> dict[int, str]:
+    """Every deck's name by id."""
+    return {int(i): n for i, n in conn.execute(select(deck_table.c.id, deck_table.c.name))}
+
+
+def deck_parameters(conn: Connection) -> dict[int, list[float] | None]:
+    """The parameter values each deck schedules with (None: the defaults)."""
+    d, p = deck_table.c, parameter_table.c
+    query = select(d.id, p.parameters).select_from(
+        deck_table.outerjoin(parameter_table, p.id == d.parameter_set_id)
+    )
+    return {int(i): (list(v) if v else None) for i, v in conn.execute(query)}
+
+
+def record_fit(conn: Connection, values: dict[str, Any]) -> int:
+    """Store one optimizer run; return its id."""
+    result = conn.execute(parameter_fit_table.insert().values(**values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def fits(conn: Connection, target: str | None = None) -> list[FitRecord]:
+    """Stored runs, oldest first (of one target, or all)."""
+    f, p = parameter_fit_table.c, parameter_table.c
+    query = (
+        select(parameter_fit_table, p.parameters)
+        .join(parameter_table, p.id == f.parameter_set_id)
+        .order_by(f.id)
+    )
+    if target is not None:
+        query = query.where(f.target == target)
+    return [
+        FitRecord(
+            id=row.id,
+            target=row.target,
+            parameter_set_id=row.parameter_set_id,
+            parameters=[float(v) for v in row.parameters],
+            fitted_at=row.fitted_at,
+            reviews=row.reviews,
+            evaluated=row.evaluated,
+            log_loss_before=row.log_loss_before,
+            log_loss_after=row.log_loss_after,
+            rmse_before=row.rmse_before,
+            rmse_after=row.rmse_after,
+            adopted=row.adopted,
+            reverted_at=row.reverted_at,
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def mark_reverted(conn: Connection, fit_id: int, now: datetime) -> None:
+    conn.execute(
+        parameter_fit_table.update()
+        .where(parameter_fit_table.c.id == fit_id)
+        .values(reverted_at=now)
+    )
+
+
+def assign(conn: Connection, deck_sets: dict[int, int | None]) -> int:
+    """Point each deck at its parameter set (None: the defaults); return how many changed."""
+    d = deck_table.c
+    current: dict[int, int | None] = {
+        int(i): s for i, s in conn.execute(select(d.id, d.parameter_set_id))
+    }
+    changed = 0
+    for deck_id, set_id in deck_sets.items():
+        if current.get(deck_id) != set_id:
+            conn.execute(deck_table.update().where(d.id == deck_id).values(parameter_set_id=set_id))
+            changed += 1
+    return changed
