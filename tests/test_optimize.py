@@ -214,6 +214,8 @@ def test_a_schema_1_collection_migrates_and_gains_the_fit_history(db_path: Path)
     open_database(f"sqlite:///{db_path}").close()
     with sqlite3.connect(db_path) as conn:
         conn.execute("DROP TABLE parameter_fit")
+        conn.execute("DROP INDEX ix_review_calibration")  # as version 1 had it
+        conn.execute("CREATE INDEX ix_review_calibration ON review (retrievability, rating, day)")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
     migrated = open_database(f"sqlite:///{db_path}")
@@ -221,5 +223,7 @@ def test_a_schema_1_collection_migrates_and_gains_the_fit_history(db_path: Path)
         assert optimize.history(migrated) == []
         with sqlite3.connect(db_path) as raw:
             assert raw.execute("SELECT value FROM meta").fetchone() == ("2",)
+            columns = [r[2] for r in raw.execute("PRAGMA index_info(ix_review_calibration)")]
+            assert columns == ["retrievability", "rating", "day", "first_of_day"]
     finally:
         migrated.close()

@@ -18,11 +18,17 @@ from tutor.store import tables
 
 BUSY_TIMEOUT_MS = 10_000
 
+
+def _to_version_2(conn: Connection) -> None:
+    """tutor optimize's history; calibration's covering index gains first_of_day."""
+    tables.parameter_fit_table.create(conn)
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_review_calibration")
+    next(i for i in tables.review_table.indexes if i.name == "ix_review_calibration").create(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {
-    2: lambda conn: tables.parameter_fit_table.create(conn),  # tutor optimize's history
-}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2}
 
 
 def sqlite_path(url: str) -> Path | None:

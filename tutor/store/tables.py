@@ -139,7 +139,7 @@ class ReviewRow(SQLModel, table=True):
             "first_of_day",
             "interval_days",
         ),
-        Index("ix_review_calibration", "retrievability", "rating", "day"),
+        Index("ix_review_calibration", "retrievability", "rating", "day", "first_of_day"),
     )
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
