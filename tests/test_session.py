@@ -421,7 +421,7 @@ def test_missing_deck_file_is_reported_and_cards_stay(db: Database, write_deck: 
 def test_unknown_deck_name_is_a_clear_error(db: Database) -> None:
     from tutor.errors import NotFoundError
 
-    with pytest.raises(NotFoundError, match="no deck named Nope"):
+    with pytest.raises(NotFoundError, match=r"no deck or file named .Nope."):
         ReviewSession(db, settings(), ["Nope"], clock=Clock(), sync=False)
 
 
@@ -439,4 +439,5 @@ def test_summary_counts_accuracy_time_and_tomorrow(db: Database) -> None:
     assert (summary.answered, summary.correct, summary.wrong) == (3, 2, 1)
     assert summary.accuracy == pytest.approx(2 / 3)
     assert summary.milliseconds == 6000
-    assert summary.due_tomorrow == 1  # the failed card; the two easy ones are due in days
+    assert summary.still_due.learning == 1  # the failed card comes back today, not tomorrow
+    assert summary.due_tomorrow == 0  # the two easy ones are due in days
