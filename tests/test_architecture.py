@@ -5,7 +5,16 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
+
+from tests.conftest import WriteDeck
+from tests.test_session import START, recall_deck
+from tutor.config import Settings
+from tutor.importer import import_paths
+from tutor.scheduling import Grade
+from tutor.session import ReviewSession
+from tutor.store.db import Database
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tutor"
 
@@ -108,3 +117,56 @@ def test_review_start_never_loads_the_fitter() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_the_tui_reaches_the_database_only_through_the_core() -> None:
+    broken = [
+        f"{module} imports {i}"
+        for module, imports in modules().items()
+        if under(module, "tutor.tui")
+        for i in imports
+        if under(i, "tutor.store")
+    ]
+    assert broken == []
+
+
+FIRST_FRAME = """
+import random, sys
+from pathlib import Path
+from tutor.cli import build_parser
+from tutor.config import load_settings
+from tutor.peek import preview, unchanged_decks
+from tutor.tui.app import TutorApp
+from tutor.tui.screens.review import ReviewScreen
+path, deck = Path(sys.argv[1]), sys.argv[2]
+from datetime import datetime, UTC
+settings = load_settings()
+unchanged_decks(path, [deck])
+first = preview(path, settings, datetime.fromisoformat(sys.argv[3]), None, random.Random(1))
+assert first is not None
+ReviewScreen(None, first)
+TutorApp(None, settings, start_in_review=True, db_url="sqlite:///" + str(path), preview=first)
+print(sorted(m for m in ("sqlalchemy", "sqlmodel", "pydantic", "fsrs") if m in sys.modules))
+"""
+
+
+def test_the_first_frame_loads_no_store_no_models_and_no_fsrs(
+    db: Database, db_path: Path, write_deck: WriteDeck
+) -> None:
+    """Everything `tutor review` runs before its first frame, on a collection with learning,
+    review and new cards, in a fresh interpreter."""
+    path = write_deck("r.md", recall_deck(6))
+    import_paths(db, [path], START)
+    session = ReviewSession(db, Settings(timezone="UTC"), clock=lambda: START, sync=False)
+    for grade in (Grade.AGAIN, Grade.EASY, Grade.GOOD):
+        session.next_card()
+        session.grade(None, 1000)
+        session.answer(grade)
+    later = (START + timedelta(days=3)).isoformat()
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, str(db_path), str(path), later],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

@@ -132,7 +132,7 @@ def test_backup_before_a_migration_only_when_one_runs(
     db.close()
     open_database(f"sqlite:///{db_path}").close()
     assert kinds(db_path) == []
-    current = store_db.SCHEMA_VERSION
+    current = collection_file.SCHEMA_VERSION
     monkeypatch.setattr(store_db, "SCHEMA_VERSION", current + 1)
     monkeypatch.setattr(collection_file, "SCHEMA_VERSION", current + 1)
     monkeypatch.setitem(

@@ -90,7 +90,7 @@ def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def reviewed_card(path: Path) -> int:
     """A card with several answers in its log."""
     rows = raw(path, "SELECT card_id FROM review GROUP BY card_id HAVING count(*) >= 3 LIMIT 1")
-    return int(rows[0][0])  # type: ignore[call-overload]
+    return int(rows[0][0])  # type: ignore[call-overload,no-any-return]
 
 
 def test_a_clean_collection_with_fuzzed_reviews_is_clean(collection: Path) -> None:

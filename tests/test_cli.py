@@ -43,7 +43,7 @@ def test_import_json_shape_and_decks_json(capsys: pytest.CaptureFixture[str]) ->
         "new": 10,
         "learning": 0,
         "review": 0,
-        "due": 0,
+        "due": 10,  # today's queue: the 10 new cards (limit 20)
         "retired": 0,
         "suspended": 0,
     }
@@ -211,4 +211,4 @@ def test_suspended_cards_are_listed_and_unsuspended(
     assert tutor(capsys, "unsuspend", "--deck", "R")[1] == "Unsuspended 1 card.\n"
     assert "No suspended cards." in tutor(capsys, "suspended")[1]
     code, _, err = tutor(capsys, "unsuspend", "--deck", "Nope")
-    assert code == 4 and "no deck named 'Nope'" in err
+    assert code == 4 and "no deck or file named 'Nope'" in err

@@ -345,7 +345,7 @@ def test_stats_command_json_and_text(
 
 def test_unknown_deck(log: Database, db_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(db_path), "stats", "Nope"]) == 4
-    assert "no deck named 'Nope'" in capsys.readouterr().err
+    assert "no deck or file named 'Nope'" in capsys.readouterr().err
 
 
 def test_after_a_real_session_stats_show_it(db: Database, write_deck: WriteDeck) -> None:

@@ -165,7 +165,7 @@ def test_suspend_and_bury_are_undone_in_order_with_answers(
     back = session.undo()
     assert back is not None and back.card.id == suspended.card.id
     assert rows_of_card(db_path, suspended.card.id)["suspended"] == 0
-    assert session.undo_target == "answer"
+    assert session.undo_target == "answer"  # type: ignore[comparison-overlap]
     assert session.undo() is not None
     assert review_ids(db_path) == [first]
     assert session.undo_target == "bury"
@@ -216,7 +216,7 @@ def test_suspend_and_bury_undo_under_a_held_lock_change_nothing(
         other_writer.rollback()
     assert session.undo_target == "suspend"
     suspended = session.undo()
-    assert session.undo_target == "bury"
+    assert session.undo_target == "bury"  # type: ignore[comparison-overlap]
     buried = session.undo()
     assert suspended is not None and buried is not None
     flags = [rows_of_card(db_path, c.card.id) for c in (suspended, buried)]

@@ -325,7 +325,7 @@ def cmd_decks(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.read() as conn:
-            decks = deck_counts(conn, now, end)
+            decks = deck_counts(conn, now, end, settings)
     finally:
         db.close()
     if args.json:
@@ -397,7 +397,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
                 from tutor.store.statistics import deck_ids
 
                 if args.deck and not deck_ids(conn, args.deck):
-                    raise NotFoundError(f"no deck named {args.deck!r}; `tutor decks` lists them")
+                    from tutor.queue import no_such_deck
+
+                    raise no_such_deck([args.deck])
             TutorApp(db, settings, stats=(args.deck, args.range)).run()
         finally:
             db.close()
@@ -419,9 +421,11 @@ def _deck_ids(conn: Any, deck: str | None) -> list[int] | None:
 
     if deck is None:
         return None
+    from tutor.queue import no_such_deck
+
     ids = deck_ids(conn, deck)
     if not ids:
-        raise NotFoundError(f"no deck named {deck!r}; `tutor decks` lists them")
+        raise no_such_deck([deck])
     return ids
 
 
@@ -713,9 +717,11 @@ def _print_summary(app: Any) -> None:
     if summary is not None and summary.answered:
         right = f", {summary.correct} right" if summary.accuracy is not None else ""
         cards = "card" if summary.answered == 1 else "cards"
+        still = summary.still_due.total
         print(
             f"Reviewed {summary.answered} {cards}{right}; every answer is saved. "
-            f"Due tomorrow: {summary.due_tomorrow}."
+            + (f"Still due today: {still}. " if still else "")
+            + f"Due tomorrow: {summary.due_tomorrow}."
         )
 
 
@@ -807,7 +813,9 @@ def _review_targets(args: argparse.Namespace) -> list[str]:
         with db.read() as conn:
             known = [d.name for d in decks(conn, [target])]
         if not known:
-            raise NotFoundError(f"no deck or file named {target!r}; `tutor decks` lists the decks")
+            from tutor.queue import no_such_deck
+
+            raise no_such_deck([target])
         return [target]
     finally:
         db.close()

@@ -54,6 +54,10 @@ class StoreError(TutorError):
     exit_code = 3
 
 
+class UndoRefused(StoreError):
+    """An undo that cannot be done: the card changed since (a later answer stands on it)."""
+
+
 class NotFoundError(TutorError):
     """A deck or card named by the user does not exist."""
 

@@ -3,31 +3,17 @@ while the store (SQLAlchemy) still loads. The session confirms it: this is only 
 
 from __future__ import annotations
 
-import json
 import random
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from tutor.collection_file import damaged, schema_version_of
+from tutor import queue_sql as sql
 from tutor.config import DeckSettings, Settings
-from tutor.day import day_bounds, day_number
-from tutor.deck.selection import DeckSelection
-from tutor.due import DONE_TODAY, stamp
-from tutor.errors import NotFoundError, StoreError
+from tutor.queue import Reader, Today, no_such_deck, stored_json
+from tutor.queue_sql import sqlite_reader
 from tutor.state import CardState, StoredCard
-
-LEARN_AHEAD = timedelta(minutes=20)  # as tutor.session
-AVAILABLE = (
-    "retired = 0 AND suspended = 0 AND (buried_until IS NULL OR buried_until <= :now) "
-    "AND deck_id IN ({decks})"
-)
-CONTENT = (
-    "SELECT id, deck_id, kind, question, body, options, explanation, answer, source_line "
-    "FROM card WHERE id = ?"
-)
 
 
 @dataclass(frozen=True)
@@ -41,10 +27,6 @@ class Preview:
     @property
     def select_all(self) -> bool:
         return sum(1 for o in self.card.options if o["correct"]) > 1
-
-
-def _utc(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
 
 
 def unchanged_decks(path: Path, targets: list[str]) -> list[str] | None:
@@ -81,8 +63,7 @@ def preview(
     found = _first(path, settings, now, names)
     if found is None:
         return None
-    card, front_matter = found
-    deck = settings.for_deck(card.deck_name, front_matter)
+    card, deck = found
     order = list(range(len(card.options)))
     if deck.shuffle:
         rng.shuffle(order)
@@ -99,145 +80,34 @@ def first_card(
 
 def _first(
     path: Path, settings: Settings, now: datetime, names: list[str] | None
-) -> tuple[StoredCard, dict[str, Any]] | None:
-    if not path.is_file():
-        if names:
-            raise _no_such_deck(names)
-        return None
-    try:
-        conn = sqlite3.connect(path, timeout=10)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open {path}: {exc}") from None
-    try:
-        if schema_version_of(conn, path) is None:
+) -> tuple[StoredCard, DeckSettings] | None:
+    with sqlite_reader(path) as reader:
+        if reader is None:
+            if names:
+                raise no_such_deck(names)
             return None
-        return _first_card(conn, settings, now, names)
-    except sqlite3.DatabaseError as exc:
-        raise damaged(path, exc) from None
-    finally:
-        conn.close()
+        today = Today.read(reader, settings, now, names)
+        card_id = today.first()
+        if card_id is None:
+            return None
+        return _content(reader, today, card_id)
 
 
-def _first_card(
-    conn: sqlite3.Connection, settings: Settings, now: datetime, names: list[str] | None
-) -> tuple[StoredCard, dict[str, Any]] | None:
-    zone = settings.tzinfo()
-    _start, day_end = day_bounds(now, settings.day_starts_at, zone)
-    decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]] = {}
-    front_matter: dict[int, dict[str, Any]] = {}
-    selected = DeckSelection(names) if names else None
-    for deck_id, name, raw, parameters, source in conn.execute(
-        "SELECT d.id, d.name, d.settings, p.parameters, d.source_path FROM deck d "
-        "LEFT JOIN parameter_set p ON p.id = d.parameter_set_id ORDER BY d.name"
-    ):
-        if selected is not None and name not in selected:
-            continue
-        front_matter[deck_id] = json.loads(raw or "{}")
-        decks[deck_id] = (
-            name,
-            settings.for_deck(name, front_matter[deck_id]),
-            json.loads(parameters) if parameters else None,
-            source,
-        )
-    if names and not decks:
-        raise _no_such_deck(names)
-    if not decks:
-        return None
-    done = {
-        deck: (n or 0, r or 0)
-        for deck, n, r in conn.execute(
-            DONE_TODAY, {"day": day_number(now, settings.day_starts_at, zone)}
-        )
-    }
-    where = AVAILABLE.format(decks=",".join(str(i) for i in decks))
-    values = {"now": stamp(now), "day_end": stamp(day_end), "ahead": stamp(now + LEARN_AHEAD)}
-    card_id = _scalar(
-        conn,
-        f"SELECT id FROM card WHERE {where} AND phase IN (1, 3) AND due <= :now "
-        "ORDER BY due, id LIMIT 1",
-        values,
-    )
-    if card_id is None:
-        card_id = _most_at_risk(conn, where, values, decks, done, now)
-    if card_id is None:
-        for deck_id, (_name, deck, _parameters, _source) in decks.items():
-            if deck.new_per_day - done.get(deck_id, (0, 0))[0] > 0:
-                card_id = _scalar(
-                    conn,
-                    f"SELECT id FROM card WHERE {where} AND deck_id = {deck_id} AND phase = 0 "
-                    "ORDER BY position, id LIMIT 1",
-                    values,
-                )
-                if card_id is not None:
-                    break
-    if card_id is None:
-        card_id = _scalar(
-            conn,
-            f"SELECT id FROM card WHERE {where} AND phase IN (1, 3) AND due <= :ahead "
-            "AND due < :day_end ORDER BY due, id LIMIT 1",
-            values,
-        )
-    if card_id is None:
-        return None
-    row = conn.execute(CONTENT, (card_id,)).fetchone()
-    name, _deck, _parameters, source = decks[row[1]]
+def _content(reader: Reader, today: Today, card_id: int) -> tuple[StoredCard, DeckSettings]:
+    row = reader.rows(sql.CONTENT, {"card": card_id})[0]
+    deck = today.decks[int(row[1])]
     card = StoredCard(
-        id=row[0],
-        deck_id=row[1],
-        deck_name=name,
+        id=int(row[0]),
+        deck_id=deck.id,
+        deck_name=deck.name,
         kind=row[2],
         question=row[3],
         body=row[4],
-        options=json.loads(row[5]),
+        options=stored_json(row[5]),
         explanation=row[6],
         answer=row[7],
-        source_path=source,
+        source_path=deck.source_path,
         source_line=row[8],
         state=CardState(),  # the session reads the real state
     )
-    return card, front_matter[row[1]]
-
-
-def _no_such_deck(names: list[str]) -> NotFoundError:
-    return NotFoundError(
-        f"no deck or file named {', '.join(names)!r}; `tutor decks` lists the decks"
-    )
-
-
-def _scalar(conn: sqlite3.Connection, sql: str, values: dict[str, str]) -> int | None:
-    row = conn.execute(sql, values).fetchone()
-    return int(row[0]) if row else None
-
-
-def _most_at_risk(
-    conn: sqlite3.Connection,
-    where: str,
-    values: dict[str, str],
-    decks: dict[int, tuple[str, DeckSettings, list[float] | None, str | None]],
-    done: dict[int, tuple[int, int]],
-    now: datetime,
-) -> int | None:
-    """The review card with the lowest predicted recall in a deck with reviews left today."""
-    from tutor.scheduling import SchedulerSpec, forgetting_curve, recall
-
-    open_decks = {
-        deck_id
-        for deck_id, (_n, deck, _p, _s) in decks.items()
-        if done.get(deck_id, (0, 0))[1] < deck.reviews_per_day
-    }
-    curves = {
-        deck_id: forgetting_curve(SchedulerSpec.for_deck(deck, parameters))
-        for deck_id, (_n, deck, parameters, _s) in decks.items()
-    }
-    best: tuple[float, int] | None = None
-    for card_id, deck_id, stability, last in conn.execute(
-        f"SELECT id, deck_id, stability, last_review FROM card WHERE {where} AND phase = 2 "
-        "AND due < :day_end",
-        values,
-    ):
-        if deck_id not in open_decks:
-            continue
-        key = (recall(curves[deck_id], stability, _utc(last), now), card_id)
-        if best is None or key < best:
-            best = key
-    return best[1] if best else None
+    return card, today.options[deck.id]

@@ -5,28 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import IntEnum
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from tutor.config import DeckSettings
+from tutor.grades import Grade as Grade  # re-exported
+from tutor.grades import format_interval as format_interval  # re-exported
+from tutor.queue import recall as recall  # re-exported: the stdlib forgetting curve
 from tutor.state import CardState, Phase
 
 DEFAULT = tuple(float(p) for p in DEFAULT_PARAMETERS)
-
-
-class Grade(IntEnum):
-    """The four answer buttons; the values match fsrs.Rating."""
-
-    AGAIN = 1
-    HARD = 2
-    GOOD = 3
-    EASY = 4
-
-    @property
-    def label(self) -> str:
-        return self.name.capitalize()
 
 
 @dataclass(frozen=True)
@@ -140,16 +129,6 @@ def forgetting_curve(spec: SchedulerSpec) -> tuple[float, float]:
     return float(scheduler._FACTOR), float(scheduler._DECAY)
 
 
-def recall(
-    curve: tuple[float, float], stability: float | None, last_review: datetime | None, at: datetime
-) -> float:
-    """retrievability() from a forgetting curve and two numbers: fast enough for a backlog."""
-    if not stability or last_review is None:
-        return 0.0
-    factor, decay = curve
-    return float((1 + factor * max(0, (at - last_review).days) / stability) ** decay)
-
-
 def rebuild(
     spec: SchedulerSpec, card_id: int, answers: Sequence[tuple[datetime, Grade]]
 ) -> CardState:
@@ -158,20 +137,3 @@ def rebuild(
     for at, grade in sorted(answers, key=lambda a: a[0]):
         state = review(spec, card_id, state, grade, at)
     return state
-
-
-def format_interval(delta: timedelta) -> str:
-    """A short human interval: 45s, 10m, 3h, 4d, 2.5mo, 1.2y."""
-    seconds = delta.total_seconds()
-    if seconds < 60:
-        return f"{max(seconds, 0):.0f}s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f}m"
-    if seconds < 86400:
-        return f"{seconds / 3600:.0f}h"
-    days = seconds / 86400
-    if days < 30:
-        return f"{days:.0f}d"
-    if days < 365:
-        return f"{days / 30:.1f}mo"
-    return f"{days / 365:.1f}y"

@@ -13,16 +13,17 @@ from typing import Literal
 from tutor import scheduling
 from tutor.clock import Clock, utc_now
 from tutor.config import DeckSettings, Settings
-from tutor.day import day_bounds, day_number, local_hour
-from tutor.due import Counts
-from tutor.errors import NotFoundError, StoreError
+from tutor.counts import Counts, due_tomorrow, is_right, next_due, still_due_today
+from tutor.day import day_number, local_hour
 from tutor.importer import ImportReport, refresh_decks
+from tutor.queue import LEARN_AHEAD as LEARN_AHEAD  # re-exported
+from tutor.queue import Today
 from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase, StoredCard
 from tutor.store import reviews as store
 from tutor.store.db import Database
+from tutor.store.queue import StoreReader
 
-LEARN_AHEAD = timedelta(minutes=20)
 SLOW_FACTOR = 2.0  # right but slower than twice the median: Hard
 FAST_FACTOR = 0.5  # right, faster than half the median, on a review card: Easy
 MIN_TIMINGS = 5
@@ -63,9 +64,10 @@ class Summary:
     wrong: int = 0
     milliseconds: int = 0
     leeches: list[str] = field(default_factory=list)
-    due_tomorrow: int = 0
+    due_tomorrow: int = 0  # learning and review cards falling due during tomorrow's day
     learning_later: int = 0
     next_due: datetime | None = None
+    still_due: Counts = field(default_factory=lambda: Counts(0, 0, 0))  # left of today's queue
 
     @property
     def accuracy(self) -> float | None:
@@ -120,47 +122,20 @@ class ReviewSession:
 
     def _build(self) -> None:
         now = self.clock()
-        zone = self.settings.tzinfo()
-        self.day_start, self.day_end = day_bounds(now, self.settings.day_starts_at, zone)
-        self.day = day_number(now, self.settings.day_starts_at, zone)
         with self.db.read() as conn:
-            self.decks = {d.id: d for d in store.decks(conn, self.deck_names)}
-            if self.deck_names and not self.decks:
-                names = ", ".join(self.deck_names)
-                raise NotFoundError(f"no deck named {names}; `tutor decks` lists them")
-            ids = list(self.decks)
-            self.deck_settings = {
-                d.id: self.settings.for_deck(d.name, d.settings) for d in self.decks.values()
-            }
-            self.specs = {
-                d.id: SchedulerSpec.for_deck(self.deck_settings[d.id], d.parameters)
-                for d in self.decks.values()
-            }
-            done = store.done_today(conn, ids, self.day)
-            learning = store.learning_due(conn, ids, now, self.day_end)
-            backlog = store.reviews_due(conn, ids, now, self.day_end)
+            today = Today.read(StoreReader(conn), self.settings, now, self.deck_names)
+            learning = today.learning()
+            self._reviews: list[int] = today.reviews()
+            self._new = list(today.new_cards())
             self._timings = store.recent_correct_durations(conn)
-            new: list[store.QueueEntry] = []
-            for deck_id in sorted(ids, key=lambda i: self.decks[i].name):
-                limit = self.deck_settings[deck_id].new_per_day - done.get(deck_id, (0, 0))[0]
-                new += store.new_entries(conn, deck_id, now, limit)
-        self._learning: list[tuple[datetime, int]] = [(due, card_id) for card_id, due in learning]
-        heapq.heapify(self._learning)
-        curves = {
-            deck_id: scheduling.forgetting_curve(spec) for deck_id, spec in self.specs.items()
+        self.day, self.day_end = today.day, today.day_end
+        self.decks = today.decks
+        self.deck_settings = today.options
+        self.specs = {
+            d.id: SchedulerSpec.for_deck(self.deck_settings[d.id], d.parameters)
+            for d in self.decks.values()
         }
-        by_risk = sorted(
-            (scheduling.recall(curves[deck], stability, last, now), card_id, deck)
-            for card_id, deck, stability, last in backlog
-        )
-        taken: dict[int, int] = {}
-        self._reviews: list[int] = []
-        for _risk, card_id, deck_id in by_risk:
-            limit = self.deck_settings[deck_id].reviews_per_day
-            if done.get(deck_id, (0, 0))[1] + taken.get(deck_id, 0) < limit:
-                taken[deck_id] = taken.get(deck_id, 0) + 1
-                self._reviews.append(card_id)
-        self._new = [e.card_id for e in new]
+        self._learning: list[tuple[datetime, int]] = learning  # sorted: already a heap
         self._again: list[int] = []  # undone cards, shown first
         self._parameter_sets: dict[int, int] = {}
 
@@ -323,18 +298,14 @@ class ReviewSession:
         if not self._undoable:
             return None
         last = self._undoable[-1]
-        try:
-            with self.db.write() as conn:
-                if isinstance(last, _Done):
-                    store.undo_answer(conn, last.recorded.review_id)
-                else:
-                    store.restore_flags(conn, last.flagged)
-        except store.UndoRefused as exc:
-            raise StoreError(f"cannot undo: {exc}") from None
+        with self.db.write() as conn:  # UndoRefused (a StoreError) leaves everything as it was
+            if isinstance(last, _Done):
+                store.undo_answer(conn, last.recorded.review_id)
+            else:
+                store.restore_flags(conn, last.flagged)
         self._undoable.pop()
         if isinstance(last, _Done):
-            assert self.done[-1] is last, "answers are undone last first"
-            self.done.pop()
+            self.done.pop()  # answers are undone last first: `last` is the last of them
             card_id = last.recorded.card_id
             self._learning = [(d, i) for d, i in self._learning if i != card_id]
             heapq.heapify(self._learning)
@@ -395,21 +366,23 @@ class ReviewSession:
     # --- the end ----------------------------------------------------------------------------
 
     def summary(self) -> Summary:
+        """What the session did, what is still due today and what falls due tomorrow."""
         result = Summary()
         for done in self.done:
             result.answered += 1
             result.milliseconds += done.verdict.duration_ms
-            if done.verdict.correct is True:
+            if is_right(done.verdict.correct, int(done.grade)):
                 result.correct += 1
-            elif done.verdict.correct is False:
+            else:
                 result.wrong += 1
             if done.recorded.leech and not done.recorded.flags_before.get("leech"):
                 result.leeches.append(done.presented.card.question)
-        tomorrow_end = day_bounds(
-            self.day_end + timedelta(hours=12), self.settings.day_starts_at, self.settings.tzinfo()
-        )[1]
         with self.db.read() as conn:
-            result.due_tomorrow = store.due_by(conn, list(self.decks), tomorrow_end)
-            result.next_due = store.next_due(conn, list(self.decks), self.clock())
+            today = Today.read(StoreReader(conn), self.settings, self.clock(), self.deck_names)
+            result.still_due = still_due_today(today)
+            result.due_tomorrow = due_tomorrow(
+                today, self.settings.day_starts_at, self.settings.tzinfo()
+            )
+            result.next_due = next_due(today)
         result.learning_later = len(self._learning)
         return result

@@ -11,7 +11,7 @@ from typing import Any
 from tutor import calibration, scheduling
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
-from tutor.errors import NotFoundError
+from tutor.queue import no_such_deck
 from tutor.scheduling import SchedulerSpec
 from tutor.state import Phase
 from tutor.store import reviews as review_store
@@ -69,7 +69,7 @@ def compute(
         if deck is not None:
             ids = sql.deck_ids(conn, deck)
             if not ids:
-                raise NotFoundError(f"no deck named {deck!r}; `tutor decks` lists them")
+                raise no_such_deck([deck])
         parameters = {d.id: d.parameters for d in review_store.decks(conn)}
         summary = sql.day_hour_summary(conn, ids)
         bounds = [start] + [

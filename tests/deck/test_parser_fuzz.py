@@ -18,7 +18,7 @@ FUZZ = settings(
 )
 
 words = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=30
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=30
 )
 PIECES = [
     st.just("---"),

@@ -51,9 +51,11 @@ def simulate(
     truth = SchedulerSpec.for_deck(DeckSettings(fuzz=False), TRUE_PARAMETERS)
     start = now - timedelta(days=days)
     with db.write() as conn:
-        deck_id = conn.execute(
+        inserted = conn.execute(
             deck_table.insert().values(name=deck, settings={}, created_at=start, updated_at=start)
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        deck_id = inserted[0]
     reviews: list[dict[str, object]] = []
     choices: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []

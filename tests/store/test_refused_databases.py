@@ -194,9 +194,9 @@ def test_a_rollback_mode_foreign_database_stays_in_rollback_mode(tmp_path: Path)
 def test_a_tutor_database_still_opens_and_switches_to_wal(tmp_path: Path) -> None:
     path = tmp_path / "collection.db"
     open_database(f"sqlite:///{path}").close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.close()
+    plain = sqlite3.connect(path)
+    plain.execute("PRAGMA journal_mode = DELETE")
+    plain.close()
     database = open_database(f"sqlite:///{path}")
     try:
         with database.read() as conn:

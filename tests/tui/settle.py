@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from contextlib import suppress
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 
-async def settle(pilot: Pilot[object]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Return once no worker is running and every message they caused has been handled."""
     app = pilot.app
     while True:

@@ -266,7 +266,7 @@ async def test_a_locked_database_is_a_message_and_the_answer_can_be_given_again(
     from tutor.store import db as store_db
 
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 100)
-    locked = Database(store_db.create_engine(seeded.url), seeded.url)
+    locked = Database(store_db.create_engine(seeded.url), seeded.url)  # type: ignore[attr-defined]
     store_db._configure_sqlite(locked.engine)
     app = make_app(Database(locked.engine, seeded.url))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -12,7 +14,7 @@ from tutor.tui.app import TutorApp
 from tutor.tui.screens.stats import StatsScreen
 
 
-async def sections_of(pilot: Pilot[object]) -> list[str]:
+async def sections_of(pilot: Pilot[Any]) -> list[str]:
     await settle(pilot)
     return [str(s.content) for s in pilot.app.screen.query(".stats-section").results(Static)]
 

@@ -6,9 +6,13 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, select
 
+from tutor.config import Settings
+from tutor.counts import due_today
+from tutor.queue import Today
 from tutor.state import Phase
+from tutor.store.queue import StoreReader
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -45,15 +49,16 @@ def _flag(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[DeckCounts]:
-    """Counts for every deck, by name; "due" means learning or review cards due before day_end."""
+def deck_counts(
+    conn: Connection, now: datetime, day_end: datetime, settings: Settings | None = None
+) -> list[DeckCounts]:
+    """Counts for every deck, by name; "due" is what today's queue holds for the deck (new,
+    learning and review, after the daily limits: `tutor.counts.due_today`). `day_end` is unused:
+    the day comes from `settings` (the defaults if None)."""
     c = card_table.c
     active = and_(c.retired.is_(False))
-    available = and_(
-        active,
-        c.suspended.is_(False),
-        or_(c.buried_until.is_(None), c.buried_until <= now),
-    )
+    today = Today.read(StoreReader(conn), settings or Settings(), now)
+    due = {counts.name: counts.total for counts in due_today(today)}
     query = (
         select(
             deck_table.c.name,
@@ -64,7 +69,6 @@ def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[Deck
                 "learning"
             ),
             _flag(and_(active, c.phase == int(Phase.REVIEW))).label("review"),
-            _flag(and_(available, c.phase != int(Phase.NEW), c.due < day_end)).label("due"),
             _flag(c.retired.is_(True)).label("retired"),
             _flag(and_(active, c.suspended.is_(True))).label("suspended"),
         )
@@ -80,7 +84,7 @@ def deck_counts(conn: Connection, now: datetime, day_end: datetime) -> list[Deck
             new=int(row.new),
             learning=int(row.learning),
             review=int(row.review),
-            due=int(row.due),
+            due=due.get(row.name, 0),
             retired=int(row.retired),
             suspended=int(row.suspended),
         )

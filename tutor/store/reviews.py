@@ -1,4 +1,4 @@
-"""Named queries for review: the due queue, one card, recording and undoing an answer, flags."""
+"""Answers: record one in the caller's write transaction, undo one exactly, read the log."""
 
 from __future__ import annotations
 
@@ -7,41 +7,30 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, func, select
 
-from tutor.deck.selection import DeckSelection
-from tutor.state import CardState, Phase, StoredCard
+from tutor.errors import StoreError
+from tutor.errors import UndoRefused as UndoRefused  # re-exported
+from tutor.queue import DeckInfo as DeckInfo  # re-exported
+from tutor.state import CardState as CardState  # re-exported
+from tutor.state import Phase
+from tutor.store.decks import decks as decks  # re-exported
+from tutor.store.decks import parameter_set_id as parameter_set_id  # re-exported
+from tutor.store.flags import (  # re-exported: callers of the former single module keep working
+    Flagged as Flagged,
+)
+from tutor.store.flags import change_flags as change_flags
+from tutor.store.flags import restore_flags as restore_flags
+from tutor.store.flags import set_flags as set_flags
+from tutor.store.flags import suspended_cards as suspended_cards
+from tutor.store.flags import unsuspend as unsuspend
+from tutor.store.queue import load_card as load_card  # re-exported
 from tutor.store.tables import (
     card_table,
     choice_table,
-    deck_table,
-    parameter_table,
     review_state_table,
     review_table,
 )
-
-
-@dataclass(frozen=True)
-class DeckInfo:
-    """A deck as the review engine needs it."""
-
-    id: int
-    name: str
-    source_path: str | None
-    source_hash: str | None
-    settings: dict[str, Any]
-    parameters: list[float] | None
-    parameter_set_id: int | None
-
-
-@dataclass(frozen=True)
-class QueueEntry:
-    """A candidate for today's queue: enough to order it without loading its content."""
-
-    card_id: int
-    deck_id: int
-    state: CardState
-    position: int
 
 
 @dataclass(frozen=True)
@@ -115,191 +104,6 @@ def state_values(state: CardState) -> dict[str, Any]:
     }
 
 
-def decks(conn: Connection, names: Sequence[str] | None = None) -> list[DeckInfo]:
-    """Decks (all, or those named and their sub-decks), with their FSRS parameters."""
-    query = (
-        select(
-            deck_table.c.id,
-            deck_table.c.name,
-            deck_table.c.source_path,
-            deck_table.c.source_hash,
-            deck_table.c.settings,
-            deck_table.c.parameter_set_id,
-            parameter_table.c.parameters,
-        )
-        .select_from(
-            deck_table.outerjoin(
-                parameter_table, parameter_table.c.id == deck_table.c.parameter_set_id
-            )
-        )
-        .order_by(deck_table.c.name)
-    )
-    # Chosen in Python: one OR per name overflows SQLite's expression depth at about 600 names.
-    selected = DeckSelection(names) if names else None
-    return [
-        DeckInfo(
-            r.id,
-            r.name,
-            r.source_path,
-            r.source_hash,
-            r.settings or {},
-            r.parameters,
-            r.parameter_set_id,
-        )
-        for r in conn.execute(query)
-        if selected is None or r.name in selected
-    ]
-
-
-def parameter_set_id(
-    conn: Connection, parameters: Sequence[float], source: str, now: datetime
-) -> int:
-    """The id of a stored parameter set equal to `parameters`, storing it if new."""
-    wanted = [float(p) for p in parameters]
-    for row in conn.execute(select(parameter_table.c.id, parameter_table.c.parameters)):
-        if [float(p) for p in row.parameters] == wanted:
-            return int(row.id)
-    result = conn.execute(
-        parameter_table.insert().values(parameters=wanted, source=source, created_at=now)
-    )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
-
-
-def _available(now: datetime) -> Any:
-    c = card_table.c
-    return and_(
-        c.retired.is_(False),
-        c.suspended.is_(False),
-        or_(c.buried_until.is_(None), c.buried_until <= now),
-    )
-
-
-def learning_due(
-    conn: Connection, deck_ids: Sequence[int], now: datetime, day_end: datetime
-) -> list[tuple[int, datetime]]:
-    """(card id, due) of learning and relearning cards due before the end of the learning day."""
-    c = card_table.c
-    query = select(c.id, c.due).where(
-        c.deck_id.in_(deck_ids),
-        _available(now),
-        c.phase.in_([int(Phase.LEARNING), int(Phase.RELEARNING)]),
-        c.due < day_end,
-    )
-    return [(r.id, r.due) for r in conn.execute(query)]
-
-
-def reviews_due(
-    conn: Connection, deck_ids: Sequence[int], now: datetime, day_end: datetime
-) -> list[tuple[int, int, float | None, datetime | None]]:
-    """(card id, deck id, stability, last review) of review cards due today: the backlog."""
-    c = card_table.c
-    query = select(c.id, c.deck_id, c.stability, c.last_review).where(
-        c.deck_id.in_(deck_ids),
-        _available(now),
-        c.phase == int(Phase.REVIEW),
-        c.due < day_end,
-    )
-    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
-
-
-def new_entries(conn: Connection, deck_id: int, now: datetime, limit: int) -> list[QueueEntry]:
-    """The first `limit` new cards of a deck, in deck order."""
-    if limit <= 0:
-        return []
-    c = card_table.c
-    query = (
-        select(c.id, c.deck_id, c.position, *_STATE_COLUMNS)
-        .where(c.deck_id == deck_id, _available(now), c.phase == int(Phase.NEW))
-        .order_by(c.position, c.id)
-        .limit(limit)
-    )
-    return [QueueEntry(r.id, r.deck_id, _state(r), r.position) for r in conn.execute(query)]
-
-
-def done_today(conn: Connection, deck_ids: Sequence[int], day: int) -> dict[int, tuple[int, int]]:
-    """Per deck: (new cards introduced, review cards answered) on learning day `day`."""
-    r, c = review_table.c, card_table.c
-    query = (
-        select(
-            c.deck_id,
-            func.sum(case((r.phase_before == int(Phase.NEW), 1), else_=0)).label("new"),
-            func.sum(case((r.phase_before == int(Phase.REVIEW), 1), else_=0)).label("review"),
-        )
-        .select_from(review_table.join(card_table, c.id == r.card_id))
-        .where(r.day == day, c.deck_id.in_(deck_ids))
-        .group_by(c.deck_id)
-    )
-    return {row.deck_id: (int(row.new or 0), int(row.review or 0)) for row in conn.execute(query)}
-
-
-def due_rows(
-    conn: Connection, now: datetime, day_end: datetime
-) -> list[tuple[int, str, dict[str, Any], int, int, int]]:
-    """Per deck: (id, name, settings, learning due today, reviews due today, new cards)."""
-    c = card_table.c
-
-    def count(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    counts = (
-        select(
-            c.deck_id,
-            count(and_(c.phase.in_([1, 3]), c.due < day_end)).label("learning"),
-            count(and_(c.phase == int(Phase.REVIEW), c.due < day_end)).label("review"),
-            count(c.phase == int(Phase.NEW)).label("new"),
-        )
-        .where(_available(now))
-        .group_by(c.deck_id)
-        .subquery()
-    )
-    query = (
-        select(
-            deck_table.c.id,
-            deck_table.c.name,
-            deck_table.c.settings,
-            counts.c.learning,
-            counts.c.review,
-            counts.c.new,
-        )
-        .select_from(deck_table.outerjoin(counts, counts.c.deck_id == deck_table.c.id))
-        .order_by(deck_table.c.name)
-    )
-    return [
-        (r[0], r[1], r[2] or {}, int(r[3] or 0), int(r[4] or 0), int(r[5] or 0))
-        for r in conn.execute(query)
-    ]
-
-
-def load_card(conn: Connection, card_id: int) -> StoredCard | None:
-    """One card with everything the review screen shows."""
-    c = card_table.c
-    row = conn.execute(
-        select(card_table, deck_table.c.name.label("deck_name"), deck_table.c.source_path)
-        .join(deck_table, deck_table.c.id == c.deck_id)
-        .where(c.id == card_id)
-    ).first()
-    if row is None:
-        return None
-    return StoredCard(
-        id=row.id,
-        deck_id=row.deck_id,
-        deck_name=row.deck_name,
-        kind=row.kind,
-        question=row.question,
-        body=row.body,
-        options=list(row.options),
-        explanation=row.explanation,
-        answer=row.answer,
-        source_path=row.source_path,
-        source_line=row.source_line,
-        state=_state(row),
-        suspended=row.suspended,
-        leech=row.leech,
-        buried_until=row.buried_until,
-        retired=row.retired,
-    )
-
-
 def record_answer(
     conn: Connection, card_id: int, decide: Callable[[CardState, bool, bool], Answer]
 ) -> Recorded:
@@ -324,7 +128,8 @@ def record_answer(
         .where(c.id == card_id, c.version == row.version)
         .values(**state_values(after), leech=leech, suspended=suspended, version=row.version + 1)
     )
-    assert updated.rowcount == 1, "card changed under a held write lock"
+    if updated.rowcount != 1:
+        raise StoreError(f"card {card_id} changed under a held write lock; nothing was saved")
     interval = (
         (before.due - before.last_review).total_seconds() / 86400
         if before.due is not None and before.last_review is not None
@@ -380,10 +185,6 @@ def record_answer(
     return Recorded(review_id, card_id, before, after, leech, suspended, flags)
 
 
-class UndoRefused(Exception):
-    """The answer cannot be undone (a later answer of the same card stands on it)."""
-
-
 def undo_answer(conn: Connection, review_id: int) -> CardState:
     """Remove one answer and restore the card exactly as it was before it; return that state."""
     r = review_table.c
@@ -393,12 +194,14 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         .where(r.id == review_id)
     ).first()
     if row is None:
-        raise UndoRefused("that answer is no longer in the log")
+        raise UndoRefused("cannot undo: that answer is no longer in the log")
     later = conn.execute(
         select(func.count()).where(r.card_id == row.card_id, r.id > review_id)
     ).scalar_one()
     if later:
-        raise UndoRefused("the card was answered again since (perhaps in another window)")
+        raise UndoRefused(
+            "cannot undo: the card was answered again since (perhaps in another window)"
+        )
     before = dict(row.before)
     flags = {
         "leech": bool(before.pop("leech", False)),
@@ -414,70 +217,6 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         .values(**state_values(state), **flags, version=card_table.c.version + 1)
     )
     return state
-
-
-def set_flags(conn: Connection, card_id: int, **flags: Any) -> None:
-    """Suspend, unsuspend, bury (buried_until) or tag a card."""
-    conn.execute(card_table.update().where(card_table.c.id == card_id).values(**flags))
-
-
-@dataclass(frozen=True)
-class Flagged:
-    """A suspend or bury as committed: the card's flags before and after it, for its undo."""
-
-    card_id: int
-    before: dict[str, Any]
-    after: dict[str, Any]
-
-
-def change_flags(conn: Connection, card_id: int, **flags: Any) -> Flagged:
-    """Set flags (suspended, buried_until) in the caller's write transaction, keeping the old."""
-    c = card_table.c
-    row = conn.execute(select(*(c[name] for name in flags)).where(c.id == card_id)).one()
-    conn.execute(card_table.update().where(c.id == card_id).values(**flags, version=c.version + 1))
-    return Flagged(card_id, dict(row._mapping), dict(flags))
-
-
-def restore_flags(conn: Connection, flagged: Flagged) -> None:
-    """Undo a suspend or bury: put the flags back, unless the card's flags changed since."""
-    c = card_table.c
-    row = conn.execute(
-        select(*(c[name] for name in flagged.after)).where(c.id == flagged.card_id)
-    ).first()
-    if row is None or dict(row._mapping) != flagged.after:
-        raise UndoRefused("the card was changed since (perhaps in another window)")
-    conn.execute(
-        card_table.update()
-        .where(c.id == flagged.card_id)
-        .values(**flagged.before, version=c.version + 1)
-    )
-
-
-def suspended_cards(
-    conn: Connection, deck_ids: Sequence[int] | None = None
-) -> list[tuple[int, str, str, bool, int]]:
-    """(id, deck name, question, leech, lapses) of every suspended active card."""
-    c = card_table.c
-    query = (
-        select(c.id, deck_table.c.name, c.question, c.leech, c.lapses)
-        .join(deck_table, deck_table.c.id == c.deck_id)
-        .where(c.suspended.is_(True), c.retired.is_(False))
-        .order_by(deck_table.c.name, c.position)
-    )
-    if deck_ids is not None:
-        query = query.where(c.deck_id.in_(deck_ids))
-    return [(int(i), d, q, bool(leech), int(n)) for i, d, q, leech, n in conn.execute(query)]
-
-
-def unsuspend(conn: Connection, card_ids: Sequence[int]) -> int:
-    """Unsuspend these cards (a leech stays tagged); return how many were suspended."""
-    c = card_table.c
-    result = conn.execute(
-        card_table.update()
-        .where(c.id.in_(list(card_ids)), c.suspended.is_(True))
-        .values(suspended=False, version=c.version + 1)
-    )
-    return int(result.rowcount)
 
 
 def recent_correct_durations(conn: Connection, limit: int = 500) -> list[int]:
@@ -499,29 +238,3 @@ def card_log(conn: Connection, card_id: int) -> list[tuple[datetime, int]]:
 def card_state(conn: Connection, card_id: int) -> CardState:
     row = conn.execute(select(*_STATE_COLUMNS).where(card_table.c.id == card_id)).one()
     return _state(row)
-
-
-def next_due(conn: Connection, deck_ids: Sequence[int], now: datetime) -> datetime | None:
-    """When the next learning or review card falls due (None if none is scheduled)."""
-    c = card_table.c
-    return conn.execute(  # type: ignore[no-any-return]
-        select(func.min(c.due)).where(
-            c.deck_id.in_(deck_ids), _available(now), c.phase != int(Phase.NEW)
-        )
-    ).scalar()
-
-
-def due_by(conn: Connection, deck_ids: Sequence[int], moment: datetime) -> int:
-    """Cards (not new, not suspended) that will be due before `moment`."""
-    c = card_table.c
-    return int(
-        conn.execute(
-            select(func.count()).where(
-                c.deck_id.in_(deck_ids),
-                c.retired.is_(False),
-                c.suspended.is_(False),
-                c.phase != int(Phase.NEW),
-                c.due < moment,
-            )
-        ).scalar_one()
-    )

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, cast, func, select
+from sqlalchemy import Connection, Integer, and_, case, cast, func, or_, select
 
 from tutor.state import Phase
 from tutor.store.tables import card_table, choice_table, deck_table, review_table
@@ -39,11 +39,10 @@ def _in_decks(deck_ids: Sequence[int] | None) -> Any:
 
 
 def deck_ids(conn: Connection, name: str) -> list[int]:
-    """The ids of a deck and its sub-decks."""
-    query = select(deck_table.c.id).where(
-        (deck_table.c.name == name) | deck_table.c.name.startswith(name + "::")
-    )
-    return [int(i) for i in conn.execute(query).scalars()]
+    """The ids of a deck and its sub-decks, by the one rule for deck names (`tutor.queue`)."""
+    from tutor.store.decks import deck_ids as selected
+
+    return selected(conn, name)
 
 
 def _reviews(deck_ids: Sequence[int] | None) -> Any:
@@ -108,12 +107,14 @@ def day_hour_summary(
 def forecast(
     conn: Connection, bounds: Sequence[datetime], now: datetime, deck_ids: Sequence[int] | None
 ) -> list[int]:
-    """Cards (learning or review, not suspended) due before each bound: cumulative counts."""
+    """Cards (learning or review, not suspended, not buried at `now`) due before each bound:
+    cumulative counts. Buried cards are never due (as in `tutor.queue_sql.AVAILABLE`)."""
     c = card_table.c
     row = conn.execute(
         select(*(_count(c.due < bound) for bound in bounds)).where(
             c.retired.is_(False),
             c.suspended.is_(False),
+            or_(c.buried_until.is_(None), c.buried_until <= now),
             c.phase != int(Phase.NEW),
             _in_decks(deck_ids),
         )

@@ -16,8 +16,8 @@ from tutor.peek import Preview
 from tutor.text import neutralise
 
 if TYPE_CHECKING:
+    from tutor.collection import Database
     from tutor.session import Summary
-    from tutor.store.db import Database
 
 
 class TutorApp(App[None]):

@@ -57,15 +57,14 @@ class HomeScreen(Screen[None]):
         self.action_refresh()
 
     def action_refresh(self) -> None:
+        from tutor.collection import deck_counts
         from tutor.due import collection_due
-        from tutor.store.repository import deck_counts
 
         app = self.tutor
         now = app.clock()
         try:
             due = collection_due(app.database, app.settings, now)
-            with app.database.read() as conn:
-                cards = {d.name: d.cards for d in deck_counts(conn, now, now)}
+            cards = {d.name: d.cards for d in deck_counts(app.database, app.settings, now)}
         except TutorError as exc:
             self.app.notify(exc.message, title="Cannot read the collection", severity="error")
             return

@@ -16,8 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.errors import TutorError
+from tutor.grades import Grade, format_interval
 from tutor.peek import Preview
-from tutor.scheduling import Grade, format_interval
 from tutor.text import neutralise
 
 if TYPE_CHECKING:
@@ -114,8 +114,8 @@ class ReviewScreen(Screen[None]):
         self.call_after_refresh(self._load_session)  # after the first card is on screen
 
     def _open_session(self) -> ReviewSession | TutorError:
+        from tutor.collection import open_database
         from tutor.session import ReviewSession
-        from tutor.store.db import open_database
 
         app = self.tutor
         try:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tutor.scheduling import format_interval
+from tutor.grades import format_interval
 from tutor.session import Summary
 from tutor.text import neutralise
 
@@ -26,6 +26,12 @@ def describe(summary: Summary, now: datetime | None = None) -> Text:
             f"({summary.accuracy:.0%})\n"
         )
     text.append(f"Time spent       {minutes} min {seconds:02d} s\n")
+    still = summary.still_due
+    if still.total:
+        text.append(
+            f"Still due today  {still.total} ({still.new} new, {still.learning} learning, "
+            f"{still.review} review)\n"
+        )
     text.append(f"Due tomorrow     {summary.due_tomorrow}\n")
     if summary.next_due is not None and now is not None:
         wait = format_interval(max(summary.next_due - now, timedelta(0)))

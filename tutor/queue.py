@@ -1,0 +1,190 @@
+"""Today's queue, defined once: deck selection, learn-ahead, daily limits, order, burying and
+suspension. Stdlib only (the first paint uses it before SQLAlchemy or fsrs load)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from tutor import queue_sql as sql
+from tutor.config import DeckSettings, Settings
+from tutor.day import day_bounds, day_number
+from tutor.deck.selection import DeckSelection
+from tutor.errors import NotFoundError
+
+LEARN_AHEAD = timedelta(minutes=20)  # a learning card due this soon is shown rather than waited for
+DEFAULT_DECAY = 0.1542  # fsrs's DEFAULT_PARAMETERS[20]; tests/test_queue_contract.py checks it
+
+
+class Reader(Protocol):
+    """Runs one of the queue's SQL texts (`tutor.queue_sql`) with named values."""
+
+    def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]: ...
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    """A deck as the queue and the review engine need it (settings: its front matter)."""
+
+    id: int
+    name: str
+    source_path: str | None
+    source_hash: str | None
+    settings: dict[str, Any]
+    parameters: list[float] | None
+    parameter_set_id: int | None
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a deck did today, against its daily limits: new cards introduced, reviews answered."""
+
+    new: int = 0
+    review: int = 0
+
+
+def moment(value: Any) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite gives text, PostgreSQL a datetime)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+
+
+def stored_json(value: Any) -> Any:
+    """A JSON column's value (SQLite gives text, PostgreSQL the decoded value)."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def no_such_deck(names: Sequence[str]) -> NotFoundError:
+    """The one message for deck names that select nothing."""
+    return NotFoundError(
+        f"no deck or file named {', '.join(names)!r}; `tutor decks` lists the decks"
+    )
+
+
+def read_decks(reader: Reader, names: Sequence[str] | None = None) -> list[DeckInfo]:
+    """Decks in name order: all, or those the names select (each and its sub-decks)."""
+    selected = DeckSelection(names) if names else None
+    return [
+        DeckInfo(int(i), name, path, digest, stored_json(raw) or {}, stored_json(params), set_id)
+        for i, name, path, digest, raw, set_id, params in reader.rows(sql.DECKS, {})
+        if selected is None or name in selected
+    ]
+
+
+def curve(parameters: Sequence[float] | None) -> tuple[float, float]:
+    """(factor, decay) of FSRS's forgetting curve R = (1 + factor * days / stability) ** decay."""
+    decay = -(parameters[20] if parameters and len(parameters) > 20 else DEFAULT_DECAY)
+    return 0.9 ** (1 / decay) - 1, decay
+
+
+def recall(
+    shape: tuple[float, float], stability: float | None, last_review: datetime | None, at: datetime
+) -> float:
+    """The predicted recall of a card at `at` (0 for a card never reviewed)."""
+    if not stability or last_review is None:
+        return 0.0
+    factor, decay = shape
+    return float((1 + factor * max(0, (at - last_review).days) / stability) ** decay)
+
+
+@dataclass
+class Today:
+    """Today's queue over some decks, as read at `now`; each part is read when first asked for."""
+
+    reader: Reader
+    decks: dict[int, DeckInfo]
+    options: dict[int, DeckSettings]
+    now: datetime
+    day: int
+    day_end: datetime
+    selected: list[int] | None  # None: every deck of the collection
+    done: dict[int, Done] = field(default_factory=dict)
+
+    @classmethod
+    def read(
+        cls, reader: Reader, settings: Settings, now: datetime, names: Sequence[str] | None = None
+    ) -> Today:
+        """The queue at `now` over the named decks (and their sub-decks), or every deck.
+
+        NotFoundError if names are given and select no deck.
+        """
+        zone = settings.tzinfo()
+        _start, day_end = day_bounds(now, settings.day_starts_at, zone)
+        day = day_number(now, settings.day_starts_at, zone)
+        decks = {d.id: d for d in read_decks(reader, names)}
+        if names and not decks:
+            raise no_such_deck(names)
+        options = {d.id: settings.for_deck(d.name, d.settings) for d in decks.values()}
+        selected = list(decks) if names else None
+        today = cls(reader, decks, options, now, day, day_end, selected)
+        today.done = {
+            int(deck): Done(int(n or 0), int(r or 0))
+            for deck, n, r in reader.rows(
+                sql.DONE_TODAY.format(decks=sql.in_decks(selected)), {"day": day}
+            )
+        }
+        return today
+
+    def _values(self) -> dict[str, Any]:
+        return {"now": self.now, "day_end": self.day_end}
+
+    def new_allowance(self, deck_id: int) -> int:
+        """New cards the deck may still introduce today."""
+        return max(0, self.options[deck_id].new_per_day - self.done.get(deck_id, Done()).new)
+
+    def review_allowance(self, deck_id: int) -> int:
+        """Review cards the deck may still show today."""
+        return max(0, self.options[deck_id].reviews_per_day - self.done.get(deck_id, Done()).review)
+
+    def learning(self) -> list[tuple[datetime, int]]:
+        """(due, card id) of learning and relearning cards due before the day ends, soonest
+        first."""
+        query = sql.LEARNING_DUE.format(decks=sql.in_decks(self.selected))
+        found = [(moment(due), int(i)) for i, due in self.reader.rows(query, self._values())]
+        return sorted((due, i) for due, i in found if due is not None)
+
+    def reviews(self) -> list[int]:
+        """Review cards due today, lowest predicted recall first, within each deck's limit."""
+        query = sql.REVIEWS_DUE.format(decks=sql.in_decks(self.selected))
+        shapes: dict[int, tuple[float, float]] = {}
+        ranked = []
+        for card_id, deck_id, stability, last in self.reader.rows(query, self._values()):
+            if deck_id not in shapes:
+                shapes[deck_id] = curve(self.decks[deck_id].parameters)
+            risk = recall(shapes[deck_id], stability, moment(last), self.now)
+            ranked.append((risk, int(card_id), int(deck_id)))
+        ranked.sort()
+        left = {deck_id: self.review_allowance(deck_id) for deck_id in self.decks}
+        chosen = []
+        for _risk, card_id, deck_id in ranked:
+            if left[deck_id] > 0:
+                left[deck_id] -= 1
+                chosen.append(card_id)
+        return chosen
+
+    def new_cards(self) -> Iterator[int]:
+        """New cards deck by deck (decks in name order, cards in deck order), within the limits."""
+        for deck_id in self.decks:
+            allowance = self.new_allowance(deck_id)
+            if allowance > 0:
+                values = {"now": self.now, "deck": deck_id, "limit": allowance}
+                yield from (int(row[0]) for row in self.reader.rows(sql.NEW_CARDS, values))
+
+    def order(self) -> Iterator[int]:
+        """The cards in the order a session hands them out at `now` (before any answer):
+        learning cards due now, reviews, new cards, then learning cards due within LEARN_AHEAD."""
+        learning = self.learning()
+        yield from (card_id for due, card_id in learning if due <= self.now)
+        yield from self.reviews()
+        yield from self.new_cards()
+        ahead = self.now + LEARN_AHEAD
+        yield from (card_id for due, card_id in learning if self.now < due <= ahead)
+
+    def first(self) -> int | None:
+        """The card a new session shows first (None: nothing to review now)."""
+        return next(self.order(), None)

@@ -1,0 +1,122 @@
+"""The queue's SQL text, written once, and the stdlib sqlite3 reader that runs it for a fast start.
+
+The same text runs through SQLAlchemy on any database (`tutor.store.queue.StoreReader`). It uses
+only what SQLite and PostgreSQL share: named parameters, TRUE/FALSE, CASE, GROUP BY. Phase codes
+come from `tutor.state.Phase`; deck ids (integers) are inlined.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tutor.collection_file import damaged, schema_version_of
+from tutor.errors import StoreError
+from tutor.state import Phase
+
+NEW = int(Phase.NEW)
+REVIEW = int(Phase.REVIEW)
+LEARNING = f"({int(Phase.LEARNING)}, {int(Phase.RELEARNING)})"
+
+# Available: not retired, not suspended, not buried past :now. Written here once.
+AVAILABLE = (
+    "c.retired = FALSE AND c.suspended = FALSE "
+    "AND (c.buried_until IS NULL OR c.buried_until <= :now)"
+)
+
+DECKS = (
+    "SELECT d.id, d.name, d.source_path, d.source_hash, d.settings, d.parameter_set_id, "
+    "p.parameters FROM deck d LEFT JOIN parameter_set p ON p.id = d.parameter_set_id "
+    "ORDER BY d.name, d.id"
+)
+
+# Per deck: (new cards introduced, review cards answered) on learning day :day.
+DONE_TODAY = (
+    "SELECT c.deck_id, "
+    f"SUM(CASE WHEN r.phase_before = {NEW} THEN 1 ELSE 0 END), "
+    f"SUM(CASE WHEN r.phase_before = {REVIEW} THEN 1 ELSE 0 END) "
+    "FROM review r JOIN card c ON c.id = r.card_id WHERE r.day = :day {decks} GROUP BY c.deck_id"
+)
+
+LEARNING_DUE = (
+    f"SELECT c.id, c.due FROM card c WHERE {AVAILABLE} {{decks}} "
+    f"AND c.phase IN {LEARNING} AND c.due < :day_end"
+)
+
+REVIEWS_DUE = (
+    f"SELECT c.id, c.deck_id, c.stability, c.last_review FROM card c WHERE {AVAILABLE} {{decks}} "
+    f"AND c.phase = {REVIEW} AND c.due < :day_end"
+)
+
+NEW_CARDS = (
+    f"SELECT c.id FROM card c WHERE {AVAILABLE} AND c.deck_id = :deck AND c.phase = {NEW} "
+    "ORDER BY c.position, c.id LIMIT :limit"
+)
+
+# Per deck, before the daily limits: learning due today, reviews due today, new cards.
+WAITING = (
+    "SELECT c.deck_id, "
+    f"SUM(CASE WHEN c.phase IN {LEARNING} AND c.due < :day_end THEN 1 ELSE 0 END), "
+    f"SUM(CASE WHEN c.phase = {REVIEW} AND c.due < :day_end THEN 1 ELSE 0 END), "
+    f"SUM(CASE WHEN c.phase = {NEW} THEN 1 ELSE 0 END) "
+    f"FROM card c WHERE {AVAILABLE} {{decks}} GROUP BY c.deck_id"
+)
+
+# Learning and review cards falling due in [:since, :until) and available by :now.
+FALLING_DUE = (
+    f"SELECT COUNT(*) FROM card c WHERE {AVAILABLE} {{decks}} AND c.phase <> {NEW} "
+    "AND c.due >= :since AND c.due < :until"
+)
+
+NEXT_DUE = f"SELECT MIN(c.due) FROM card c WHERE {AVAILABLE} {{decks}} AND c.phase <> {NEW}"
+
+CONTENT = (
+    "SELECT c.id, c.deck_id, c.kind, c.question, c.body, c.options, c.explanation, c.answer, "
+    "c.source_line FROM card c WHERE c.id = :card"
+)
+
+
+def in_decks(deck_ids: Sequence[int] | None, column: str = "c.deck_id") -> str:
+    """The `{decks}` filter: nothing for every deck, else an IN list of integer ids."""
+    if deck_ids is None:
+        return ""
+    return f"AND {column} IN ({','.join(str(int(i)) for i in deck_ids) or 'NULL'})"
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC instant in the text form SQLAlchemy stores in SQLite."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class SqliteReader:
+    """Runs the queue's SQL on an open stdlib sqlite3 connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]:
+        encoded = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
+        return self.conn.execute(sql, encoded).fetchall()
+
+
+@contextmanager
+def sqlite_reader(path: Path) -> Iterator[SqliteReader | None]:
+    """A reader on the collection file (None if there is none yet); every sqlite3 error inside
+    becomes the project's StoreError naming the file."""
+    if not path.is_file():
+        yield None
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=10)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open {path}: {exc}") from None
+    try:
+        yield SqliteReader(conn) if schema_version_of(conn, path) is not None else None
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, exc) from None
+    finally:
+        conn.close()

@@ -1,0 +1,67 @@
+"""The queue through the store: the SQL of `tutor.queue_sql` run on any database, one card."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select, text
+
+from tutor.queue_sql import stamp
+from tutor.state import CardState, Phase, StoredCard
+from tutor.store.tables import card_table, deck_table
+
+
+class StoreReader:
+    """Runs the queue's SQL on a store connection: times as SQLite's text, or as datetimes."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.as_text = conn.dialect.name == "sqlite"
+
+    def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]:
+        encoded = {
+            k: stamp(v) if self.as_text and isinstance(v, datetime) else v
+            for k, v in values.items()
+        }
+        return [tuple(row) for row in self.conn.execute(text(sql), encoded)]
+
+
+def load_card(conn: Connection, card_id: int) -> StoredCard | None:
+    """One card with everything the review screen shows."""
+    c = card_table.c
+    row = conn.execute(
+        select(card_table, deck_table.c.name.label("deck_name"), deck_table.c.source_path)
+        .join(deck_table, deck_table.c.id == c.deck_id)
+        .where(c.id == card_id)
+    ).first()
+    if row is None:
+        return None
+    return StoredCard(
+        id=row.id,
+        deck_id=row.deck_id,
+        deck_name=row.deck_name,
+        kind=row.kind,
+        question=row.question,
+        body=row.body,
+        options=list(row.options),
+        explanation=row.explanation,
+        answer=row.answer,
+        source_path=row.source_path,
+        source_line=row.source_line,
+        state=CardState(
+            phase=Phase(row.phase),
+            step=row.step,
+            stability=row.stability,
+            difficulty=row.difficulty,
+            due=row.due,
+            last_review=row.last_review,
+            reps=row.reps,
+            lapses=row.lapses,
+        ),
+        suspended=row.suspended,
+        leech=row.leech,
+        buried_until=row.buried_until,
+        retired=row.retired,
+    )
