@@ -61,7 +61,10 @@ def card_logs(conn: Connection, deck_ids: Sequence[int] | None) -> list[CardLog]
     )
     if deck_ids is not None:
         cards = cards.where(c.deck_id.in_(list(deck_ids)))
-    logs = {row.id: CardLog(row.id, row.deck_id, row.version, _state(row)) for row in conn.execute(cards)}
+    logs = {
+        row.id: CardLog(row.id, row.deck_id, row.version, _state(row))
+        for row in conn.execute(cards)
+    }
     answers = select(r.card_id, r.reviewed_at, r.rating).order_by(r.card_id, r.reviewed_at, r.id)
     for card_id, at, rating in conn.execute(answers):
         log = logs.get(card_id)
@@ -126,16 +129,12 @@ def prune(conn: Connection) -> None:
     current = {
         row.id: _state(row)
         for row in conn.execute(
-            select(card_table.c.id, *_STATE_COLUMNS).where(
-                card_table.c.id.in_(select(rc.card_id))
-            )
+            select(card_table.c.id, *_STATE_COLUMNS).where(card_table.c.id.in_(select(rc.card_id)))
         )
     }
     stale = [
         (run_id, card_id)
-        for run_id, card_id, after in conn.execute(
-            select(rc.rescheduling_id, rc.card_id, rc.after)
-        )
+        for run_id, card_id, after in conn.execute(select(rc.rescheduling_id, rc.card_id, rc.after))
         if current.get(card_id) != CardState.from_json(after)
     ]
     for run_id, card_id in stale:
@@ -153,9 +152,7 @@ def latest(conn: Connection) -> RunRecord | None:
     ).first()
     if row is None:
         return None
-    return RunRecord(
-        row.id, row.target, row.at, row.cards, row.changed, row.moved, row.reverted_at
-    )
+    return RunRecord(row.id, row.target, row.at, row.cards, row.changed, row.moved, row.reverted_at)
 
 
 def revert(conn: Connection, run_id: int, at: datetime) -> tuple[int, int]:
