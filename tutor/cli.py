@@ -139,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="after an adoption (or --revert), reschedule the deck's cards (tutor reschedule)",
     )
+    optimize.add_argument(
+        "--retention",
+        action="store_true",
+        help="simulate a year at desired retentions 0.70-0.97 with your parameters and pace",
+    )
+    optimize.add_argument(
+        "--set-retention",
+        type=float,
+        metavar="R",
+        help="write desired_retention R (0.70-0.99) for DECK (or all decks) into config.toml",
+    )
 
     reschedule = commands.add_parser(
         "reschedule",
@@ -592,6 +603,8 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         from tutor.config import load_settings
 
         load_settings()  # a bad settings file stops here, before any change
+    if args.retention or args.set_retention is not None:
+        return _retention(args)
     db = _open(args, create=False)
     try:
         if args.revert:
@@ -621,6 +634,50 @@ def cmd_optimize(args: argparse.Namespace) -> int:
         db.close()
     if args.json:
         _print_json({**outcome.to_json(), **moved})
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    """`tutor optimize --retention` (the simulated table) and `--set-retention R`."""
+    from tutor.config import config_path, load_settings
+    from tutor.retention import advise
+    from tutor.retention_report import advice_lines
+
+    settings = load_settings()
+    db = _open(args, create=False)
+    try:
+        if args.set_retention is None:
+            progress = _ProgressLine(not args.json)
+            try:
+                advice = advise(db, settings, args.deck, progress=lambda w: progress(0, 1, w))
+            finally:
+                progress.close()
+            if args.json:
+                _print_json(advice.to_json())
+            else:
+                print("\n".join(advice_lines(advice)))
+            return 0
+        from tutor.optimize import _selected
+        from tutor.retention import _in_force
+        from tutor.settings_file import set_retention
+        from tutor.store.fitting import deck_names
+
+        with db.read() as conn:
+            _selected(deck_names(conn), args.deck)  # an unknown deck stops here
+        path = config_path()
+        set_retention(path, args.deck, args.set_retention)
+        where = f"deck {neutralise(args.deck)}" if args.deck else "every deck"
+        print(f"desired_retention = {args.set_retention:.2f} for {where}, written to {path}.")
+        effective = _in_force(db, args.deck, load_settings())[1].desired_retention
+        if abs(effective - args.set_retention) > 1e-9:
+            print(
+                f"warning: {where} still schedules at {effective:.2f}: a deck file's front "
+                "matter or a sub-deck table sets desired_retention; change it there",
+                file=sys.stderr,
+            )
+        _reschedule_after(args, db, True)
+    finally:
+        db.close()
     return 0
 
 

@@ -72,7 +72,7 @@ def recompute(
     spec: SchedulerSpec, card_id: int, answers: list[tuple[datetime, int]], current: CardState
 ) -> CardState:
     """The card's state replayed from its log with `spec`. With fuzz on, the last interval is
-    fuzzed as the scheduler fuzzes it, unless the replay agrees with the card (due aside)."""
+    fuzzed as the scheduler fuzzes it, unless the card's due date is already a fuzz of it."""
     exact = replace(spec, fuzz=False)
     state = CardState()
     for at, rating in answers[:-1]:
@@ -81,8 +81,10 @@ def recompute(
     after = scheduling.review(exact, card_id, state, Grade(last_rating), last_at)
     if not spec.fuzz or after == current:
         return after
-    if replace(after, due=current.due) == current:
-        return current  # same schedule; its due date was fuzzed once already
+    if replace(after, due=current.due) == current and scheduling.within_fuzz(
+        spec, after, current.due
+    ):
+        return current  # the same schedule, its due date fuzzed once already
     return scheduling.review(spec, card_id, state, Grade(last_rating), last_at)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import IntEnum
 
 from fsrs import Card, Rating, Scheduler, State
-from fsrs.scheduler import DEFAULT_PARAMETERS
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from tutor.config import DeckSettings
 from tutor.state import CardState, Phase
@@ -175,3 +175,21 @@ def format_interval(delta: timedelta) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
+
+
+def within_fuzz(spec: SchedulerSpec, state: CardState, due: datetime | None) -> bool:
+    """Whether `due` is a date the scheduler's fuzz could give a card whose unfuzzed state is
+    `state` (py-fsrs fuzzes review intervals of 2.5 days and more, by FUZZ_RANGES)."""
+    if due is None or state.due is None or state.last_review is None:
+        return due == state.due
+    days = (state.due - state.last_review).days
+    if state.phase != Phase.REVIEW or days < 2.5:
+        return due == state.due
+    delta = 1.0 + sum(
+        r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES
+    )
+    low = max(2, round(days - delta))
+    high = min(round(days + delta), spec.maximum_interval)
+    low = min(low, high)
+    given = (due - state.last_review).total_seconds() / 86400
+    return low <= given <= min(high + 1, spec.maximum_interval)
