@@ -861,6 +861,8 @@ def _print_summary(app: Any) -> None:
             f"Reviewed {summary.answered} {cards}{right}; every answer is saved. "
             f"Due tomorrow: {summary.due_tomorrow}."
         )
+        if summary.optimize_suggestion:
+            print(summary.optimize_suggestion)
 
 
 def _has_terminal() -> bool:

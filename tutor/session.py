@@ -16,6 +16,7 @@ from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number, local_hour
 from tutor.due import Counts
 from tutor.errors import NotFoundError, StoreError
+from tutor.fit_reminder import suggestion
 from tutor.importer import ImportReport, refresh_decks
 from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase, StoredCard
@@ -66,6 +67,7 @@ class Summary:
     due_tomorrow: int = 0
     learning_later: int = 0
     next_due: datetime | None = None
+    optimize_suggestion: str | None = None  # tutor.fit_reminder, when a fit is due
 
     @property
     def accuracy(self) -> float | None:
@@ -412,4 +414,5 @@ class ReviewSession:
             result.due_tomorrow = store.due_by(conn, list(self.decks), tomorrow_end)
             result.next_due = store.next_due(conn, list(self.decks), self.clock())
         result.learning_later = len(self._learning)
+        result.optimize_suggestion = suggestion(self.db, self.clock(), self.settings)
         return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -59,7 +60,7 @@ def edited(text: str, deck: str | None, retention: float) -> str:
 
 
 def _expected(data: dict[str, Any], deck: str | None, retention: float) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(json.dumps(data))
+    result = copy.deepcopy(data)
     table = result if deck is None else result.setdefault("decks", {}).setdefault(deck, {})
     table[KEY] = float(f"{retention:.2f}")
     return result

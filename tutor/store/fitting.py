@@ -169,3 +169,17 @@ def live_cards(conn: Connection, deck_ids: Sequence[int] | None) -> int:
     if deck_ids is not None:
         query = query.where(c.deck_id.in_(list(deck_ids)))
     return int(conn.execute(query).scalar() or 0)
+
+
+def last_fit_at(conn: Connection) -> datetime | None:
+    """When the optimizer last ran (adopted or not), or None."""
+    return conn.execute(select(func.max(parameter_fit_table.c.fitted_at))).scalar()  # type: ignore[no-any-return]
+
+
+def answers_since(conn: Connection, since: datetime | None, since_day: int) -> int:
+    """Answers given after `since` (all without it); `since_day` is its learning day (indexed)."""
+    r = review_table.c
+    query = select(func.count()).select_from(review_table)
+    if since is not None:
+        query = query.where(r.day >= since_day, r.reviewed_at > since)
+    return int(conn.execute(query).scalar() or 0)
