@@ -12,6 +12,7 @@ import pytest
 from tests.helpers.learner import TRUE_PARAMETERS, simulate
 from tutor import optimize
 from tutor.cli import main
+from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import Settings
 from tutor.scheduling import DEFAULT, SchedulerSpec, scheduler_for
 from tutor.stats import compute
@@ -222,7 +223,7 @@ def test_a_schema_1_collection_migrates_and_gains_the_fit_history(db_path: Path)
     try:
         assert optimize.history(migrated) == []
         with sqlite3.connect(db_path) as raw:
-            assert raw.execute("SELECT value FROM meta").fetchone() == ("2",)
+            assert raw.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
             columns = [r[2] for r in raw.execute("PRAGMA index_info(ix_review_calibration)")]
             assert columns == ["retrievability", "rating", "day", "first_of_day"]
     finally:

@@ -15,6 +15,7 @@ from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase
 from tutor.store import integrity
 from tutor.store.db import open_database, sqlite_path
+from tutor.store.rescheduling import rescheduled_states
 
 RESTORE_ADVICE = "restore a backup: `tutor restore latest`"
 MISSING_FILE_ADVICE = "the cards keep their history; restore the file or ignore"
@@ -110,6 +111,7 @@ class _Facts:
     settings: Settings
     replayed: dict[int, CardState] = field(default_factory=dict)  # cards whose state differs
     specs: dict[tuple[int, int | None], tuple[SchedulerSpec, bool]] = field(default_factory=dict)
+    rescheduled: dict[int, list[CardState]] = field(default_factory=dict)  # tutor reschedule's
 
     @property
     def deck_by_id(self) -> dict[int, integrity.DeckSource]:
@@ -197,9 +199,13 @@ def _card_states(facts: _Facts) -> CheckResult:
     differs: list[int] = []
     counters: list[int] = []
     settings_changed = 0
+    rescheduled = 0
     for log in facts.logs:
         expected = replay(facts, log)
         if expected == log.state:
+            continue
+        if log.state in facts.rescheduled.get(log.card_id, ()):
+            rescheduled += 1  # recomputed from this log by `tutor reschedule`, not answered since
             continue
         if _agrees_with_its_log(log):
             settings_changed += 1
@@ -234,6 +240,9 @@ def _card_states(facts: _Facts) -> CheckResult:
         if settings_changed
         else None
     )
+    if rescheduled:
+        done = f"{rescheduled} cards hold the state `tutor reschedule` gave them: left as they are"
+        note = f"{note}; {done}" if note else done
     return CheckResult("card_states", tuple(findings), note=note)
 
 
@@ -328,6 +337,7 @@ def _run(conn: Any, settings: Settings, sqlite: bool) -> tuple[tuple[CheckResult
         orphans=integrity.orphans(conn),
         foreign_keys=integrity.foreign_key_violations(conn) if sqlite else None,
         settings=settings,
+        rescheduled=rescheduled_states(conn),
     )
     return tuple(check(facts) for _name, check in CHECKS), facts
 

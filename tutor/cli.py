@@ -134,6 +134,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--revert", action="store_true", help="go back to the parameters before the last adoption"
     )
     optimize.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    optimize.add_argument(
+        "--reschedule",
+        action="store_true",
+        help="after an adoption (or --revert), reschedule the deck's cards (tutor reschedule)",
+    )
+    optimize.add_argument(
+        "--retention",
+        action="store_true",
+        help="simulate a year at desired retentions 0.70-0.97 with your parameters and pace",
+    )
+    optimize.add_argument(
+        "--set-retention",
+        type=float,
+        metavar="R",
+        help="write desired_retention R (0.70-0.99) for DECK (or all decks) into config.toml",
+    )
+
+    reschedule = commands.add_parser(
+        "reschedule",
+        help="recompute every card's due date from its own log (after new parameters/retention)",
+        description="Replay every card's review log through the scheduler with its deck's "
+        "current parameters and settings (desired retention, steps); no answer is added to the "
+        "log. Reports how many due dates moved and by how much. Backs up first.",
+    )
+    reschedule.add_argument("deck", nargs="?", metavar="DECK", help="one deck (default: all)")
+    reschedule.add_argument(
+        "--dry-run", action="store_true", help="report what would move; change nothing"
+    )
+    reschedule.add_argument(
+        "--revert", action="store_true", help="put back the states the last rescheduling replaced"
+    )
+    reschedule.add_argument("--json", action="store_true", help="print the outcome as JSON")
 
     check = commands.add_parser(
         "check",
@@ -571,16 +603,23 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     from tutor.clock import utc_now
     from tutor.optimize_report import outcome_lines, reverted_lines
 
+    if args.reschedule:
+        from tutor.config import load_settings
+
+        load_settings()  # a bad settings file stops here, before any change
+    if args.retention or args.set_retention is not None:
+        return _retention(args)
     db = _open(args, create=False)
     try:
         if args.revert:
             from tutor.optimize import revert
 
             reverted = revert(db, utc_now(), args.deck)
-            if args.json:
-                _print_json(reverted.to_json())
-            else:
+            if not args.json:
                 print("\n".join(reverted_lines(reverted)))
+            moved = _reschedule_after(args, db, True)
+            if args.json:
+                _print_json({**reverted.to_json(), **moved})
             return 0
         from tutor.optimize import optimize
 
@@ -591,12 +630,117 @@ def cmd_optimize(args: argparse.Namespace) -> int:
             )
         finally:
             progress.close()
+        adopted = outcome.status == "adopted" and not outcome.dry_run
+        if not args.json:
+            print("\n".join(outcome_lines(outcome)))
+        moved = _reschedule_after(args, db, adopted)
     finally:
         db.close()
     if args.json:
-        _print_json(outcome.to_json())
+        _print_json({**outcome.to_json(), **moved})
+    return 0
+
+
+def _retention(args: argparse.Namespace) -> int:
+    """`tutor optimize --retention` (the simulated table) and `--set-retention R`."""
+    from tutor.config import config_path, load_settings
+    from tutor.retention import advise
+    from tutor.retention_report import advice_lines
+
+    settings = load_settings()
+    db = _open(args, create=False)
+    try:
+        if args.set_retention is None:
+            progress = _ProgressLine(not args.json)
+            try:
+                advice = advise(db, settings, args.deck, progress=lambda w: progress(0, 1, w))
+            finally:
+                progress.close()
+            if args.json:
+                _print_json(advice.to_json())
+            else:
+                print("\n".join(advice_lines(advice)))
+            return 0
+        from tutor.optimize import _selected
+        from tutor.retention import _in_force
+        from tutor.settings_file import set_retention
+        from tutor.store.fitting import deck_names
+
+        with db.read() as conn:
+            _selected(deck_names(conn), args.deck)  # an unknown deck stops here
+        path = config_path()
+        set_retention(path, args.deck, args.set_retention)
+        where = f"deck {neutralise(args.deck)}" if args.deck else "every deck"
+        print(f"desired_retention = {args.set_retention:.2f} for {where}, written to {path}.")
+        effective = _in_force(db, args.deck, load_settings())[1].desired_retention
+        if abs(effective - args.set_retention) > 1e-9:
+            print(
+                f"warning: {where} still schedules at {effective:.2f}: a deck file's front "
+                "matter or a sub-deck table sets desired_retention; change it there",
+                file=sys.stderr,
+            )
+        _reschedule_after(args, db, True)
+    finally:
+        db.close()
+    return 0
+
+
+def _reschedule_after(args: argparse.Namespace, db: Any, changed: bool) -> dict[str, Any]:
+    """`--reschedule`: recompute the deck's cards when its parameters changed; say so."""
+    if not args.reschedule:
+        return {}
+    if not changed:
+        if not args.json:
+            print("Not rescheduled: the parameters did not change.")
+        return {"rescheduled": None}
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
+    from tutor.reschedule import reschedule
+    from tutor.reschedule_report import rescheduled_lines
+
+    progress = _ProgressLine(not args.json)
+    try:
+        done = reschedule(
+            db, load_settings(), utc_now(), args.deck, progress=lambda w: progress(0, 1, w)
+        )
+    finally:
+        progress.close()
+    if not args.json:
+        print("\n".join(rescheduled_lines(done)))
+    return {"rescheduled": done.to_json()}
+
+
+def cmd_reschedule(args: argparse.Namespace) -> int:
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
+    from tutor.reschedule import reschedule, revert
+    from tutor.reschedule_report import rescheduled_lines, reverted_lines
+
+    db = _open(args, create=False)
+    try:
+        if args.revert:
+            reverted = revert(db, utc_now())
+            data, lines = reverted.to_json(), reverted_lines(reverted)
+        else:
+            progress = _ProgressLine(not args.json)
+            try:
+                done = reschedule(
+                    db,
+                    load_settings(),
+                    utc_now(),
+                    args.deck,
+                    dry_run=args.dry_run,
+                    progress=lambda w: progress(0, 1, w),
+                )
+            finally:
+                progress.close()
+            data, lines = done.to_json(), rescheduled_lines(done)
+    finally:
+        db.close()
+    if args.json:
+        _print_json(data)
     else:
-        print("\n".join(outcome_lines(outcome)))
+        print("\n".join(lines))
     return 0
 
 
@@ -723,6 +867,8 @@ def _print_summary(app: Any) -> None:
             + (f"Still due today: {still}. " if still else "")
             + f"Due tomorrow: {summary.due_tomorrow}."
         )
+        if summary.optimize_suggestion:
+            print(summary.optimize_suggestion)
 
 
 def _has_terminal() -> bool:
@@ -838,6 +984,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backups": cmd_backups,
     "restore": cmd_restore,
     "optimize": cmd_optimize,
+    "reschedule": cmd_reschedule,
 }
 # Commands after which the day's first backup is made (not `due`: it must stay instant).
 DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "stats", "suspended", "unsuspend"}

@@ -1,4 +1,4 @@
-"""The only module importing fsrs_rs_python (fsrs-rs, the Rust FSRS Anki ships): fit, predict.
+"""The only module importing fsrs_rs_python (fsrs-rs, Anki's Rust FSRS): fit, predict, simulate.
 
 Imported lazily: `tutor review` never loads it. Elapsed time is counted as the scheduler
 (py-fsrs) counts it, in whole 24-hour periods, so fitted parameters mean the same to both.
@@ -7,6 +7,7 @@ Imported lazily: `tutor review` never loads it. Elapsed time is counted as the s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import fsrs_rs_python as rs
@@ -67,3 +68,45 @@ def predictions(
             row.append(float((1 + factor * days / stability) ** decay))
         result.append(row)
     return result
+
+
+def simulate(
+    parameters: Sequence[float], desired_retention: float, inputs: SimulationInputs
+) -> rs.SimulationResult:
+    """A year of reviews simulated by fsrs-rs (seeded: the same inputs give the same figures)."""
+    config = rs.default_simulator_config()
+    config.deck_size = inputs.deck_size
+    config.learn_span = inputs.days
+    config.max_cost_perday = inputs.max_seconds_per_day
+    config.max_ivl = float(inputs.maximum_interval)
+    config.learn_limit = inputs.new_per_day
+    config.review_limit = inputs.reviews_per_day
+    if inputs.first_rating_prob is not None:
+        config.first_rating_prob = list(inputs.first_rating_prob)
+    if inputs.review_rating_prob is not None:
+        config.review_rating_prob = list(inputs.review_rating_prob)
+    if inputs.state_rating_costs is not None:
+        config.state_rating_costs = [list(row) for row in inputs.state_rating_costs]
+    return rs.simulate(list(parameters), desired_retention, config, inputs.seed)
+
+
+@dataclass(frozen=True)
+class SimulationInputs:
+    """What the simulator is told about the learner: the deck, their limits, their pace."""
+
+    deck_size: int
+    new_per_day: int
+    reviews_per_day: int
+    maximum_interval: int
+    days: int = 365
+    max_seconds_per_day: float = 86400.0
+    first_rating_prob: tuple[float, ...] | None = None  # Again..Easy on a new card
+    review_rating_prob: tuple[float, ...] | None = None  # Hard, Good, Easy on a passed review
+    state_rating_costs: tuple[tuple[float, ...], ...] | None = None  # seconds: learning,
+    # review, relearning rows by rating
+    seed: int = 42
+
+
+def default_simulation_costs() -> list[list[float]]:
+    """fsrs-rs's seconds per answer by state (learning, review, relearning) and rating."""
+    return [[float(v) for v in row] for row in rs.default_simulator_config().state_rating_costs]

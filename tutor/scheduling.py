@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
-from fsrs.scheduler import DEFAULT_PARAMETERS
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from tutor.config import DeckSettings
 from tutor.grades import Grade as Grade  # re-exported
@@ -137,3 +137,21 @@ def rebuild(
     for at, grade in sorted(answers, key=lambda a: a[0]):
         state = review(spec, card_id, state, grade, at)
     return state
+
+
+def within_fuzz(spec: SchedulerSpec, state: CardState, due: datetime | None) -> bool:
+    """Whether `due` is a date the scheduler's fuzz could give a card whose unfuzzed state is
+    `state` (py-fsrs fuzzes review intervals of 2.5 days and more, by FUZZ_RANGES)."""
+    if due is None or state.due is None or state.last_review is None:
+        return due == state.due
+    days = (state.due - state.last_review).days
+    if state.phase != Phase.REVIEW or days < 2.5:
+        return due == state.due
+    delta = 1.0 + sum(
+        r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES
+    )
+    low = max(2, round(days - delta))
+    high = min(round(days + delta), spec.maximum_interval)
+    low = min(low, high)
+    given = (due - state.last_review).total_seconds() / 86400
+    return low <= given <= min(high + 1, spec.maximum_interval)

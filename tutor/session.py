@@ -15,6 +15,7 @@ from tutor.clock import Clock, utc_now
 from tutor.config import DeckSettings, Settings
 from tutor.counts import Counts, due_tomorrow, is_right, next_due, still_due_today
 from tutor.day import day_number, local_hour
+from tutor.fit_reminder import suggestion
 from tutor.importer import ImportReport, refresh_decks
 from tutor.queue import LEARN_AHEAD as LEARN_AHEAD  # re-exported
 from tutor.queue import Today
@@ -68,6 +69,7 @@ class Summary:
     learning_later: int = 0
     next_due: datetime | None = None
     still_due: Counts = field(default_factory=lambda: Counts(0, 0, 0))  # left of today's queue
+    optimize_suggestion: str | None = None  # tutor.fit_reminder, when a fit is due
 
     @property
     def accuracy(self) -> float | None:
@@ -385,4 +387,5 @@ class ReviewSession:
             )
             result.next_due = next_due(today)
         result.learning_later = len(self._learning)
+        result.optimize_suggestion = suggestion(self.db, self.clock(), self.settings)
         return result

@@ -26,9 +26,15 @@ def _to_version_2(conn: Connection) -> None:
     next(i for i in tables.review_table.indexes if i.name == "ix_review_calibration").create(conn)
 
 
+def _to_version_3(conn: Connection) -> None:
+    """tutor reschedule's history: each run, and its cards' states before and after."""
+    tables.rescheduling_table.create(conn, checkfirst=True)
+    tables.rescheduled_card_table.create(conn, checkfirst=True)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
 
 
 def sqlite_path(url: str) -> Path | None:

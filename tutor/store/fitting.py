@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from tutor.store.tables import (
     card_table,
@@ -147,3 +147,39 @@ def assign(conn: Connection, deck_sets: dict[int, int | None]) -> int:
             conn.execute(deck_table.update().where(d.id == deck_id).values(parameter_set_id=set_id))
             changed += 1
     return changed
+
+
+def answer_counts(
+    conn: Connection, deck_ids: Sequence[int] | None
+) -> list[tuple[int, int, int, int]]:
+    """(phase before, rating, answers, milliseconds) over the answers (of the given decks)."""
+    r, c = review_table.c, card_table.c
+    query = select(r.phase_before, r.rating, func.count(), func.sum(r.duration_ms)).group_by(
+        r.phase_before, r.rating
+    )
+    if deck_ids is not None:
+        query = query.join(card_table, c.id == r.card_id).where(c.deck_id.in_(list(deck_ids)))
+    return [(int(p), int(g), int(n), int(ms or 0)) for p, g, n, ms in conn.execute(query)]
+
+
+def live_cards(conn: Connection, deck_ids: Sequence[int] | None) -> int:
+    """How many cards are not retired (of the given decks)."""
+    c = card_table.c
+    query = select(func.count()).select_from(card_table).where(c.retired.is_(False))
+    if deck_ids is not None:
+        query = query.where(c.deck_id.in_(list(deck_ids)))
+    return int(conn.execute(query).scalar() or 0)
+
+
+def last_fit_at(conn: Connection) -> datetime | None:
+    """When the optimizer last ran (adopted or not), or None."""
+    return conn.execute(select(func.max(parameter_fit_table.c.fitted_at))).scalar()  # type: ignore[no-any-return]
+
+
+def answers_since(conn: Connection, since: datetime | None, since_day: int) -> int:
+    """Answers given after `since` (all without it); `since_day` is its learning day (indexed)."""
+    r = review_table.c
+    query = select(func.count()).select_from(review_table)
+    if since is not None:
+        query = query.where(r.day >= since_day, r.reviewed_at > since)
+    return int(conn.execute(query).scalar() or 0)

@@ -215,3 +215,34 @@ class ParameterFit(SQLModel, table=True):
 
 
 parameter_fit_table = ParameterFit.__table__  # type: ignore[attr-defined]
+
+
+class Rescheduling(SQLModel, table=True):
+    """One `tutor reschedule`: every card of the target recomputed from its own log with the
+    deck's current parameters and settings (no log row written); reverted when."""
+
+    __tablename__ = "rescheduling"
+    id: int | None = Field(default=None, primary_key=True)
+    target: str = ""  # a deck name (with its sub-decks), "" for every deck
+    at: datetime = _utc()
+    cards: int  # cards recomputed
+    changed: int  # cards whose state changed (their before/after rows below)
+    moved: int  # cards whose due date moved
+    reverted_at: datetime | None = _utc(default=None)
+
+
+class RescheduledCard(SQLModel, table=True):
+    """A card's state before and after a rescheduling: a revert restores `before` exactly, and
+    `tutor check` accepts `after` for a card not answered since."""
+
+    __tablename__ = "rescheduled_card"
+    rescheduling_id: int = Field(
+        foreign_key="rescheduling.id", ondelete="CASCADE", primary_key=True
+    )
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True, index=True)
+    before: dict[str, Any] = Field(sa_type=JSON)
+    after: dict[str, Any] = Field(sa_type=JSON)
+
+
+rescheduling_table = Rescheduling.__table__  # type: ignore[attr-defined]
+rescheduled_card_table = RescheduledCard.__table__  # type: ignore[attr-defined]

@@ -48,6 +48,8 @@ def describe(summary: Summary, now: datetime | None = None) -> Text:
         )
         for question in summary.leeches:
             text.append(f"  • {neutralise(question)}\n")
+    if summary.optimize_suggestion:
+        text.append(f"\n{summary.optimize_suggestion}\n")
     text.append("\nEvery answer is saved.", style="italic")
     return text
 
