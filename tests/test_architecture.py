@@ -39,6 +39,8 @@ ONLY_IN = {
     "textual": "tutor.tui",
     "fsrs": "tutor.scheduling",
     "fsrs_rs_python": "tutor.fitting",
+    "genanki": "tutor.anki",
+    "anki": "tutor.anki",
 }
 
 
@@ -89,7 +91,7 @@ def test_heavy_libraries_stay_in_their_rooms() -> None:
 def test_importing_the_package_and_cli_pulls_in_nothing_heavy() -> None:
     code = (
         "import sys, tutor, tutor.cli, tutor.config, tutor.day, tutor.errors; "
-        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'textual', 'fsrs', 'pydantic', 'yaml') "
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'textual', 'fsrs', 'pydantic', 'yaml', 'genanki') "
         "if m in sys.modules))"
     )
     result = subprocess.run(
