@@ -109,11 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     unsuspend.add_argument("--deck", metavar="DECK", help="every suspended card of this deck")
 
     export = commands.add_parser(
-        "export", help="dump the whole collection (decks, cards, states, review logs) as JSON"
+        "export",
+        help="dump the whole collection (decks, cards, states, review logs) as JSON, "
+        "or decks as an Anki package (--apkg)",
     )
-    export.add_argument(
-        "--json", action="store_true", help="JSON output (the only format, default)"
-    )
+    export.add_argument("--json", action="store_true", help="JSON output (the default)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument(
         "--apkg", metavar="FILE", help="write the decks as an Anki package instead (see DECK)"
