@@ -9,10 +9,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.anki.decks import FRENCH_DECK, HOSTILE_DECK, PYTHON_DECK
 from tests.conftest import WriteDeck
-from tutor.anki.html import markdown_html
+from tutor.anki.html import commonmark_html, markdown_html
 from tutor.anki.notes import note_guid
 from tutor.cli import main
 from tutor.errors import ConfigError, NotFoundError
@@ -195,3 +197,10 @@ def test_an_empty_collection_has_nothing_to_export(
     assert (code, out) == (NotFoundError.exit_code, "")
     assert err == "tutor: the collection has no decks to export; `tutor import` a deck first\n"
     assert not (tmp_path / "x.apkg").exists()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab 1.-+)*_`<>&\"'é日\n#![]|~=\\\t:"), max_size=12))
+def test_plain_text_escaped_without_the_parser_is_what_the_parser_gives(text: str) -> None:
+    expected = commonmark_html(text).replace("[", "&#91;") if text.strip() else ""
+    assert markdown_html(text) == expected
