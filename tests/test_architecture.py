@@ -48,6 +48,8 @@ ONLY_IN = {
     "textual": "tutor.tui",
     "fsrs": "tutor.scheduling",
     "fsrs_rs_python": "tutor.fitting",
+    "genanki": "tutor.anki",
+    "anki": "tutor.anki",
 }
 
 
@@ -98,8 +100,8 @@ def test_heavy_libraries_stay_in_their_rooms() -> None:
 def test_importing_the_package_and_cli_pulls_in_nothing_heavy() -> None:
     code = (
         "import sys, tutor, tutor.cli, tutor.config, tutor.day, tutor.errors; "
-        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'textual', 'fsrs', 'pydantic', 'yaml') "
-        "if m in sys.modules))"
+        "print(sorted(m for m in ('sqlalchemy', 'sqlmodel', 'textual', 'fsrs', 'pydantic', 'yaml', "
+        "'genanki') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True

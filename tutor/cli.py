@@ -109,12 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     unsuspend.add_argument("--deck", metavar="DECK", help="every suspended card of this deck")
 
     export = commands.add_parser(
-        "export", help="dump the whole collection (decks, cards, states, review logs) as JSON"
+        "export",
+        help="dump the whole collection (decks, cards, states, review logs) as JSON, "
+        "or decks as an Anki package (--apkg)",
+    )
+    export.add_argument("--json", action="store_true", help="JSON output (the default)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument(
+        "--apkg", metavar="FILE", help="write the decks as an Anki package instead (see DECK)"
     )
     export.add_argument(
-        "--json", action="store_true", help="JSON output (the only format, default)"
+        "decks", nargs="*", metavar="DECK", help="with --apkg: these decks and their sub-decks"
     )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
 
     commands.add_parser("info", help="where the collection lives, versions and counts")
 
@@ -539,6 +545,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from tutor.store.db import sqlite_path
     from tutor.store.repository import export_collection
 
+    if args.apkg is not None or args.decks:
+        return _export_apkg(args)
     output = Path(args.output).expanduser() if args.output else None
     db = _open(args, create=False)
     try:
@@ -561,6 +569,25 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     else:
         _print_json(data)
+    return 0
+
+
+def _export_apkg(args: argparse.Namespace) -> int:
+    from tutor.anki.export import export_apkg
+    from tutor.errors import ConfigError
+
+    if not args.apkg:
+        raise ConfigError("DECK names go with --apkg FILE: `tutor export --apkg decks.apkg DECK`")
+    if args.output or args.json:
+        raise ConfigError("--apkg writes an Anki package; -o and --json are for the JSON dump")
+    db = _open(args, create=False)
+    try:
+        written = export_apkg(db, Path(args.apkg).expanduser(), args.decks)
+    finally:
+        db.close()
+    decks = f"{written.decks} deck{'s' if written.decks != 1 else ''}"
+    notes = f"{written.notes} note{'s' if written.notes != 1 else ''}"
+    print(f"exported {decks} and {notes} to {args.apkg} (an Anki package)")
     return 0
 
 

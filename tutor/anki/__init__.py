@@ -1,0 +1,1 @@
+"""Anki interop: decks written as Anki packages (the only package importing genanki and anki)."""
