@@ -223,7 +223,7 @@ def _check_together(
                 fail(
                     one,
                     1,
-                    f"deck name {deck.name!r} is also given by {other.path}; "
+                    f"deck name '{deck.name}' is also given by {other.path}; "
                     "each deck needs its own title",
                 )
         for card in deck.cards:
@@ -282,7 +282,7 @@ def _check_together(
                         candidate,
                         line,
                         f"id {slug!r} already belongs to a card of deck "
-                        f"{owner.name!r} ({owner.source_path}); ids must be "
+                        f"'{owner.name}' ({owner.source_path}); ids must be "
                         "unique in the collection",
                     )
     return [c for c in candidates if c.path not in bad]
