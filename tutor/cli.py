@@ -283,7 +283,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
         return 0
     written = write_new_file(args.output, converted.text, force=args.force)
     print(
-        f"wrote {written}: deck '{neutralise(converted.deck)}', {converted.cards} cards. "
+        f"wrote {written}: deck '{neutralise(converted.deck)}', {converted.cards} "
+        f"card{'' if converted.cards == 1 else 's'}. "
         f"`tutor import {written}` takes over the deck imported from {converted.source}, "
         "reviews and all; the quiz text may stay where it is.",
         file=sys.stderr,
