@@ -294,7 +294,8 @@ def _converted_home(conn: Any, candidate: _Candidate, known: _Stored) -> StoredD
     deck = candidate.deck
     if deck is None or str(candidate.path) in known.by_path:
         return None
-    ids = [card_id(deck.name, card) for card in deck.cards if card.slug is None]
+    quiz_text = candidate.path.suffix.lower() == ".txt"  # only `tutor convert` output has these
+    ids = [card_id(deck.name, c) for c in deck.cards if c.slug is None] if quiz_text else []
     owners = {owner.id: owner for owner in slug_owners(conn, ids, None).values()}
     named = known.by_name.get(deck.name)
     if named is not None:
