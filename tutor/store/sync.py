@@ -167,7 +167,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         if stored.source_path not in (None, path, handed_over):
             result.messages.append(f"deck file moved from {stored.source_path}")
         elif handed_over is not None and stored.source_path == handed_over:
-            result.messages.append(f"deck taken over from {handed_over} (converted_from)")
+            result.messages.append(f"deck taken over from {handed_over}")
         conn.execute(deck_table.update().where(deck_table.c.id == deck_id).values(**deck_values))
 
     columns = (
