@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,7 @@ def test_the_converted_deck_imports_to_the_same_cards_with_the_ids_it_wrote(
     code, out, err = tutor(capsys, db_path, "import", str(deck))
     assert (code, err) == (0, "")
     assert "edge-quiz: imported — 0 added, 10 updated, 0 unchanged, 0 retired" in out
-    assert "deck file moved from" in out
+    assert f"deck taken over from {quiz.resolve()}" in out
     rows = card_rows(db)
     assert {r.question: r.id for r in rows} == before  # the same card rows
     assert [r.slug for r in rows] == written_ids  # now holding the ids the file fixes
@@ -204,7 +205,7 @@ def test_convert_prints_the_deck_or_writes_it_whole_and_never_overwrites_by_acci
 ) -> None:
     code, printed, err = tutor(capsys, db_path, "convert", str(quiz))
     assert (code, err) == (0, "")
-    assert printed.startswith('---\ntitle: "edge-quiz"\n---\n')
+    assert printed.startswith(f'---\ntitle: "edge-quiz"\nconverted_from: "{quiz.resolve()}"\n---\n')
     target = quiz.parent / "deck.md"
     target.write_text("my own deck\n", encoding="utf-8")
     code, out, err = tutor(capsys, db_path, "convert", str(quiz), "-o", str(target))
@@ -257,13 +258,125 @@ def test_folder_imports_take_markdown_files_only(
     assert deck_names(db) == ["Deck"]  # the quiz text is imported only when named
 
 
-def test_the_converted_deck_is_refused_while_the_quiz_text_is_still_in_place(
+def answer_some(db: Database, count: int) -> dict[int, int]:
+    """Answer `count` cards (Good, Again in turn) with the real scheduler; the reviews per card."""
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+    clock = Clock()
+    session = ReviewSession(db, settings, clock=clock, sync=False)
+    for number in range(count):
+        assert session.next_card() is not None
+        session.grade(None, 4000)
+        session.answer(Grade.AGAIN if number % 2 else Grade.GOOD)
+        clock.now += timedelta(seconds=20)
+    return review_counts(db)
+
+
+def fill_in_options(deck: Path) -> None:
+    """Replace every option template with two options, as an author enriching the deck would."""
+    text = deck.read_text(encoding="utf-8")
+    for number in range(text.count(OPTION_TEMPLATE)):
+        text = text.replace(OPTION_TEMPLATE, f"- [x] Right {number}\n- [ ] Wrong {number}", 1)
+    deck.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def read_only_quiz(quiz: Path) -> Iterator[Path]:
+    """The quiz text in a folder the learner cannot change (like the shared seeds folder)."""
+    quiz.chmod(0o444)
+    quiz.parent.chmod(0o555)
+    yield quiz
+    quiz.parent.chmod(0o755)
+
+
+def test_the_converted_deck_takes_over_from_a_quiz_text_that_stays_in_place(
+    capsys: pytest.CaptureFixture[str],
+    db: Database,
+    db_path: Path,
+    read_only_quiz: Path,
+    tmp_path: Path,
+) -> None:
+    quiz = read_only_quiz
+    quiz_bytes = quiz.read_bytes()
+    assert tutor(capsys, db_path, "import", str(quiz))[0] == 0
+    reviews = answer_some(db, 6)
+    before = {r.question: r.id for r in card_rows(db)}
+    deck = tmp_path / "mine" / "edge-quiz.md"
+    deck.parent.mkdir()
+    code, out, err = tutor(capsys, db_path, "convert", str(quiz), "-o", str(deck))
+    assert (code, out) == (0, "")
+    assert err == (
+        f"wrote {deck}: deck 'edge-quiz', 10 cards. `tutor import {deck}` takes over the deck "
+        f"imported from {quiz.resolve()}, reviews and all; the quiz text may stay where it is.\n"
+    )
+    assert f'converted_from: "{quiz.resolve()}"\n' in deck.read_text(encoding="utf-8")
+    fill_in_options(deck)
+
+    code, out, err = tutor(capsys, db_path, "import", str(deck))
+    assert (code, err) == (0, "")
+    assert "edge-quiz: imported — 0 added, 10 updated, 0 unchanged, 0 retired" in out
+    assert f"deck taken over from {quiz.resolve()}" in out
+    rows = card_rows(db)
+    assert {r.question: r.id for r in rows} == before  # the same cards...
+    assert all(r.kind == "choice" for r in rows)  # ...now multiple choice...
+    assert review_counts(db) == reviews  # ...with every review they had
+    assert deck_names(db) == ["edge-quiz"]
+    with db.read() as conn:
+        assert list(conn.execute(select(deck_table.c.source_path)).scalars()) == [
+            str(deck.resolve())
+        ]
+
+    code, out, err = tutor(capsys, db_path, "import", str(quiz))  # the quiz text again
+    assert code == 2
+    assert (
+        f"{quiz.resolve()}:1: this quiz text was converted to {deck.resolve()}, which now holds "
+        "deck 'edge-quiz' and its reviews; import and edit that file instead"
+    ) in err
+    assert (card_rows(db), review_counts(db)) == (rows, reviews)  # nothing changed
+    assert quiz.read_bytes() == quiz_bytes
+    code, out, _ = tutor(capsys, db_path, "import", str(deck))
+    assert code == 0 and "edge-quiz: unchanged (10 cards)" in out
+
+
+def test_a_retitled_converted_deck_still_takes_over_and_still_blocks_its_quiz_text(
     capsys: pytest.CaptureFixture[str], db: Database, db_path: Path, quiz: Path
 ) -> None:
-    tutor(capsys, db_path, "import", str(quiz))
+    import_paths(db, [quiz], START)
+    reviews = answer_some(db, 3)
+    before = sorted(r.id for r in card_rows(db))
     deck = quiz.with_suffix(".md")
-    tutor(capsys, db_path, "convert", str(quiz), "-o", str(deck))
-    code, _out, err = tutor(capsys, db_path, "import", str(deck))
-    assert code == 2
-    assert f"deck name 'edge-quiz' is already used by {quiz.resolve()}" in err
+    assert tutor(capsys, db_path, "convert", str(quiz), "-o", str(deck))[0] == 0
+    text = deck.read_text(encoding="utf-8")
+    deck.write_text(text.replace('title: "edge-quiz"', "title: Edge AI::Optimization"))
+
+    code, out, err = tutor(capsys, db_path, "import", str(deck))
+    assert (code, err) == (0, "")
+    assert "Optimization: imported — 0 added, 10 updated" in out
+    assert deck_names(db) == ["Edge AI::Optimization"]
+    assert sorted(r.id for r in card_rows(db)) == before
+    assert review_counts(db) == reviews
+
+    code, _, err = tutor(capsys, db_path, "import", str(quiz))
+    assert code == 2 and f"this quiz text was converted to {deck.resolve()}" in err
+    assert deck_names(db) == ["Edge AI::Optimization"]
+
+
+def test_every_other_deck_name_clash_is_still_refused(
+    capsys: pytest.CaptureFixture[str], db: Database, db_path: Path, quiz: Path, tmp_path: Path
+) -> None:
+    tutor(capsys, db_path, "import", str(quiz))
+    copied = tmp_path / "copy.md"  # the same title, but no converted_from: a second deck
+    copied.write_text("---\ntitle: edge-quiz\n---\n\n## Q?\n\nA.\n", encoding="utf-8")
+    other = tmp_path / "other.txt"  # converted from another quiz text, giving a taken name
+    other.write_text("Other\nQ?\nExplanation: A.\n", encoding="utf-8")
+    stray = tmp_path / "stray.md"
+    assert tutor(capsys, db_path, "convert", str(other), "-o", str(stray))[0] == 0
+    stray.write_text(stray.read_text(encoding="utf-8").replace('"Other"', '"edge-quiz"'))
+    for deck in (copied, stray):
+        code, _, err = tutor(capsys, db_path, "import", str(deck))
+        assert code == 2
+        assert (
+            f"deck name 'edge-quiz' is already used by {quiz.resolve()}; "
+            "each deck needs its own title"
+        ) in err
     assert [r.slug for r in card_rows(db)] == [None] * 10  # nothing changed
+    assert deck_names(db) == ["edge-quiz"]

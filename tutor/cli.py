@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         "convert",
         help="turn a quiz text (question lines, each followed by Explanation:) into a deck",
         description="Write a quiz text as a Markdown deck: one recall card per question, each "
-        "with a fixed id and an option-list template to fill in. Import the deck in place of "
-        "the quiz text (move the quiz text away) and the cards keep their reviews.",
+        "with a fixed id and an option-list template to fill in. Importing the deck takes over "
+        "the deck imported from the quiz text, and the cards keep their reviews.",
     )
     convert.add_argument("source", metavar="QUIZ.txt")
     convert.add_argument(
@@ -333,13 +333,15 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from tutor.convert import convert_quiz, write_new_file
 
     converted = convert_quiz(args.source)
-    if args.output is None:
-        sys.stdout.write(converted.text)
+    if args.output is None:  # a file's bytes into a pipe, as -o writes them; shown at a terminal
+        (sys.stdout if sys.stdout.isatty() else raw_stream(sys.stdout)).write(converted.text)
         return 0
     written = write_new_file(args.output, converted.text, force=args.force)
     print(
-        f"wrote {written}: deck {converted.deck!r}, {converted.cards} cards. Import it in place "
-        f"of {args.source} (move that file away first) and the cards keep their reviews.",
+        f"wrote {written}: deck '{neutralise(converted.deck)}', {converted.cards} "
+        f"card{'' if converted.cards == 1 else 's'}. "
+        f"`tutor import {written}` takes over the deck imported from {converted.source}, "
+        "reviews and all; the quiz text may stay where it is.",
         file=sys.stderr,
     )
     return 0

@@ -20,6 +20,7 @@ class Converted:
     deck: str
     cards: int
     text: str
+    source: Path  # the quiz text, resolved: the deck's `converted_from`
 
 
 def convert_quiz(source: str | Path) -> Converted:
@@ -39,7 +40,8 @@ def convert_quiz(source: str | Path) -> Converted:
         raise DeckError.single(path, 0, f"cannot read the file: {exc.strerror}") from None
     text = decode(data, path)
     deck = parse_quiz_text(text, path, source_hash=hashlib.sha256(data).hexdigest())
-    return Converted(deck.name, len(deck.cards), quiz_markdown(deck))
+    source = path.resolve()
+    return Converted(deck.name, len(deck.cards), quiz_markdown(deck, str(source)), source)
 
 
 def write_new_file(target: str | Path, text: str, *, force: bool = False) -> Path:

@@ -15,6 +15,7 @@ from tutor.backups import automatic_backup
 from tutor.deck.files import find_deck_files
 from tutor.deck.formats import parse_bytes
 from tutor.deck.models import Deck
+from tutor.deck.quiz_markdown import card_id
 from tutor.errors import DeckError, Problem
 from tutor.store.db import Database
 from tutor.store.sync import (
@@ -222,7 +223,7 @@ def _check_together(
                 fail(
                     one,
                     1,
-                    f"deck name {deck.name!r} is also given by {other.path}; "
+                    f"deck name '{deck.name}' is also given by {other.path}; "
                     "each deck needs its own title",
                 )
         for card in deck.cards:
@@ -248,15 +249,30 @@ def _check_together(
             deck = candidate.deck
             assert deck is not None
             path = str(candidate.path)
-            named = known.by_name.get(deck.name)
-            if named is not None and named.source_path != path and _still_there(named, deck.name):
+            taken_by = _converted_home(conn, candidate, known)
+            if taken_by is not None:
                 fail(
                     candidate,
                     1,
-                    f"deck name {deck.name!r} is already used by "
+                    f"this quiz text was converted to {taken_by.source_path}, which now holds "
+                    f"deck '{taken_by.name}' and its reviews; import and edit that file instead",
+                )
+                continue
+            named = known.by_name.get(deck.name)
+            handed = known.by_path.get(deck.converted_from_path() or "")  # its quiz text's deck
+            if (
+                named is not None
+                and named.source_path != path
+                and (handed is None or handed.id != named.id)
+                and _still_there(named, deck.name)
+            ):
+                fail(
+                    candidate,
+                    1,
+                    f"deck name '{deck.name}' is already used by "
                     f"{named.source_path}; each deck needs its own title",
                 )
-            own = known.by_path.get(path) or named
+            own = known.by_path.get(path) or handed or named
             slugs = [c.slug for c in deck.cards if c.slug is not None]
             for slug, owner in slug_owners(conn, slugs, own.id if own else None).items():
                 in_batch = any(c.deck is not None and c.deck.name == owner.name for c in candidates)
@@ -266,10 +282,29 @@ def _check_together(
                         candidate,
                         line,
                         f"id {slug!r} already belongs to a card of deck "
-                        f"{owner.name!r} ({owner.source_path}); ids must be "
+                        f"'{owner.name}' ({owner.source_path}); ids must be "
                         "unique in the collection",
                     )
     return [c for c in candidates if c.path not in bad]
+
+
+def _converted_home(conn: Any, candidate: _Candidate, known: _Stored) -> StoredDeck | None:
+    """The deck that took over from this file by a `converted_from` naming it, if its file
+    still says so (found by the ids `tutor convert` gives the file's cards, or by name)."""
+    deck = candidate.deck
+    if deck is None or str(candidate.path) in known.by_path:
+        return None
+    quiz_text = candidate.path.suffix.lower() == ".txt"  # only `tutor convert` output has these
+    ids = [card_id(deck.name, c) for c in deck.cards if c.slug is None] if quiz_text else []
+    owners = {owner.id: owner for owner in slug_owners(conn, ids, None).values()}
+    named = known.by_name.get(deck.name)
+    if named is not None:
+        owners.setdefault(named.id, named)
+    for owner in owners.values():
+        taken = _parse_quietly(owner.source_path)
+        if taken is not None and taken.converted_from_path() == str(candidate.path):
+            return owner
+    return None
 
 
 def _still_there(stored: StoredDeck, name: str) -> bool:

@@ -88,3 +88,23 @@ def test_a_description_that_would_become_a_card_is_refused_at_the_title_line() -
     assert [(p.line, p.message.split(";")[0]) for p in caught.value.problems] == [
         (1, "the title line would read differently as Markdown front matter or text")
     ]
+
+
+def test_converted_from_is_read_back_and_a_relative_one_is_read_from_the_deck_folder() -> None:
+    quiz = parse_quiz_text("Edge\nQ?\nExplanation: A.\n", "q.txt")
+    deck = parse_text(quiz_markdown(quiz, "/seeds/my quiz.txt"), "/home/me/decks/q.md")
+    assert (deck.converted_from, deck.converted_from_path()) == (
+        "/seeds/my quiz.txt",
+        "/seeds/my quiz.txt",
+    )
+    relative = parse_text("---\nconverted_from: ../quiz.txt\n---\n## Q?\n\nA.\n", "/a/b/q.md")
+    assert relative.converted_from_path() == "/a/quiz.txt"
+    assert parse_text("## Q?\n\nA.\n", "q.md").converted_from_path() is None
+
+
+def test_a_converted_from_that_is_not_a_path_is_an_error_with_its_line() -> None:
+    with pytest.raises(DeckError) as caught:
+        parse_text("---\ntitle: T\nconverted_from: [a, b]\n---\n## Q?\n\nA.\n", "d.md")
+    assert [str(p) for p in caught.value.problems] == [
+        "d.md:3: converted_from must be a quiz text's path (put it in quotes)"
+    ]

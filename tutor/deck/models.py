@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from functools import cached_property
 from typing import Literal
@@ -80,6 +81,14 @@ class Deck(BaseModel):
     shuffle: bool | None = None
     desired_retention: float | None = None
     cards: tuple[Card, ...] = ()
+    converted_from: str | None = None  # the quiz text `tutor convert` made this deck from
+
+    def converted_from_path(self) -> str | None:
+        """The quiz text this deck was converted from, as an absolute path (a relative one is
+        read from the deck file's folder); None if the deck says nothing."""
+        if self.converted_from is None:
+            return None
+        return os.path.normpath(os.path.join(os.path.dirname(self.path), self.converted_from))
 
     def settings(self) -> dict[str, object]:
         """The front-matter settings as stored with the deck (None: not set, the default holds)."""

@@ -26,7 +26,7 @@ REASONING_SEPARATOR = re.compile(r" (?:—|--) ")
 EXPLANATION_LABEL = re.compile(
     r"^\s*(?:\*\*|__)?explanation(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*", re.IGNORECASE
 )
-FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention")
+FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention", "converted_from")
 RETENTION_RANGE = (0.70, 0.99)
 
 
@@ -111,6 +111,7 @@ class _Parser:
             shuffle=settings.get("shuffle"),
             desired_retention=settings.get("desired_retention"),
             cards=tuple(cards),
+            converted_from=settings.get("converted_from"),
         )
 
     # --- front matter -------------------------------------------------------------------
@@ -179,6 +180,11 @@ class _Parser:
                 )
                 return None
             return [str(t) for t in value]
+        if key == "converted_from":
+            if not isinstance(value, str) or not value.strip():
+                self.error(line, "converted_from must be a quiz text's path (put it in quotes)")
+                return None
+            return value
         if key == "shuffle":
             if not isinstance(value, bool):
                 self.error(line, "shuffle must be true or false")

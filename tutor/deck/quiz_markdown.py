@@ -32,19 +32,23 @@ def card_id(deck_name: str, card: Card) -> str:
     return f"{'-'.join(words)}-{digest}" if words else f"q-{digest}"
 
 
-def quiz_markdown(deck: Deck) -> str:
+def quiz_markdown(deck: Deck, converted_from: str | None = None) -> str:
     """The deck as Markdown deck text that imports to the same recall cards, each with its id.
 
-    Raise DeckError (naming the quiz's lines) for an item whose text would read differently
-    as Markdown, such as an explanation that starts with `## ` or `- [x]`.
+    `converted_from` (the quiz text's absolute path) goes in the front matter: importing the
+    deck then takes over the deck imported from that quiz text. Raise DeckError (naming the
+    quiz's lines) for an item whose text would read differently as Markdown, such as an
+    explanation that starts with `## ` or `- [x]`.
     """
-    header = f"---\ntitle: {json.dumps(deck.name, ensure_ascii=False)}\n---\n\n"
-    if deck.description:
-        header += f"{deck.description}\n\n"
+    title = f"title: {json.dumps(deck.name, ensure_ascii=False)}\n"
+    source = f"converted_from: {json.dumps(converted_from, ensure_ascii=False)}\n"
+    header = f"---\n{title}{source if converted_from is not None else ''}---\n\n"
+    description = f"{deck.description}\n\n" if deck.description else ""
+    header += description
     cards = [card.model_copy(update={"slug": card_id(deck.name, card)}) for card in deck.cards]
     sections = [_section(card) for card in cards]
     text = header + "\n".join(sections)
-    if _reads_back(text, deck, cards):
+    if _reads_back(text, deck, cards, converted_from):
         return text
     problems = [
         Problem(
@@ -56,14 +60,17 @@ def quiz_markdown(deck: Deck) -> str:
         for card, section in zip(cards, sections, strict=True)
         if not _reads_back(section, None, [card])
     ]
-    if not _reads_back(header, deck, []):
+    if not _reads_back(header, deck, [], converted_from):
         problems.insert(
             0,
             Problem(
                 deck.path,
                 1,
                 "the title line would read differently as Markdown front matter or text; "
-                "reword it and convert again",
+                "reword it and convert again"
+                if not _reads_back(f"---\n{title}---\n\n{description}", deck, [], None)
+                else "the quiz's path would read differently in the deck's front matter; "
+                "rename the file and convert again",
             ),
         )
     raise DeckError(problems or [Problem(deck.path, 1, "the converted deck would not import")])
@@ -73,13 +80,17 @@ def _section(card: Card) -> str:
     return f"## {card.question}\n<!-- id: {card.slug} -->\n\n{OPTION_TEMPLATE}\n\n{card.answer}\n"
 
 
-def _reads_back(text: str, deck: Deck | None, cards: list[Card]) -> bool:
-    """True if `text` parses to these cards (and to the deck's name and description)."""
+def _reads_back(
+    text: str, deck: Deck | None, cards: list[Card], converted_from: str | None = None
+) -> bool:
+    """True if `text` parses to these cards (and to the deck's name, description and source)."""
     try:
         parsed = parse_text(text, deck.path if deck else "quiz.md")
     except DeckError:
         return False
     if deck is not None and (parsed.name, parsed.description) != (deck.name, deck.description):
+        return False
+    if deck is not None and parsed.converted_from != converted_from:
         return False
     return len(parsed.cards) == len(cards) and all(
         (read.content_hash(), read.slug, read.kind) == (card.content_hash(), card.slug, "recall")

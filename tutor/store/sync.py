@@ -143,7 +143,12 @@ def _content(card: Card) -> dict[str, Any]:
 def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
     """Bring the stored deck at `path` in line with `deck`, inside the caller's transaction."""
     result = SyncResult(deck.name, path)
-    stored = deck_by_path(conn, path) or deck_by_name(conn, deck.name)
+    handed_over = deck.converted_from_path()  # the quiz text's deck this one takes over
+    stored = (
+        deck_by_path(conn, path)
+        or (deck_by_path(conn, handed_over) if handed_over else None)
+        or deck_by_name(conn, deck.name)
+    )
     deck_values = {
         "name": deck.name,
         "source_path": path,
@@ -159,8 +164,10 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         deck_id = stored.id
         if stored.name != deck.name:
             result.messages.append(f"deck renamed from {stored.name!r}")
-        if stored.source_path not in (None, path):
+        if stored.source_path not in (None, path, handed_over):
             result.messages.append(f"deck file moved from {stored.source_path}")
+        elif handed_over is not None and stored.source_path == handed_over:
+            result.messages.append(f"deck taken over from {handed_over}")
         conn.execute(deck_table.update().where(deck_table.c.id == deck_id).values(**deck_values))
 
     columns = (

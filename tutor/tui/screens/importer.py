@@ -27,7 +27,7 @@ class ImportScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-box"):
             yield Static(
-                Text("Import decks: a .md file or a folder (Enter imports, Escape closes)")
+                Text("Import: a deck .md, a folder or a quiz .txt (Enter imports, Escape closes)")
             )
             yield Input(value=str(bundled_decks_dir()), id="path")
             yield Static(id="result")
