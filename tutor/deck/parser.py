@@ -28,6 +28,7 @@ EXPLANATION_LABEL = re.compile(
 )
 FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention")
 RETENTION_RANGE = (0.70, 0.99)
+MAX_OPTIONS = 9  # the review keys 1-9 reach every option
 
 
 @dataclass(slots=True)
@@ -275,6 +276,12 @@ class _Parser:
                     "before the explanation",
                 )
                 break
+        if len(options) > MAX_OPTIONS:
+            self.error(
+                raw.line,
+                f"{label} has {len(options)} options; at most {MAX_OPTIONS} can be answered "
+                "with the keys 1-9: split the card or drop options",
+            )
         if options and not any(o.correct for o in options):
             self.error(raw.line, f"{label} has options but none is marked [x]")
         elif options and all(o.correct for o in options):
