@@ -26,6 +26,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Statistics"),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -150,6 +151,11 @@ class HomeScreen(Screen[None]):
         from tutor.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_help(self) -> None:
+        from tutor.tui.screens.help import HOME_KEYS, HelpScreen
+
+        self.app.push_screen(HelpScreen(HOME_KEYS))
 
     def action_quit(self) -> None:
         self.app.exit()

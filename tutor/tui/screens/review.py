@@ -112,6 +112,7 @@ class ReviewScreen(Screen[None]):
             self.query_one(selector).display = mode in modes
         self.query_one("#last").display = mode != "answer"  # the last card's line has gone
         self.set_class(mode == "answer", "-answer")
+        self.refresh_bindings()
         self._update_hint()
 
     def update_status(self) -> None:
