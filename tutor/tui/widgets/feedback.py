@@ -97,20 +97,15 @@ class FeedbackPanel(Vertical):
         wrong_picks = [i for i in order if i in chosen and not options[i]["correct"]]
         missed = [i for i in order if i not in chosen and options[i]["correct"]]
         right_picks = [i for i in order if i in chosen and options[i]["correct"]]
+        partly = presented.select_all and bool(chosen)  # a missed right option is a mistake too
         chose = "You included" if presented.select_all else "You chose"
-        first: list[Any] = []
-        for i in wrong_picks:
-            first += [Text("\n\n") if first else Text(""), *_why(options[i], chose)]
-        second: list[Any] = []
-        heading = "You missed" if presented.select_all and chosen else "The right answer"
-        for i in missed:
-            second += [Text("\n\n") if second else Text(""), *_why(options[i], heading)]
-        for i in right_picks:
-            second += [Text("\n\n") if second else Text(""), *_why(options[i], "You chose")]
+        first = [(i, chose) for i in wrong_picks] + [(i, "You missed") for i in missed if partly]
+        second = [(i, "The right answer") for i in missed if not partly]
+        second += [(i, "You chose") for i in right_picks]
         if not first:
             first, second = second, []
-        self._fill("#picked-reasoning", first, right=not wrong_picks)
-        self._fill("#right-reasoning", second, right=True)
+        self._fill("#picked-reasoning", self._whys(options, first), right=not wrong_picks)
+        self._fill("#right-reasoning", self._whys(options, second), right=True)
         rest = [i for i in order if i not in chosen and not options[i]["correct"]]
         for n, widget in enumerate(self.query(".reasoning").results(Static)):
             widget.display = n < len(rest) and bool(options[rest[n]]["reasoning"])
@@ -119,6 +114,13 @@ class FeedbackPanel(Vertical):
                 line = Text("✗ ", style="bold")
                 line.append_text(inline(option["text"], style="bold"))
                 widget.update(_joined([line, Text(" — "), _reasoning(option["reasoning"])]))
+
+    @staticmethod
+    def _whys(options: list[dict[str, Any]], items: list[tuple[int, str]]) -> list[Any]:
+        parts: list[Any] = []
+        for index, heading in items:
+            parts += [Text("\n\n") if parts else Text(""), *_why(options[index], heading)]
+        return parts
 
     def _fill(self, selector: str, parts: list[Any], right: bool) -> None:
         widget = self.query_one(selector, Static)
