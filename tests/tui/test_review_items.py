@@ -148,7 +148,9 @@ async def test_3_at_80x24_every_bundled_card_answered_wrong_fits_its_feedback(
             presented = screen_of(app).presented
             assert presented is not None
             wrong = next(
-                n for n, i in enumerate(presented.order, 1) if not presented.card.options[i]["correct"]
+                n
+                for n, i in enumerate(presented.order, 1)
+                if not presented.card.options[i]["correct"]
             )
             await pilot.press(str(wrong))
             await pilot.pause()
@@ -156,7 +158,10 @@ async def test_3_at_80x24_every_bundled_card_answered_wrong_fits_its_feedback(
             for selector in ("#verdict", "#picked-reasoning", "#right-reasoning"):
                 widget = app.screen.query_one(selector)
                 assert on_screen(widget, scroll), (presented.card.question, selector)
-                assert widget.region.bottom <= scroll.region.bottom, (presented.card.question, selector)
+                assert widget.region.bottom <= scroll.region.bottom, (
+                    presented.card.question,
+                    selector,
+                )
             assert on_screen(app.screen.query_one("#explanation"), scroll), presented.card.question
             await pilot.press("1")  # Again, and on to the next card
             await pilot.pause()

@@ -18,6 +18,7 @@ from tutor.importer import import_paths
 from tutor.store.db import Database
 from tutor.store.tables import card_table, review_table
 from tutor.tui.app import TutorApp
+from tutor.tui.screens import review_start
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.review import ReviewScreen
 
@@ -356,7 +357,7 @@ async def test_first_card_shows_before_the_store_and_an_early_answer_waits_for_i
         assert preview is not None and markdown_of(app, "#question") == preview.card.question
         await pilot.press(key_for(app, True))
         assert "One moment" in text_of(app, "#hint") and screen.mode == "question"
-        screen._start(screen._open_session())  # the store is ready
+        review_start.start(screen, review_start.open_session(screen))  # the store is ready
         await pilot.pause()
         assert screen.session is not None
         assert screen.presented.card.id == preview.card.id  # type: ignore[union-attr]
@@ -380,7 +381,7 @@ async def test_a_stale_preview_gives_way_to_the_sessions_card(
         first = screen.presented.card.id  # type: ignore[union-attr]
         with seeded.write() as conn:  # meanwhile, another window suspends that card
             conn.execute(card_table.update().where(card_table.c.id == first).values(suspended=True))
-        screen._start(screen._open_session())
+        review_start.start(screen, review_start.open_session(screen))
         await pilot.pause()
         assert screen.presented.card.id != first  # type: ignore[union-attr]
         assert screen.mode == "question"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -42,18 +43,20 @@ HOME_KEYS: Keys = [
 ]
 
 
-def key_table(keys: Keys) -> Table:
-    """Keys and what they do in two columns: wrapped lines keep their indent."""
+def key_table(keys: Keys) -> Group:
+    """Each section's heading, then its keys and what they do in two columns (wrapped lines keep
+    their indent)."""
+    parts: list[Text | Table] = []
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
     for key, what in keys:
-        if not what:
-            table.add_row(Text(""), Text(""))
-            table.add_row(Text(key, style="bold underline"), Text(""))
+        if not what and key:
+            table = Table.grid(padding=(0, 2))
+            table.add_column(style="bold", no_wrap=True, min_width=13)
+            table.add_column()
+            parts += [Text(("\n" if parts else "") + key, style="bold underline"), table]
         else:
             table.add_row(Text(key), Text(what))
-    return table
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

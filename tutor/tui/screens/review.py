@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal
@@ -18,26 +17,21 @@ from textual.widgets import Footer, Static
 
 from tutor.errors import Problem, TutorError
 from tutor.peek import Preview
-from tutor.scheduling import Grade, format_interval
+from tutor.scheduling import Grade
 from tutor.text import neutralise
-from tutor.tui.screens import review_start
+from tutor.tui.screens import review_edit, review_flags, review_start
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
+from tutor.tui.widgets.hint import hint
 from tutor.tui.widgets.option_list import OptionList
 from tutor.tui.widgets.rating_bar import RatingBar
 from tutor.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from tutor.importer import ImportReport
     from tutor.session import Presented, ReviewSession, Summary, Verdict
     from tutor.tui.app import TutorApp
 
 Mode = Literal["loading", "recall-first", "question", "answer", "done"]
-UNDONE = {
-    "answer": "Undone: the last answer was taken back.",
-    "suspend": "Undone: the card is no longer suspended; here it is again.",
-    "bury": "Undone: the card is no longer buried; here it is again.",
-}
 SHOWN_IN = {"#options": ("question",), "#feedback": ("answer",), "#ratings": ("answer",)}
 
 
@@ -90,16 +84,10 @@ class ReviewScreen(Screen[None]):
         self.watch_mode("loading")
         review_start.begin(self)
 
-    def _open_session(self) -> ReviewSession | TutorError:
-        return review_start.open_session(self)
-
     @work(thread=True, exclusive=True)
     def _load_session(self) -> None:
         """Load the store and build the session in a thread while the first card is read."""
-        self.app.call_from_thread(self._start, self._open_session())
-
-    def _start(self, result: ReviewSession | TutorError) -> None:
-        review_start.start(self, result)
+        self.app.call_from_thread(review_start.start, self, review_start.open_session(self))
 
     def elapsed(self) -> int:
         """Seconds since the review opened: the header's timer and the summary's time."""
@@ -111,14 +99,19 @@ class ReviewScreen(Screen[None]):
         for selector, modes in SHOWN_IN.items():
             self.query_one(selector).display = mode in modes
         self.query_one("#last").display = mode != "answer"  # the last card's line has gone
-        self.set_class(mode == "answer", "-answer")
+        if self.presented is not None:  # in the answer, the feedback shows the body last
+            self.query_one("#question-body").display = bool(self.presented.card.body) and (
+                mode != "answer"
+            )
         self.refresh_bindings()
         self._update_hint()
 
     def update_status(self) -> None:
         if self.session is not None and self.presented is not None:
             left, done = self.session.remaining(), len(self.session.done)
-            self.query_one(StatusBar).show(self.presented.card.deck_name, left, done, self.elapsed())
+            self.query_one(StatusBar).show(
+                self.presented.card.deck_name, left, done, self.elapsed()
+            )
 
     def show(self, presented: Presented | Preview) -> None:
         self.presented, self.verdict, self.toggled = presented, None, set()
@@ -127,7 +120,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(OptionList).show(presented, self.toggled)  # type: ignore[arg-type]
         wants_recall = presented.settings.recall_first and presented.card.kind == "choice"
         self.mode = "recall-first" if wants_recall else "question"
-        self.watch_mode(self.mode)
+        self.watch_mode(self.mode)  # also when the mode stays (a card after a card)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.update_status()
 
@@ -145,17 +138,11 @@ class ReviewScreen(Screen[None]):
             self.show(presented)
 
     def _finish(self) -> None:
-        from tutor.tui.screens.summary import SummaryScreen
-
-        assert self.session is not None
         self.mode = "done"
-        if not self.session.decks:  # an empty collection: home explains how to import
-            self.tutor.go_home()
-            return
-        self.tutor.last_summary = self._summary()
-        self.app.switch_screen(SummaryScreen(self.tutor.last_summary))
+        review_start.finish(self)
 
-    def _summary(self) -> Summary:
+    def summary(self) -> Summary:
+        """The session's summary, timed like the status bar."""
         assert self.session is not None
         return replace(self.session.summary(), milliseconds=self.elapsed() * 1000)
 
@@ -163,20 +150,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#last", Static).update(Text(neutralise(message)))
 
     def _update_hint(self) -> None:
-        count = len(self.presented.order) if self.presented is not None else 0
-        if self.mode == "recall-first":
-            message = "Recall the answer first, then press Space to see the options"
-        elif self.mode == "question" and self.presented and self.presented.card.kind == "recall":
-            message = "Think of the answer, then press Space to reveal it"
-        elif self.mode == "question" and self.presented and self.presented.select_all:
-            message = f"Select all that apply: 1-{count} mark, Enter submits, Space: don't know"
-        elif self.mode == "question":
-            message = f"Press 1-{count} to answer, Space if you don't know"
-        elif self.mode == "answer":
-            message = "Rate your recall: 1-4, or Enter to accept the suggestion   ↑↓ scroll"
-        else:
-            message = ""
-        self.query_one("#hint", Static).update(Text(message))
+        self.query_one("#hint", Static).update(Text(hint(self.mode, self.presented)))
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -241,109 +215,23 @@ class ReviewScreen(Screen[None]):
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
 
     def commit(self, grade: Grade) -> None:
-        assert self.session is not None and self.verdict is not None
-        try:
-            recorded = self.session.answer(grade)
-        except TutorError as exc:
-            self.app.notify(
-                exc.message + " — your answer was not saved; press it again",
-                title="Not saved",
-                severity="error",
-                timeout=10,
-            )
-            return
-        after = recorded.after
-        when = format_interval(after.due - after.last_review) if after.due and after.last_review else "?"
-        message = f"Saved: {grade.label} — back in {when}.  u undoes it."
-        if recorded.leech and not recorded.flags_before.get("leech"):
-            message = f"Saved. This card is now a leech ({after.lapses} lapses)" + (
-                " and was suspended." if recorded.suspended else "."
-            )
-        self.say(message)
-        self.show_next()
+        review_flags.commit(self, grade)
 
     def action_undo(self) -> None:
-        assert self.session is not None
-        undone = self.session.undo_target
-        try:
-            presented = self.session.undo()
-        except TutorError as exc:
-            self.app.notify(exc.message, title="Cannot undo", severity="error")
-            return
-        self.say(UNDONE[undone or "answer"])
-        if presented is not None:
-            self.show_next(presented)
+        review_flags.undo(self)
 
     def action_suspend(self) -> None:
-        assert self.session is not None and self.presented is not None
-        card_id = self.presented.card.id
-        try:
-            self.session.suspend()
-        except TutorError as exc:
-            self.app.notify(exc.message, severity="error")
-            return
-        self.say(f"Suspended: u undoes it; later, `tutor unsuspend {card_id}` brings it back.")
-        self.show_next()
+        review_flags.suspend(self)
 
     def action_bury(self) -> None:
-        assert self.session is not None
-        try:
-            self.session.bury()
-        except TutorError as exc:
-            self.app.notify(exc.message, severity="error")
-            return
-        self.say("Buried until tomorrow. u undoes it.")
-        self.show_next()
+        review_flags.bury(self)
 
     def action_edit(self) -> None:
-        assert self.session is not None and self.presented is not None
-        card = self.presented.card
-        path, line = card.source_path, card.source_line
-        if self.edit_at is not None:
-            path, line = self.edit_at.path, self.edit_at.line or 1
-        if not path or not os.path.exists(path):
-            self.app.notify("This card's deck file is not on disk.", severity="error")
-            return
-        from tutor.tui.editor import edit_file
+        review_edit.edit(self)
 
-        problem = edit_file(self.app, path, line)
-        if problem is not None:
-            self.not_reimported(problem, None)
-            return
-        self.say("Re-importing the deck…")
-        self.resync(card.deck_name)
-
-    def not_reimported(self, message: str, at: Problem | None) -> None:
-        self.edit_at = at
-        self.app.notify(message, title="Deck not re-imported", severity="error", timeout=12)
-        where = f" — e reopens the editor at line {at.line}" if at is not None else ""
-        self.say(f"Deck not re-imported; the card is as last imported{where}.")
-
-    @work(thread=True, exclusive=True, group="resync")
     def resync(self, deck: str) -> None:
-        """Re-import the edited deck and re-read the card, off the event loop."""
-        from tutor.importer import refresh_decks
-
-        assert self.session is not None
-        try:
-            report = refresh_decks(self.tutor.database, self.tutor.clock(), [deck])
-            result: ImportReport | TutorError = report
-            reloaded = None if report.errors else self.session.reload_current()
-        except TutorError as exc:
-            result, reloaded = exc, None
-        self.app.call_from_thread(self._resynced, result, reloaded)
-
-    def _resynced(self, result: ImportReport | TutorError, reloaded: Presented | None) -> None:
-        if isinstance(result, TutorError):
-            self.not_reimported(result.message, None)
-        elif result.errors:
-            self.not_reimported("\n".join(map(str, result.errors)), result.errors[0])
-        elif reloaded is None:
-            self.say("The card left its deck; moving on.")
-            self.show_next()
-        else:
-            self.say("Deck re-imported; the card is updated.")
-            self.show_next(reloaded)
+        """Re-import the edited deck in a worker; the card follows its new version."""
+        review_edit.resync(self, deck)
 
     def action_help(self) -> None:
         from tutor.tui.screens.help import HelpScreen
@@ -353,7 +241,7 @@ class ReviewScreen(Screen[None]):
     def action_quit_review(self) -> None:
         """Back home if the review was opened from there; else the app ends."""
         if self.session is not None:
-            self.tutor.last_summary = self._summary()
+            self.tutor.last_summary = self.summary()
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
         else:

@@ -1,4 +1,4 @@
-"""Starting a review: the session opened at once, or in a thread behind a first-card preview."""
+"""Starting a review (at once, or in a thread behind a first-card preview) and ending it."""
 
 from __future__ import annotations
 
@@ -88,3 +88,15 @@ def start(screen: ReviewScreen, result: ReviewSession | TutorError) -> None:
 def _same(preview: Preview, presented: Presented) -> bool:
     a, b = preview.card, presented.card
     return (a.id, a.question, a.body, a.options) == (b.id, b.question, b.body, b.options)
+
+
+def finish(screen: ReviewScreen) -> None:
+    """No card is left: the summary (or home, for an empty collection)."""
+    from tutor.tui.screens.summary import SummaryScreen
+
+    assert screen.session is not None
+    if not screen.session.decks:  # an empty collection: home explains how to import
+        screen.tutor.go_home()
+        return
+    screen.tutor.last_summary = summary = screen.summary()
+    screen.app.switch_screen(SummaryScreen(summary))

@@ -71,6 +71,7 @@ class FeedbackPanel(Vertical):
         with Vertical(id="others"):
             for n in range(MAX_OPTIONS):
                 yield Static(classes="reasoning", id=f"reasoning-{n}")
+        yield Static(id="question-again")  # the question's code or facts, folded up top
 
     def on_mount(self) -> None:
         self.query_one("#feedback-extra").display = False
@@ -91,6 +92,12 @@ class FeedbackPanel(Vertical):
         explanation.display = bool(body)
         if body:
             explanation.update(block(body))
+        again = self.query_one("#question-again", Static)
+        again.display = bool(card.body)
+        if card.body:
+            again.update(
+                _joined([Text("The question\n", style="bold underline"), block(card.body)])
+            )
 
     def _show_options(self, presented: Presented, verdict: Verdict) -> None:
         options, order, chosen = presented.card.options, presented.order, verdict.chosen

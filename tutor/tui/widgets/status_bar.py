@@ -17,7 +17,14 @@ def clock_text(seconds: int) -> str:
 class StatusBar(Static):
     """Deck name (cut with … to the room left), then the counts and the session's timer."""
 
+    shown: tuple[str, Counts, int, int] | None = None
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.show(*self.shown)  # the deck name takes the width it now has
+
     def show(self, deck: str, left: Counts, done: int, seconds: int) -> None:
+        self.shown = (deck, left, done, seconds)
         counts = (
             f"   new {left.new}  learning {left.learning}  review {left.review}"
             f"   done {done}   {clock_text(seconds)}"
