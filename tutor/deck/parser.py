@@ -7,6 +7,7 @@ A careful line-based parser (see docs/deck-format.md): it tracks code fences so 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ EXPLANATION_LABEL = re.compile(
 )
 FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention")
 RETENTION_RANGE = (0.70, 0.99)
+FRONT_MATTER_LINE = re.compile(r"^([^\s:#][^:]*):(?:[ \t]+(.*?))?[ \t]*$")
 MAX_OPTIONS = 9  # the review keys 1-9 reach every option
 
 
@@ -131,6 +133,22 @@ class _Parser:
     def _settings(self, source: str, first_line: int) -> dict[str, Any]:
         import yaml
 
+        lines = source.split("\n")
+        for number, text in enumerate(lines):
+            if not text.strip() or text.lstrip().startswith("#") or text[:1] in " \t-":
+                continue
+            match = FRONT_MATTER_LINE.match(text)
+            if match is None:
+                self.error(
+                    first_line + number,
+                    f"front matter line {text.strip()[:40]!r} is not `key: value`; "
+                    "put a colon and a space after the key",
+                )
+                return {}
+            value = match.group(2) or ""
+            if ":" in value and value[:1] not in "\"'[{":  # `title: Web::` is text, not a mapping
+                lines[number] = f"{match.group(1)}: {json.dumps(value)}"
+        source = "\n".join(lines)
         try:
             node = yaml.compose(source, Loader=yaml.SafeLoader)
             values = yaml.safe_load(source)
