@@ -382,3 +382,26 @@ async def test_8_the_first_card_of_a_fast_start_offers_edit_suspend_and_bury_onc
         assert screen_of(app).session is not None and screen_of(app).mode == "question"
         keys = {k.key for k in app.screen.query("FooterKey").results()}  # type: ignore[attr-defined]
         assert {"e", "s", "b", "question_mark", "q"} <= keys
+
+
+# 13 ------------------------------------------------------------------------------------------
+
+
+async def test_13_home_starts_on_the_first_deck_with_cards_due(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [write_deck("a.md", "# Aardvark\n\n## Q\n\nA.\n")], NOW)
+    import_paths(db, [SEED_DECK], NOW)
+    app = app_for(db, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # review the deck under the cursor
+        await settle(pilot)
+        assert screen_of(app).session is not None
+        await pilot.press("space", "4")  # Easy: Aardvark's one card is done for today
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        card = screen_of(app).presented
+        assert card is not None and card.card.deck_name.startswith("Neural network")

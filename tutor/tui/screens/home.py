@@ -111,6 +111,8 @@ class HomeScreen(Screen[None]):
                 )
             )
             table.focus()
+            due_rows = [n for n, name in enumerate(sorted(rows)) if sum(rows[name][:3])]
+            table.move_cursor(row=due_rows[0] if due_rows else 0)  # the first deck with cards due
         else:
             self.query_one("#today", Static).update("")
             empty.update(
