@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tutor.deck.limits import MAX_OPTIONS
 from tutor.deck.models import SLUG, Card, Deck, Option, short
 from tutor.errors import DeckError, Problem
 
@@ -30,7 +31,6 @@ EXPLANATION_LABEL = re.compile(
 FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention")
 RETENTION_RANGE = (0.70, 0.99)
 FRONT_MATTER_LINE = re.compile(r"^([^\s:#][^:]*):(?:[ \t]+(.*?))?[ \t]*$")
-MAX_OPTIONS = 9  # the review keys 1-9 reach every option
 
 
 @dataclass(slots=True)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tutor.state import StoredCard
 from tutor.tui.widgets.markdown_text import block
+
+if TYPE_CHECKING:
+    from tutor.state import StoredCard
 
 
 class CardText(Vertical):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.text import Text
@@ -11,9 +11,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tutor.deck.parser import MAX_OPTIONS
-from tutor.session import Presented, Verdict
+from tutor.deck.limits import MAX_OPTIONS
 from tutor.tui.widgets.markdown_text import block, inline
+
+if TYPE_CHECKING:
+    from tutor.session import Presented, Verdict
 
 NO_REASONING = "(the deck gives no reasoning for this option)"
 

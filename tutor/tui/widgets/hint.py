@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tutor.peek import Preview
-from tutor.session import Presented
+
+if TYPE_CHECKING:
+    from tutor.session import Presented
 
 
 def hint(mode: str, presented: Presented | Preview | None) -> str:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tutor.deck.parser import MAX_OPTIONS
-from tutor.session import Presented
+from tutor.deck.limits import MAX_OPTIONS
 from tutor.tui.widgets.markdown_text import inline
+
+if TYPE_CHECKING:
+    from tutor.session import Presented
 
 
 class OptionList(Vertical):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
 from tutor.scheduling import Grade, format_interval
-from tutor.session import Verdict
+
+if TYPE_CHECKING:
+    from tutor.session import Verdict
 
 FUZZED_FROM = timedelta(days=2, hours=12)  # fsrs spreads longer intervals by a little
 
