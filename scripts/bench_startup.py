@@ -121,16 +121,16 @@ def main() -> None:
 
     floor = median_of(args.runs, f"{python} {bare}", "BARE APP READY")
     print(f"bare Textual app, start -> on screen:   {floor * 1000:6.0f} ms (the floor)")
-    seed = median_of(args.runs, f"{env} {tutor} --db {seed_db} review", "Show answer")
+    seed = median_of(args.runs, f"{env} {tutor} --db {seed_db} review", "Reveal")
     print(f"tutor review, bundled deck:             {seed * 1000:6.0f} ms  ({seed / floor:.2f}x)")
-    by_path = median_of(args.runs, f"{env} {tutor} --db {seed_db} review {deck}", "Show answer")
+    by_path = median_of(args.runs, f"{env} {tutor} --db {seed_db} review {deck}", "Reveal")
     print(
         f"tutor review PATH (imported, unchanged): {by_path * 1000:5.0f} ms  "
         f"({by_path / floor:.2f}x)"
     )
     if args.synthetic:
         big = copy_database(args.synthetic)
-        synthetic = median_of(args.runs, f"{env} {tutor} --db {big} review", "Show answer")
+        synthetic = median_of(args.runs, f"{env} {tutor} --db {big} review", "Reveal")
         print(
             f"tutor review, synthetic collection:     {synthetic * 1000:6.0f} ms  "
             f"({synthetic / floor:.2f}x)"

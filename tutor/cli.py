@@ -209,6 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument(
         "--yes", action="store_true", help="do not ask (needed when stdin is not a terminal)"
     )
+    for (
+        command
+    ) in commands.choices.values():  # `tutor review --db x` as well as `tutor --db x review`
+        command.add_argument("--db", metavar="URL|PATH", default=argparse.SUPPRESS, help="as above")
     return parser
 
 

@@ -199,15 +199,18 @@ assert set(DECK_CHECKS) == {f.name for f in fields(DeckSettings)}
 
 
 def _checked(
-    path: Path, table: dict[str, Any], section: str, checks: dict[str, Any]
+    path: Path,
+    table: dict[str, Any],
+    section: str,
+    checks: dict[str, Any],
+    known: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in table.items():
         where = f"{section}.{key}" if section else key
         if key not in checks:
-            raise ConfigError(
-                f"{path}: unknown setting {where!r}; known settings: {', '.join(sorted(checks))}"
-            )
+            names = ", ".join(sorted({*checks, *known}))
+            raise ConfigError(f"{path}: unknown setting {where!r}; known settings: {names}")
         try:
             result[key] = checks[key](value)
         except ValueError as exc:
@@ -234,7 +237,11 @@ def load_settings(path: Path | None = None) -> Settings:
         path, {k: v for k, v in raw.items() if k in GLOBAL_CHECKS}, "", GLOBAL_CHECKS
     )
     deck_defaults = _checked(
-        path, {k: v for k, v in raw.items() if k not in GLOBAL_CHECKS}, "", DECK_CHECKS
+        path,
+        {k: v for k, v in raw.items() if k not in GLOBAL_CHECKS},
+        "",
+        DECK_CHECKS,
+        (*GLOBAL_CHECKS, "decks"),
     )
     overrides: dict[str, dict[str, Any]] = {}
     for name, table in decks.items():

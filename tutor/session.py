@@ -167,17 +167,29 @@ class ReviewSession:
         return self.current
 
     def _take(self, now: datetime) -> int | None:
+        self._taken_from: list[int] | tuple[datetime, int] = self._again
         if self._again:
             return self._again.pop(0)
         if self._learning and self._learning[0][0] <= now:
+            self._taken_from = self._learning[0]
             return heapq.heappop(self._learning)[1]
         if self._reviews:
+            self._taken_from = self._reviews
             return self._reviews.pop(0)
         if self._new:
+            self._taken_from = self._new
             return self._new.pop(0)
         if self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
+            self._taken_from = self._learning[0]
             return heapq.heappop(self._learning)[1]
         return None
+
+    def _put_back(self, card_id: int) -> None:
+        """Return the card on screen to the queue it came from (an undo shows another first)."""
+        if isinstance(self._taken_from, tuple):
+            heapq.heappush(self._learning, self._taken_from)
+        else:
+            self._taken_from.insert(0, card_id)
 
     # --- answering --------------------------------------------------------------------------
 
@@ -316,9 +328,13 @@ class ReviewSession:
         else:
             card_id = last.flagged.card_id
         if self.current is not None:
-            self._again.insert(0, self.current.card.id)
+            self._put_back(self.current.card.id)
         self._again.insert(0, card_id)
-        return self.next_card()
+        presented = self.next_card()
+        shown = last.presented
+        if presented is not None and len(shown.order) == len(presented.card.options):
+            self.current = presented = replace(presented, order=shown.order)  # as it was shown
+        return presented
 
     def adopt(self, order: Sequence[int], shown_at: datetime) -> Presented:
         """Take over the option order and start time of a preview of the current card."""

@@ -18,6 +18,8 @@ from tutor.importer import import_paths
 from tutor.store.db import Database
 from tutor.store.tables import card_table, review_table
 from tutor.tui.app import TutorApp
+from tutor.tui.screens import review_start
+from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.review import ReviewScreen
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -103,12 +105,12 @@ async def test_wrong_answer_shows_the_picked_distractors_reasoning_first(seeded:
         first = text_of(app, "#picked-reasoning")
         assert first.startswith(f"You chose “{picked['text']}” — why it is wrong:")
         assert picked["reasoning"] in first
-        others = [text_of(app, f"#reasoning-{n}") for n in range(3)]
+        right = text_of(app, "#right-reasoning")  # the right option's reasoning follows
+        assert right.startswith("The right answer “") and "why it is right:" in right
+        others = [text_of(app, f"#reasoning-{n}") for n in range(2)]
         assert not any(picked["text"] in o for o in others)
-        assert any(o.startswith("✓ ") for o in others)  # the right option's reasoning follows
-        options = [text_of(app, f"#option-{n}") for n in range(4)]
-        assert sum("(right answer)" in o for o in options) == 1
-        assert sum("(your choice)" in o for o in options) == 1
+        assert all(o.startswith("✗ ") for o in others)  # then the other distractors
+        assert not app.screen.query_one("#options").display  # the feedback names them all
         assert "Pruning" in markdown_of(app, "#explanation")
         assert app.screen.query_one("#explanation").display
         assert "Enter = Again" in text_of(app, "#ratings")
@@ -151,7 +153,7 @@ async def test_recall_card_reveals_on_space_and_takes_a_rating(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "press Space to reveal" in text_of(app, "#hint")
-        assert not app.screen.query_one("#explanation").display
+        assert not app.screen.query_one("#feedback").display
         await pilot.press("space")
         assert markdown_of(app, "#explanation") == "Precision."
         await pilot.press("4")
@@ -165,7 +167,7 @@ async def test_space_on_a_choice_card_means_i_dont_know(seeded: Database) -> Non
         await pilot.pause()
         await pilot.press("space")
         assert text_of(app, "#verdict").startswith("✗ Not answered")
-        assert not app.screen.query_one("#picked-reasoning").display
+        assert text_of(app, "#picked-reasoning").startswith("The right answer “")
 
 
 async def test_undo_brings_the_card_back_and_removes_the_answer(seeded: Database) -> None:
@@ -230,9 +232,9 @@ async def test_help_lists_every_key(seeded: Database) -> None:
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
-        help_text = str(app.screen.query_one("#help", Static).content)
-        for key in ("1-9", "Space", "Enter", "u ", "e ", "s ", "b ", "q "):
-            assert key in help_text
+        keys = [key for key, _what in HelpScreen.keys_of(app.screen)]
+        for key in ("1-9", "Space", "Enter", "u", "e", "s", "b", "q Escape"):
+            assert key in keys
         await pilot.press("escape")
         assert isinstance(app.screen, ReviewScreen)
 
@@ -294,14 +296,14 @@ async def test_edited_deck_file_is_reimported_and_the_card_updated(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         path.write_text(path.read_text().replace("- [ ] wrong", "- [ ] wrong — because."))
-        review_screen(app)._resync("E")
-        await pilot.pause()
-        assert "re-imported" in text_of(app, "#last")
+        review_screen(app).resync("E")
+        await settle(pilot)
+        assert text_of(app, "#last") == "Deck re-imported; the card is updated."
         await pilot.press("2")
         assert "because." in text_of(app, "#picked-reasoning")
         path.write_text("# E\n\n## Q?\n<!-- id: q -->\n\n- [ ] no right option\n- [ ] at all\n")
-        review_screen(app)._resync("E")
-        await pilot.pause()
+        review_screen(app).resync("E")
+        await settle(pilot)
         assert any("none is marked [x]" in n.message for n in app._notifications)
 
 
@@ -310,10 +312,11 @@ async def test_recall_first_hides_the_options_until_space(seeded: Database) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Recall the answer first" in text_of(app, "#hint")
-        assert not any(app.screen.query_one(f"#option-{n}").display for n in range(4))
+        assert not app.screen.query_one("#options").display
         await pilot.press("1")  # numbers do nothing before the options are shown
         assert review_screen(app).mode == "recall-first"
         await pilot.press("space")
+        assert app.screen.query_one("#options").display
         assert all(app.screen.query_one(f"#option-{n}").display for n in range(4))
         await pilot.press(key_for(app, True))
         assert text_of(app, "#verdict") == "✓ Right"
@@ -354,7 +357,7 @@ async def test_first_card_shows_before_the_store_and_an_early_answer_waits_for_i
         assert preview is not None and markdown_of(app, "#question") == preview.card.question
         await pilot.press(key_for(app, True))
         assert "One moment" in text_of(app, "#hint") and screen.mode == "question"
-        screen._start(screen._open_session())  # the store is ready
+        review_start.start(screen, review_start.open_session(screen))  # the store is ready
         await pilot.pause()
         assert screen.session is not None
         assert screen.presented.card.id == preview.card.id  # type: ignore[union-attr]
@@ -378,7 +381,7 @@ async def test_a_stale_preview_gives_way_to_the_sessions_card(
         first = screen.presented.card.id  # type: ignore[union-attr]
         with seeded.write() as conn:  # meanwhile, another window suspends that card
             conn.execute(card_table.update().where(card_table.c.id == first).values(suspended=True))
-        screen._start(screen._open_session())
+        review_start.start(screen, review_start.open_session(screen))
         await pilot.pause()
         assert screen.presented.card.id != first  # type: ignore[union-attr]
         assert screen.mode == "question"

@@ -7,12 +7,14 @@ A careful line-based parser (see docs/deck-format.md): it tracks code fences so 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tutor.deck.limits import MAX_OPTIONS
 from tutor.deck.models import SLUG, Card, Deck, Option, short
 from tutor.errors import DeckError, Problem
 
@@ -28,6 +30,7 @@ EXPLANATION_LABEL = re.compile(
 )
 FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention", "converted_from")
 RETENTION_RANGE = (0.70, 0.99)
+FRONT_MATTER_LINE = re.compile(r"^([^\s:#][^:]*):(?:[ \t]+(.*?))?[ \t]*$")
 
 
 @dataclass(slots=True)
@@ -131,6 +134,22 @@ class _Parser:
     def _settings(self, source: str, first_line: int) -> dict[str, Any]:
         import yaml
 
+        lines = source.split("\n")
+        for number, text in enumerate(lines):
+            if not text.strip() or text.lstrip().startswith("#") or text[:1] in " \t-":
+                continue
+            match = FRONT_MATTER_LINE.match(text)
+            if match is None:
+                self.error(
+                    first_line + number,
+                    f"front matter line {text.strip()[:40]!r} is not `key: value`; "
+                    "put a colon and a space after the key",
+                )
+                return {}
+            value = match.group(2) or ""
+            if ":" in value and value[:1] not in "\"'[{":  # `title: Web::` is text, not a mapping
+                lines[number] = f"{match.group(1)}: {json.dumps(value)}"
+        source = "\n".join(lines)
         try:
             node = yaml.compose(source, Loader=yaml.SafeLoader)
             values = yaml.safe_load(source)
@@ -281,6 +300,12 @@ class _Parser:
                     "before the explanation",
                 )
                 break
+        if len(options) > MAX_OPTIONS:
+            self.error(
+                raw.line,
+                f"{label} has {len(options)} options; at most {MAX_OPTIONS} can be answered "
+                "with the keys 1-9: split the card or drop options",
+            )
         if options and not any(o.correct for o in options):
             self.error(raw.line, f"{label} has options but none is marked [x]")
         elif options and all(o.correct for o in options):

@@ -1,14 +1,18 @@
-"""The help screen: every key, in every mode."""
+"""The help screens: every key of the review, in every mode, and of the home screen."""
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = [
+Keys = list[tuple[str, str]]
+REVIEW_KEYS: Keys = [
     ("While a question is shown", ""),
     ("1-9", "choose that option (select-all cards: mark or unmark it)"),
     ("Enter", "submit the marked options (select-all cards)"),
@@ -24,12 +28,39 @@ KEYS = [
     ("s", "suspend the card (until you unsuspend it)"),
     ("b", "bury the card until tomorrow"),
     ("?", "this help"),
-    ("q", "quit: every answer is already saved"),
+    ("q Escape", "end the review (back home if you came from there): answers are saved"),
+]
+HOME_KEYS: Keys = [
+    ("On the home screen", ""),
+    ("↑ ↓", "move between decks"),
+    ("Enter", "review the selected deck (and the decks nested under it)"),
+    ("a", "review every deck"),
+    ("i", "import decks (the bundled deck, or a path)"),
+    ("t", "statistics"),
+    ("r", "re-read the counts"),
+    ("?", "this help"),
+    ("q", "quit"),
 ]
 
 
+def key_table(keys: Keys) -> Group:
+    """Each section's heading, then its keys and what they do in two columns (wrapped lines keep
+    their indent)."""
+    parts: list[Text | Table] = []
+    table = Table.grid(padding=(0, 2))
+    for key, what in keys:
+        if not what and key:
+            table = Table.grid(padding=(0, 2))
+            table.add_column(style="bold", no_wrap=True, min_width=13)
+            table.add_column()
+            parts += [Text(("\n" if parts else "") + key, style="bold underline"), table]
+        else:
+            table.add_row(Text(key), Text(what))
+    return Group(*parts)
+
+
 class HelpScreen(ModalScreen[None]):
-    """Lists every key; any of Escape, q or ? closes it."""
+    """Lists every key in a box that scrolls; any of Escape, q or ? closes it."""
 
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -37,17 +68,21 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "close", "Close", show=False),
     ]
 
+    def __init__(self, keys: Keys | None = None) -> None:
+        super().__init__()
+        self.keys = keys if keys is not None else REVIEW_KEYS
+
     def compose(self) -> ComposeResult:
-        text = Text()
-        text.append("Keys\n", style="bold underline")
-        for key, what in KEYS:
-            if not what:
-                text.append(f"\n{key}\n" if key else "", style="bold")
-                continue
-            text.append(f"  {key:<14}", style="bold")
-            text.append(f"{what}\n")
-        text.append("\nEscape closes this help.", style="italic")
-        yield Static(text, id="help")
+        with VerticalScroll(id="help") as box:
+            box.border_title = "Keys"
+            box.border_subtitle = "Escape, q or ? closes · ↑↓ scroll"
+            yield Static(key_table(self.keys), id="help-text")
+
+    @staticmethod
+    def keys_of(screen: object) -> Keys:
+        """The keys a help screen lists (for tests and callers that check it)."""
+        assert isinstance(screen, HelpScreen)
+        return screen.keys
 
     def action_close(self) -> None:
         self.dismiss()

@@ -26,6 +26,7 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Statistics"),
         Binding("r", "refresh", "Refresh", show=False),
+        Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -109,6 +110,8 @@ class HomeScreen(Screen[None]):
                 )
             )
             table.focus()
+            due_rows = [n for n, name in enumerate(sorted(rows)) if sum(rows[name][:3])]
+            table.move_cursor(row=due_rows[0] if due_rows else 0)  # the first deck with cards due
         else:
             self.query_one("#today", Static).update("")
             empty.update(
@@ -149,6 +152,11 @@ class HomeScreen(Screen[None]):
         from tutor.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_help(self) -> None:
+        from tutor.tui.screens.help import HOME_KEYS, HelpScreen
+
+        self.app.push_screen(HelpScreen(HOME_KEYS))
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -59,6 +59,7 @@ class SummaryScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "home", "Home"),
+        Binding("escape", "home", "Home", show=False),
         Binding("q", "quit", "Quit"),
     ]
 

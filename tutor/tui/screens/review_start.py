@@ -1,0 +1,102 @@
+"""Starting a review (at once, or in a thread behind a first-card preview) and ending it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.errors import TutorError
+from tutor.peek import Preview
+from tutor.text import neutralise
+
+if TYPE_CHECKING:
+    from tutor.session import Presented, ReviewSession
+    from tutor.tui.screens.review import ReviewScreen
+
+
+def begin(screen: ReviewScreen) -> None:
+    """Open the session now if the store is open; else show the preview and load in a worker."""
+    app = screen.tutor
+    if app.db is not None and screen.preview is None:
+        start(screen, open_session(screen))
+        return
+    if screen.preview is not None:
+        screen.show(screen.preview)
+    screen.query_one("#status", Static).update(Text("Loading today's cards…"))
+    screen.call_after_refresh(screen._load_session)  # after the first card is on screen
+
+
+def open_session(screen: ReviewScreen) -> ReviewSession | TutorError:
+    """The review session on the screen's decks (the store opened first if need be)."""
+    from tutor.collection import open_database
+    from tutor.session import ReviewSession
+
+    app = screen.tutor
+    try:
+        if app.db is None:
+            assert app.db_url is not None, "TutorApp needs db or db_url"
+            app.db = open_database(app.db_url)
+        return ReviewSession(
+            app.db, app.settings, screen.decks, clock=app.clock, rng=app.rng, sync=app.sync
+        )
+    except TutorError as exc:
+        return exc
+
+
+def start(screen: ReviewScreen, result: ReviewSession | TutorError) -> None:
+    """Show the session's first card, or keep the preview's (and answer it if already answered)."""
+    app = screen.app
+    if isinstance(result, TutorError):
+        if len(app.screen_stack) > 2:
+            app.notify(result.message, title="Cannot start the review", severity="error")
+            screen.dismiss()
+        else:
+            app.exit(return_code=result.exit_code, message=f"tutor: {neutralise(result.message)}")
+        return
+    screen.session = session = result
+    report = session.sync_report
+    if report is not None:
+        for problem in report.errors[:5]:
+            app.notify(str(problem), title="Deck not re-imported", severity="warning", timeout=12)
+        changed = [d.name for d in report.decks if not d.skipped]
+        if changed:
+            app.notify("Re-imported changed decks: " + ", ".join(changed), timeout=6)
+    screen.set_interval(1.0, screen.update_status)
+    preview, screen.preview = screen.preview, None
+    try:
+        presented = session.next_card()
+    except TutorError as exc:
+        app.notify(exc.message, title="Cannot load the next card", severity="error")
+        return
+    screen.refresh_bindings()  # e, s, b and u apply from now on
+    if presented is not None and preview is not None and _same(preview, presented):
+        screen.presented = session.adopt(preview.order, screen.started)
+        screen.update_status()
+        if screen.pending is not None:
+            chosen, duration_ms = screen.pending
+            screen.pending = None
+            screen.grade(chosen, duration_ms)
+        return
+    if screen.pending is not None:
+        screen.pending = None
+        app.notify("The first card changed while your collection loaded: answer this one.")
+    screen.show_next(presented)
+
+
+def _same(preview: Preview, presented: Presented) -> bool:
+    a, b = preview.card, presented.card
+    return (a.id, a.question, a.body, a.options) == (b.id, b.question, b.body, b.options)
+
+
+def finish(screen: ReviewScreen) -> None:
+    """No card is left: the summary (or home, for an empty collection)."""
+    from tutor.tui.screens.summary import SummaryScreen
+
+    assert screen.session is not None
+    if not screen.session.decks:  # an empty collection: home explains how to import
+        screen.tutor.go_home()
+        return
+    screen.tutor.last_summary = summary = screen.summary()
+    screen.app.switch_screen(SummaryScreen(summary))

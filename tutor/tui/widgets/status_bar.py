@@ -1,0 +1,39 @@
+"""The review's top line: the deck, the cards left by kind, the cards done and the time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tutor.due import Counts
+from tutor.text import neutralise
+
+
+def clock_text(seconds: int) -> str:
+    """Minutes and seconds as the status bar and the summary both show them."""
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+class StatusBar(Static):
+    """Deck name (cut with … to the room left), then the counts and the session's timer."""
+
+    shown: tuple[str, Counts, int, int] | None = None
+
+    def on_resize(self) -> None:
+        if self.shown is not None:
+            self.show(*self.shown)  # the deck name takes the width it now has
+
+    def show(self, deck: str, left: Counts, done: int, seconds: int) -> None:
+        self.shown = (deck, left, done, seconds)
+        counts = (
+            f"   new {left.new}  learning {left.learning}  review {left.review}"
+            f"   done {done}   {clock_text(seconds)}"
+        )
+        room = max(12, self.size.width - len(counts) - 2)
+        name = neutralise(deck)
+        if len(name) > room:
+            name = name[: room - 1] + "…"
+        text = Text()
+        text.append(name, style="bold")
+        text.append(counts)
+        self.update(text)
