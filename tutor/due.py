@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.collection_file import SCHEMA_VERSION as SCHEMA_VERSION  # re-exported
-from tutor.collection_file import damaged, schema_version_of
+from tutor.collection_file import check_header, damaged, schema_version_of
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
 from tutor.errors import StoreError
@@ -74,6 +74,7 @@ def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]
     zone = settings.tzinfo()
     _start, end = day_bounds(now, settings.day_starts_at, zone)
     day = day_number(now, settings.day_starts_at, zone)
+    check_header(path)
     try:
         conn = sqlite3.connect(path, timeout=10)
     except sqlite3.Error as exc:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tutor.collection_file import damaged, schema_version_of
+from tutor.collection_file import check_header, damaged, schema_version_of
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
 from tutor.deck.selection import DeckSelection
@@ -100,10 +100,11 @@ def first_card(
 def _first(
     path: Path, settings: Settings, now: datetime, names: list[str] | None
 ) -> tuple[StoredCard, dict[str, Any]] | None:
-    if not path.is_file():
+    if not path.exists():
         if names:
             raise _no_such_deck(names)
         return None
+    check_header(path)
     try:
         conn = sqlite3.connect(path, timeout=10)
     except sqlite3.Error as exc:
