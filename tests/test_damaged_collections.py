@@ -18,6 +18,7 @@ from tutor import collection_file
 from tutor.backups import backups_dir, list_backups, make_backup
 from tutor.check import check_collection
 from tutor.cli import main
+from tutor.clock import utc_now
 from tutor.config import Settings
 from tutor.errors import StoreError
 from tutor.peek import first_card
@@ -99,7 +100,7 @@ def test_a_broken_collection_is_never_backed_up_and_restore_latest_puts_the_good
     assert backup_files() == [good.path.name]  # no backup, no .partial left
 
     with pytest.raises(StoreError):  # an automatic backup is refused just the same
-        make_backup(collection, "daily", collection_file_now())
+        make_backup(collection, "daily", utc_now())
     assert backup_files() == [good.path.name]
     assert collection.read_bytes() == broken
 
@@ -110,19 +111,13 @@ def test_a_broken_collection_is_never_backed_up_and_restore_latest_puts_the_good
     assert [b.path for b in list_backups(collection)] == [good.path]
 
 
-def collection_file_now() -> object:
-    from tutor.clock import utc_now
-
-    return utc_now()
-
-
 def test_a_damaged_page_fails_the_copy_s_quick_check_even_when_the_file_opens(
     collection: Path,
 ) -> None:
     garbage_page_8(collection)  # the card table's root page: meta and the schema still read
     assert collection_file.inspect_file(collection) == 1
     with pytest.raises(StoreError) as caught:
-        make_backup(collection, "manual", collection_file_now())  # type: ignore[arg-type]
+        make_backup(collection, "manual", utc_now())
     assert "its copy fails quick_check: database disk image is malformed" in caught.value.message
     assert not list(backups_dir().glob("*.partial"))
     assert [b.kind for b in list_backups(collection)] == ["daily"]
@@ -211,7 +206,7 @@ async def test_the_home_screen_shows_the_damage_in_place_of_the_table(collection
     garbage_page_8(collection)
     db = open_database(f"sqlite:///{collection}")  # the meta and schema pages are whole
     try:
-        app = TutorApp(db, Settings(timezone="UTC"), clock=collection_file_now, sync=False)  # type: ignore[arg-type]
+        app = TutorApp(db, Settings(timezone="UTC"), clock=utc_now, sync=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             shown = str(app.screen.query_one("#empty", Static).content)
@@ -244,7 +239,7 @@ def test_due_and_the_first_card_refuse_what_every_command_refuses(
         assert (result.returncode, result.stdout) == (3, ""), command
         assert expected in result.stderr and "Traceback" not in result.stderr
     with pytest.raises(StoreError, match=re.escape(expected)):
-        first_card(path, Settings(timezone="UTC"), collection_file_now())  # type: ignore[arg-type]
+        first_card(path, Settings(timezone="UTC"), utc_now())
     assert (path.is_dir() or path.stat().st_size < 20) and not list(tmp_path.glob("*-wal"))
 
 
