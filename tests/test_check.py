@@ -100,6 +100,7 @@ def test_a_clean_collection_with_fuzzed_reviews_is_clean(collection: Path) -> No
     statuses = {r.name: r.status for r in report.results}
     assert statuses == {
         "quick_check": "ok",
+        "schema": "ok",
         "foreign_key_check": "ok",
         "card_states": "ok",
         "orphans": "ok",
@@ -262,8 +263,9 @@ def test_a_corrupted_page_names_the_file_and_repair_leaves_it_alone(
 
     assert main(["--db", str(damaged), "check", "--repair"]) == 1
     out = capsys.readouterr().out
-    line = next(line for line in out.splitlines() if "damaged database file" in line)
-    assert line.endswith(f": 1 — {damaged}; restore a backup: `tutor restore latest`")
+    line = next(line for line in out.splitlines() if "is damaged" in line)
+    assert line.startswith(f"  {damaged} is damaged or not a database (")
+    assert line.endswith("tutor has no backup of it. It was not changed.")
     assert damaged.read_bytes() == before
     assert not Path(f"{damaged}-wal").exists()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tutor.collection_file import has_sqlite_header
+from tutor.collection_file import damaged, inspect_file
 from tutor.errors import StoreError
 from tutor.safe_write import fsync_folder
 
@@ -102,8 +102,10 @@ def make_backup(
 ) -> Path:
     """Copy the collection with SQLite's backup API into a new backup file; rotate; return it.
 
-    The copy goes to a `.partial` file renamed only when complete, so a crash never leaves a
-    half backup among the backups; the collection is only read.
+    A collection that `collection_file.inspect_file` refuses (damaged, foreign, newer) is not
+    backed up. The copy goes to a `.partial` file, passes `PRAGMA quick_check` and only then is
+    renamed, so a crash or a damaged page never leaves a bad backup among the backups; the
+    collection is only read.
     """
     assert kind in KINDS
     _check_collection(collection)
@@ -116,6 +118,10 @@ def make_backup(
     partial = target.with_name(target.name + PARTIAL)
     try:
         copy_database(collection, partial, pages_per_step=pages_per_step, progress=progress)
+        problems = quick_check(partial)
+        if problems:
+            partial.unlink()
+            raise damaged(collection, f"its copy fails quick_check: {problems[0]}")
         os.replace(partial, target)
         fsync_folder(folder)
     except sqlite3.Error as exc:
@@ -156,11 +162,23 @@ def copy_database(
         os.fsync(handle.fileno())
 
 
+def quick_check(database: Path) -> list[str]:
+    """SQLite's `PRAGMA quick_check` of a database file: [] when it is sound."""
+    try:
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
 def _check_collection(collection: Path) -> None:
-    if not collection.is_file():
+    if not collection.exists():
         raise StoreError(f"no collection at {collection}; nothing to back up")
-    if not has_sqlite_header(collection):
-        raise StoreError(f"{collection} is not an SQLite database; it cannot be backed up")
+    inspect_file(collection)  # a folder, an empty, foreign, damaged or newer file is refused
 
 
 def _free_name(folder: Path, collection: Path, now: datetime, kind: str) -> Path:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tutor import scheduling
+from tutor import collection_file, scheduling
 from tutor.config import Settings
 from tutor.errors import StoreError
 from tutor.scheduling import Grade, SchedulerSpec
@@ -18,6 +18,7 @@ from tutor.store.db import open_database, sqlite_path
 from tutor.store.rescheduling import rescheduled_states
 
 RESTORE_ADVICE = "restore a backup: `tutor restore latest`"
+FILE_KINDS = ("damaged_file", "refused")  # findings whose `what` is a whole message on the file
 MISSING_FILE_ADVICE = "the cards keep their history; restore the file or ignore"
 
 
@@ -235,8 +236,13 @@ def _card_states(facts: _Facts) -> CheckResult:
             )
         )
     note = (
-        f"{settings_changed} cards agree with their own log but not with a replay under today's "
-        "settings (learning steps or retention changed since?): left as they are"
+        (
+            "1 card agrees with its own log"
+            if settings_changed == 1
+            else f"{settings_changed} cards agree with their own log"
+        )
+        + " but not with a replay under today's settings (learning steps or retention changed "
+        "since?): left as they are"
         if settings_changed
         else None
     )
@@ -352,6 +358,26 @@ def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[F
     return tuple(fixed)
 
 
+def _file_report(
+    url: str, path: Path, check: str, kind: str, detail: str, repair: bool
+) -> CheckReport:
+    """The report on a file too damaged or foreign to read: one finding, the other checks not run.
+
+    The finding's `what` is the whole message (it names the file and its newest backup)."""
+    with collection_file.checking():
+        advice = collection_file.recovery(path)
+        what = collection_file.damaged(path, detail).message if kind == "damaged_file" else detail
+    finding = Finding(kind, what, (str(path),), repairable=False, advice=advice)
+    not_run = (
+        f"the file is {'damaged' if kind == 'damaged_file' else 'refused'}: nothing else was read"
+    )
+    found: tuple[CheckResult, ...] = (CheckResult(check, (finding,)),)
+    if check == "schema":
+        found = (CheckResult("quick_check"), *found)
+    rest = tuple(CheckResult(name, skipped=not_run) for name, _check in CHECKS)
+    return CheckReport(url, (*found, *rest), repair=repair)
+
+
 def check_collection(url: str, settings: Settings, *, repair: bool = False) -> CheckReport:
     """Run every check on the collection at `url`; with `repair`, fix what is safe in one write
     transaction and check again. A damaged SQLite file is reported and never opened for writing."""
@@ -367,17 +393,13 @@ def check_collection(url: str, settings: Settings, *, repair: bool = False) -> C
             shown = "; ".join(damage[:3]) + (
                 f" (and {len(damage) - 3} more)" if len(damage) > 3 else ""
             )
-            finding = Finding(
-                "damaged_file",
-                f"damaged database file ({shown})",
-                (str(path),),
-                repairable=False,
-                advice=RESTORE_ADVICE,
-            )
-            not_run = "the file is damaged: nothing else was read"
-            rest = tuple(CheckResult(name, skipped=not_run) for name, _check in CHECKS)
-            return CheckReport(url, (CheckResult("quick_check", (finding,)), *rest), repair=repair)
-        sqlite_results = (CheckResult("quick_check"),)
+            return _file_report(url, path, "quick_check", "damaged_file", shown, repair)
+        try:
+            with collection_file.checking():
+                collection_file.inspect_file(path)
+        except StoreError as refused:
+            return _file_report(url, path, "schema", "refused", refused.message, repair)
+        sqlite_results = (CheckResult("quick_check"), CheckResult("schema"))
     db = open_database(url, create=False)
     try:
         if not repair:

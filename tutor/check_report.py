@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tutor.check import CheckReport, CheckResult, Finding
+from tutor.check import FILE_KINDS, CheckReport, CheckResult, Finding
 
 LISTED = 20  # ids shown on one line (--json lists them all)
 
@@ -15,7 +15,10 @@ def _ids(ids: Sequence[int | str]) -> str:
 
 
 def finding_line(finding: Finding) -> str:
-    """`  what: count — ids (repairable)` or `... — ids; advice`."""
+    """`  what: count — ids (repairable)` or `... — ids; advice`; a finding on the whole file
+    (damaged, refused) is its message, which names the file and what to do."""
+    if finding.kind in FILE_KINDS:
+        return f"  {finding.what}"
     line = f"  {finding.what}: {len(finding.ids)} — {_ids(finding.ids)}"
     if finding.repairable:
         return line + "  (repairable)"

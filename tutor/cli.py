@@ -849,14 +849,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     database, contents, temporary = prepare(source, backups_dir())
     try:
         if not args.yes:
+            kept = "The current collection is backed up first."
             try:
                 current = str(inspect_database(collection)) if collection.exists() else "nothing"
             except TutorError:
                 current = "a damaged or foreign file"
+                kept = "The current file is moved aside, not backed up."
             try:
                 answer = input(
-                    f"Replace {collection} ({current})\nwith {source} ({contents})? "
-                    "The current collection is backed up first. [y/N] "
+                    f"Replace {collection} ({current})\nwith {source} ({contents})? {kept} [y/N] "
                 )
             except EOFError:
                 answer = ""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from tutor.errors import StoreError
@@ -11,6 +14,17 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_VERSION = 3  # the version tutor.store.db writes; kept here so stdlib readers need no store
 TUTOR_TABLES = ("meta", "deck", "card")  # a file without these is not a tutor collection
 UNCHANGED = "It was not changed."
+_ADVISE_CHECK: ContextVar[bool] = ContextVar("advise_check", default=True)
+
+
+@contextmanager
+def checking() -> Iterator[None]:
+    """Messages made inside do not advise `tutor check`: `tutor check` itself is asking."""
+    token = _ADVISE_CHECK.set(False)
+    try:
+        yield
+    finally:
+        _ADVISE_CHECK.reset(token)
 
 
 def has_sqlite_header(path: Path) -> bool:
@@ -30,12 +44,12 @@ def recovery(path: Path | str) -> str:
         newest = next(iter(list_backups(Path(str(path).removeprefix("sqlite:///")))), None)
     except OSError:
         newest = None
+    check = _ADVISE_CHECK.get()
     if newest is None:
-        return "check it (`tutor check`); tutor has no backup of it"
+        return ("check it (`tutor check`); " if check else "") + "tutor has no backup of it"
     made = newest.made_at.strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"its newest backup is {newest.path} ({made}): `tutor restore latest` puts it back; "
-        "or check it (`tutor check`)"
+    return f"its newest backup is {newest.path} ({made}): `tutor restore latest` puts it back" + (
+        "; or check it (`tutor check`)" if check else ""
     )
 
 
@@ -46,12 +60,32 @@ def damaged(path: Path | str, detail: object) -> StoreError:
     )
 
 
+def check_header(path: Path) -> None:
+    """Refuse an existing path that cannot be a collection: a folder, 0 bytes, not SQLite."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file; give a file path with --db")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror}") from None
+    if not header:
+        raise StoreError(
+            f"{path} is an empty file (0 bytes), not a tutor database; if it is a failed "
+            f"copy, {recovery(path)}; to start afresh, delete it. {UNCHANGED}"
+        )
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{path} is not an SQLite database; give another path with --db")
+
+
 def inspect_file(path: Path) -> int | None:
     """The schema version of the collection at `path`, or None if it holds no tables yet.
 
-    Raise StoreError (the file untouched) if it is damaged, foreign, or newer than this tutor.
-    Only reads: no pragma, no journal mode change; nothing is left beside the file.
+    Raise StoreError (the file untouched) if it is a folder, empty, not SQLite, damaged, foreign,
+    or newer than this tutor. Only reads: no pragma, no journal mode change; nothing is left
+    beside the file.
     """
+    check_header(path)
     try:
         conn = sqlite3.connect(path, timeout=10)
     except sqlite3.Error as exc:

@@ -16,7 +16,7 @@ from tutor.deck.files import find_deck_files
 from tutor.deck.formats import parse_bytes
 from tutor.deck.models import Deck
 from tutor.deck.quiz_markdown import card_id
-from tutor.errors import DeckError, Problem
+from tutor.errors import DeckError, Problem, StoreError
 from tutor.store.db import Database
 from tutor.store.sync import (
     StoredDeck,
@@ -153,7 +153,10 @@ def _import_paths(
 
     ready = _check_together(db, candidates, report, known)
     if ready and not dry_run:
-        automatic_backup(db.url, "import", now)
+        try:
+            automatic_backup(db.url, "import", now)
+        except StoreError as exc:  # a damaged collection: say so, as the daily backup does
+            report.warnings.append(Problem(db.url, 0, f"no backup before this import: {exc}"))
     index = 0
     for batch in _batches(ready):
         with db.write(rollback=dry_run) as conn:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tutor.collection_file import damaged, schema_version_of
+from tutor.collection_file import check_header, damaged, schema_version_of
 from tutor.errors import StoreError
 from tutor.state import Phase
 
@@ -107,9 +107,10 @@ class SqliteReader:
 def sqlite_reader(path: Path) -> Iterator[SqliteReader | None]:
     """A reader on the collection file (None if there is none yet); every sqlite3 error inside
     becomes the project's StoreError naming the file."""
-    if not path.is_file():
+    if not path.exists():
         yield None
         return
+    check_header(path)  # a folder, an empty or a non-SQLite file is refused, as by every command
     try:
         conn = sqlite3.connect(path, timeout=10)
     except sqlite3.Error as exc:

@@ -19,7 +19,7 @@ from tutor.backups import (
     list_backups,
     rotate,
 )
-from tutor.collection_file import has_sqlite_header, schema_version_of
+from tutor.collection_file import has_sqlite_header, inspect_file, schema_version_of
 from tutor.errors import StoreError
 from tutor.safe_write import fsync_folder
 
@@ -34,7 +34,10 @@ class Contents:
     reviews: int
 
     def __str__(self) -> str:
-        return f"{self.decks} decks, {self.cards} cards, {self.reviews} reviews"
+        return ", ".join(
+            f"{n} {noun}{'' if n == 1 else 's'}"
+            for n, noun in ((self.decks, "deck"), (self.cards, "card"), (self.reviews, "review"))
+        )
 
 
 def resolve_source(name: str, collection: Path) -> Path:
@@ -135,10 +138,13 @@ def replace_collection(
     a crash leaves the old collection whole). Return where the old collection is kept (None if
     there was nothing to keep).
 
-    A collection that is not a readable SQLite database is moved aside (`.damaged-TIME`) instead.
+    A collection that is not a sound tutor database (unreadable, damaged, or refused by
+    `collection_file.inspect_file`: foreign, a damaged meta row, newer) is moved aside
+    (`.damaged-TIME`) instead: it never enters the backups, so it never becomes `latest` nor
+    pushes a good backup out of the rotation.
     """
     safety = None
-    if collection.exists() and _readable(collection):
+    if collection.exists() and _sound(collection):
         safety = automatic_backup(f"sqlite:///{collection}", "restore", now, rotation=False)
         reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         try:
@@ -164,7 +170,10 @@ def replace_collection(
     collection.parent.mkdir(parents=True, exist_ok=True)
     if collection.exists():
         stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-        safety = collection.with_name(f"{collection.name}.damaged-{stamp}")
+        safety, number = collection.with_name(f"{collection.name}.damaged-{stamp}"), 1
+        while safety.exists():  # never over a file set aside before in the same second
+            number += 1
+            safety = collection.with_name(f"{collection.name}.damaged-{stamp}-{number}")
         for suffix in ("", "-wal", "-shm", "-journal"):
             old = collection.with_name(collection.name + suffix)
             if old.exists():
@@ -175,6 +184,15 @@ def replace_collection(
     os.replace(partial, collection)
     fsync_folder(collection.parent)
     return safety
+
+
+def _sound(collection: Path) -> bool:
+    """True if the collection is a tutor database this tutor opens and it passes quick_check."""
+    try:
+        inspect_file(collection)
+    except StoreError:
+        return False
+    return _readable(collection)
 
 
 def _readable(collection: Path) -> bool:

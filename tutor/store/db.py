@@ -12,11 +12,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
-from tutor.collection_file import SCHEMA_VERSION, SQLITE_HEADER, checked_version, inspect_file
+from tutor.collection_file import SCHEMA_VERSION, checked_version, damaged, inspect_file
 from tutor.errors import StoreError
 from tutor.store import tables
 
 BUSY_TIMEOUT_MS = 10_000
+# What SQLite says about a file damaged after it was opened (SQLITE_CORRUPT, SQLITE_NOTADB).
+DAMAGE_SIGNS = ("malformed", "not a database", "disk image is corrupt")
 
 
 def _to_version_2(conn: Connection) -> None:
@@ -49,17 +51,7 @@ def _check_sqlite_file(path: Path) -> None:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         return
-    if path.is_dir():
-        raise StoreError(f"{path} is a folder, not a database file; give a file path with --db")
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_HEADER))
-    if not header:
-        raise StoreError(
-            f"{path} is an empty file (0 bytes), not a tutor database; if it is a failed "
-            "copy, restore the backup; to start afresh, delete it"
-        )
-    if header != SQLITE_HEADER:
-        raise StoreError(f"{path} is not an SQLite database; give another path with --db")
+    inspect_file(path)  # refuse a folder, an empty, foreign or damaged file before any pragma
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -133,6 +125,8 @@ def _translate_errors(url: str) -> Iterator[None]:
                 f"cannot write to {url}: {message} (is the disk full?); nothing was saved by this "
                 "step: free some space and try again"
             ) from exc
+        if any(sign in message for sign in DAMAGE_SIGNS):
+            raise damaged(sqlite_path(url) or url, message) from exc
         raise StoreError(f"database error on {url}: {message}") from exc
 
 
@@ -146,8 +140,6 @@ def open_database(url: str, *, create: bool = True) -> Database:
         if not create and not path.exists():
             raise StoreError(f"no database at {path}; import a deck first (tutor import PATH)")
         _check_sqlite_file(path)
-        if path.exists():
-            inspect_file(path)  # refuse a foreign or damaged file before any pragma writes to it
     try:
         engine = create_engine(url)
     except (ArgumentError, ImportError) as exc:

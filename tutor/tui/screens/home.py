@@ -68,6 +68,11 @@ class HomeScreen(Screen[None]):
             cards = {d.name: d.cards for d in deck_counts(app.database, app.settings, now)}
         except TutorError as exc:
             self.app.notify(exc.message, title="Cannot read the collection", severity="error")
+            self.query_one("#decks", DataTable).display = False
+            self.query_one("#today", Static).update("")
+            problem = self.query_one("#empty", Static)
+            problem.update(Text(f"Cannot read the collection.\n\n{neutralise(exc.message)}"))
+            problem.display = True
             return
         table = self.query_one("#decks", DataTable)
         table.clear()
