@@ -410,7 +410,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        _print_json(stats)
+        _print_json(stats.to_json())
     else:
         sys.stdout.write(render(stats))
     return 0
