@@ -105,7 +105,8 @@ def make_backup(
     The copy goes to a `.partial` file renamed only when complete, so a crash never leaves a
     half backup among the backups; the collection is only read.
     """
-    assert kind in KINDS
+    if kind not in KINDS:
+        raise StoreError(f"unknown backup kind {kind!r}; one of {', '.join(KINDS)}")
     _check_collection(collection)
     folder = backups_dir()
     try:
