@@ -49,7 +49,7 @@ def test_a_stored_time_that_is_not_a_time_is_a_store_error(
     assert captured.out == ""
     assert captured.err == (
         "tutor: the collection holds '12345' where a date and time belongs; "
-        "`tutor check` examines it, `tutor restore` brings back a backup\n"
+        "`tutor backups` lists the backups that `tutor restore` brings back\n"
     )
 
 

@@ -48,7 +48,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         if not isinstance(moment, datetime):
             raise StoreError(
                 f"the collection holds {value!r} where a date and time belongs; "
-                "`tutor check` examines it, `tutor restore` brings back a backup"
+                "`tutor backups` lists the backups that `tutor restore` brings back"
             )
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
