@@ -97,7 +97,7 @@ def test_a_sets_score_equals_the_statistics_calibration_of_the_same_predictions(
     learner: Database,
 ) -> None:
     # the log was written with the defaults: the statistics read the predictions stored then
-    stats = compute(learner, Settings(timezone="UTC"), NOW, span="all")["calibration"]
+    stats = compute(learner, Settings(timezone="UTC"), NOW, span="all").calibration.to_json()
     assert optimize.score_set(DEFAULT, histories(learner)).to_json() == stats
     assert stats["reviews"] > 4000
 

@@ -168,9 +168,9 @@ def test_commands_screens_summary_and_statistics_agree_on_every_count(
         summary = ReviewSession(db, settings, clock=clock, sync=False).summary()
         assert summary.still_due.total == sum(by_deck.values())
         stats = compute(db, settings, now)
-        due_now = stats["forecast"]["overdue"] + stats["forecast"]["days"][0]["due"]
+        due_now = stats.forecast.overdue + stats.forecast.days[0].due
         assert due_now == sum(c.learning + c.review for c in fast)  # limits are not reached
-        assert stats["forecast"]["days"][1]["due"] == summary.due_tomorrow
+        assert stats.forecast.days[1].due == summary.due_tomorrow
 
 
 def test_a_buried_card_is_due_nowhere_until_tomorrow(db: Database, db_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_a_buried_card_is_due_nowhere_until_tomorrow(db: Database, db_path: Path
     [counts] = due_counts(db_path, settings, clock.now)
     assert (counts.learning, counts.new) == (0, 9)
     stats = compute(db, settings, clock.now)
-    assert stats["forecast"]["overdue"] + stats["forecast"]["days"][0]["due"] == 0
+    assert stats.forecast.overdue + stats.forecast.days[0].due == 0
     tomorrow = clock.now + timedelta(days=1)
     assert due_counts(db_path, settings, tomorrow)[0].learning == 1
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import fsrs
@@ -14,10 +15,12 @@ from tests.conftest import WriteDeck
 from tutor.cli import main
 from tutor.config import Settings
 from tutor.stats import compute
+from tutor.stats_data import CalibrationBin, CardCounts, PassRate, StatsReport, Today
 from tutor.store.db import Database
 from tutor.store.tables import card_table, choice_table, deck_table, review_table
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+GOLDEN = Path(__file__).parent / "data" / "stats"  # `tutor stats --json` of the log, before typing
 TODAY = date(2026, 11, 27).toordinal()
 SETTINGS = Settings(timezone="UTC")
 
@@ -178,68 +181,57 @@ def log(db: Database) -> Database:
 
 
 def test_today(log: Database) -> None:
-    today = compute(log, SETTINGS, NOW)["today"]
-    assert today == {
-        "reviews": 3,
-        "correct": 2,
-        "accuracy": round(2 / 3, 4),
-        "seconds": 15.0,
-        "new_learned": 1,
-    }
+    today = compute(log, SETTINGS, NOW).today
+    assert today == Today(
+        reviews=3, correct=2, accuracy=round(2 / 3, 4), seconds=15.0, new_learned=1
+    )
 
 
 def test_true_retention_counts_first_reviews_of_each_day(log: Database) -> None:
-    retention = compute(log, SETTINGS, NOW)["true_retention"]
-    assert retention["yesterday"]["mature"] == {"reviews": 4, "passed": 3, "rate": 0.75}
-    assert retention["yesterday"]["young"] == {"reviews": 0, "passed": 0, "rate": None}
-    assert retention["today"]["young"] == {"reviews": 1, "passed": 1, "rate": 1.0}
-    assert retention["7 days"]["total"] == {"reviews": 5, "passed": 4, "rate": 0.8}
-    assert retention["30 days"]["total"]["reviews"] == 5
-    assert retention["all time"]["mature"] == {"reviews": 5, "passed": 4, "rate": 0.8}
+    retention = compute(log, SETTINGS, NOW).true_retention
+    assert retention.period("yesterday").mature == PassRate(reviews=4, passed=3, rate=0.75)
+    assert retention.period("yesterday").young == PassRate(reviews=0, passed=0, rate=None)
+    assert retention.period("today").young == PassRate(reviews=1, passed=1, rate=1.0)
+    assert retention.period("7 days").total == PassRate(reviews=5, passed=4, rate=0.8)
+    assert retention.period("30 days").total.reviews == 5
+    assert retention.period("all time").mature == PassRate(reviews=5, passed=4, rate=0.8)
 
 
 def test_forecast_and_overdue(log: Database) -> None:
-    forecast = compute(log, SETTINGS, NOW)["forecast"]
-    assert forecast["overdue"] == 1
-    assert [d["due"] for d in forecast["days"][:4]] == [2, 1, 2, 0]
-    assert forecast["days"][0]["date"] == "2026-11-27" and len(forecast["days"]) == 30
+    forecast = compute(log, SETTINGS, NOW).forecast
+    assert forecast.overdue == 1
+    assert [d.due for d in forecast.days[:4]] == [2, 1, 2, 0]
+    assert forecast.days[0].date == "2026-11-27" and len(forecast.days) == 30
 
 
 def test_calendar_and_streak(log: Database) -> None:
-    calendar = compute(log, SETTINGS, NOW)["calendar"]
-    by_date = {d["date"]: d["reviews"] for d in calendar["days"]}
+    calendar = compute(log, SETTINGS, NOW).calendar
+    by_date = {d.date: d.reviews for d in calendar.days}
     assert (by_date["2026-11-27"], by_date["2026-11-26"], by_date["2026-10-18"]) == (3, 5, 1)
-    assert sum(by_date.values()) == 9 and len(calendar["days"]) == 365
-    assert (calendar["streak"], calendar["longest_streak"], calendar["days_studied"]) == (2, 2, 3)
+    assert sum(by_date.values()) == 9 and len(calendar.days) == 365
+    assert (calendar.streak, calendar.longest_streak, calendar.days_studied) == (2, 2, 3)
 
 
 def test_card_counts(log: Database) -> None:
-    counts = compute(log, SETTINGS, NOW)["counts"]
-    assert counts == {
-        "new": 1,
-        "learning": 2,
-        "young": 1,
-        "mature": 3,
-        "suspended": 1,
-        "retired": 1,
-    }
+    counts = compute(log, SETTINGS, NOW).counts
+    assert counts == CardCounts(new=1, learning=2, young=1, mature=3, suspended=1, retired=1)
 
 
 def test_distributions_match_fsrs(log: Database) -> None:
-    dist = compute(log, SETTINGS, NOW)["distributions"]
-    assert {d["label"]: d["count"] for d in dist["intervals"] if d["count"]} == {
+    dist = compute(log, SETTINGS, NOW).distributions
+    assert {d.label: d.count for d in dist.intervals if d.count} == {
         "2d": 1,
         "3w-1mo": 1,
         "1-3mo": 2,
     }
-    assert {d["label"]: d["count"] for d in dist["stability"] if d["count"]} == {
+    assert {d.label: d.count for d in dist.stability if d.count} == {
         "<1d": 1,
         "1d": 1,
         "2d": 1,
         "3w-1mo": 1,
         "1-3mo": 2,
     }
-    assert {d["label"]: d["count"] for d in dist["difficulty"] if d["count"]} == {
+    assert {d.label: d.count for d in dist.difficulty if d.count} == {
         "3": 1,
         "4": 1,
         "5": 2,
@@ -262,44 +254,44 @@ def test_distributions_match_fsrs(log: Database) -> None:
         for c in CARDS
         if c["phase"] != 0 and not c["retired"] and not c["suspended"]
     ]
-    assert dist["known"] == round(sum(expected), 1)
-    assert dist["average_retrievability"] == round(sum(expected) / len(expected), 4)
-    assert sum(d["count"] for d in dist["retrievability"]) == 6
+    assert dist.known == round(sum(expected), 1)
+    assert dist.average_retrievability == round(sum(expected) / len(expected), 4)
+    assert sum(d.count for d in dist.retrievability) == 6
 
 
 def test_calibration_bins_rmse_and_log_loss_leave_out_same_day_answers(log: Database) -> None:
     # reviews 5 and 7 (predicted 0.95 and 0.99, both failed) came on the day of an earlier answer
-    calibration = compute(log, SETTINGS, NOW)["calibration"]
-    bins = {b["from"]: b for b in calibration["bins"] if b["reviews"]}
-    assert bins[0.8] == {"from": 0.8, "to": 0.9, "reviews": 2, "predicted": 0.825, "actual": 1.0}
-    assert bins[0.9] == {"from": 0.9, "to": 1.0, "reviews": 4, "predicted": 0.9, "actual": 0.75}
+    calibration = compute(log, SETTINGS, NOW).calibration
+    bins = {b.lower: b for b in calibration.bins if b.reviews}
+    assert bins[0.8] == CalibrationBin(0.8, 0.9, reviews=2, predicted=0.825, actual=1.0)
+    assert bins[0.9] == CalibrationBin(0.9, 1.0, reviews=4, predicted=0.9, actual=0.75)
     rmse = math.sqrt((2 * (0.825 - 1) ** 2 + 4 * (0.9 - 0.75) ** 2) / 6)
-    assert calibration["rmse_bins"] == round(rmse, 4)
+    assert calibration.rmse_bins == round(rmse, 4)
     loss = -(math.log(0.8) + math.log(0.85) + 3 * math.log(0.9) + math.log(0.1)) / 6
-    assert calibration["log_loss"] == round(loss, 4)
-    assert calibration["reviews"] == 6
+    assert calibration.log_loss == round(loss, 4)
+    assert calibration.reviews == 6
 
 
 def test_range_month_leaves_out_older_reviews(log: Database) -> None:
     stats = compute(log, SETTINGS, NOW, span="month")
-    assert stats["calibration"]["reviews"] == 5  # later-day answers of the last 30 days
-    assert stats["time"]["reviews"] == 8
+    assert stats.calibration.reviews == 5  # later-day answers of the last 30 days
+    assert stats.time.reviews == 8
 
 
 def test_hardest_cards_and_tempting_distractors(log: Database) -> None:
     stats = compute(log, SETTINGS, NOW)
-    assert [(c["id"], c["lapses"]) for c in stats["hardest"]["lapses"]] == [(3, 3), (4, 1)]
-    assert stats["hardest"]["lapses"][0]["question"] == "Question 3?"
-    lowest = [c["id"] for c in stats["hardest"]["lowest_retrievability"]]
+    assert [(c.card_id, c.lapses) for c in stats.hardest.lapses] == [(3, 3), (4, 1)]
+    assert stats.hardest.lapses[0].question == "Question 3?"
+    lowest = [c.card_id for c in stats.hardest.lowest_retrievability]
     assert lowest == [4, 2, 1, 5, 3, 6]  # by elapsed days over stability
-    picks = {(d["card_id"], d["option"]): (d["picked"], d["answers"]) for d in stats["distractors"]}
+    picks = {(d.card_id, d.option): (d.picked, d.answers) for d in stats.distractors}
     assert picks == {(1, "B"): (1, 3), (3, "B"): (1, 1), (5, "C"): (1, 2)}
 
 
 def test_time_by_hour(log: Database) -> None:
-    time = compute(log, SETTINGS, NOW)["time"]
-    assert time["seconds_per_card"] == round(9 * 5000 / 9 / 1000 - 0, 1)
-    hours = {h["hour"]: (h["reviews"], h["pass_rate"]) for h in time["by_hour"]}
+    time = compute(log, SETTINGS, NOW).time
+    assert time.seconds_per_card == round(9 * 5000 / 9 / 1000 - 0, 1)
+    hours = {h.hour: (h.reviews, h.pass_rate) for h in time.by_hour}
     assert hours == {9: (4, 0.75), 10: (1, 0.0), 11: (3, round(2 / 3, 4)), 20: (1, 1.0)}
 
 
@@ -311,9 +303,34 @@ def test_one_deck_only(log: Database) -> None:
             )
         )
         conn.execute(card_table.insert(), [card(20, deck_id=2, key="o")])
-    assert compute(log, SETTINGS, NOW, deck="Other")["counts"]["new"] == 1
-    assert compute(log, SETTINGS, NOW, deck="D")["counts"]["new"] == 1
-    assert compute(log, SETTINGS, NOW)["counts"]["new"] == 2
+    assert compute(log, SETTINGS, NOW, deck="Other").counts.new == 1
+    assert compute(log, SETTINGS, NOW, deck="D").counts.new == 1
+    assert compute(log, SETTINGS, NOW).counts.new == 2
+
+
+@pytest.mark.parametrize(
+    ("golden", "deck", "span"),
+    [
+        ("year", None, "year"),
+        ("month", None, "month"),
+        ("all", None, "all"),
+        ("deck-D-all", "D", "all"),
+    ],
+)
+def test_the_typed_report_prints_exactly_the_json_of_the_untyped_one(
+    log: Database, golden: str, deck: str | None, span: str
+) -> None:
+    report: StatsReport = compute(log, SETTINGS, NOW, deck, span)
+    printed = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    assert printed == (GOLDEN / f"{golden}.json").read_text(encoding="utf-8")
+
+
+def test_stats_json_command_prints_the_golden_bytes(
+    db_path: Any, log: Database, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TUTOR_NOW", NOW.isoformat())
+    assert main(["--db", str(db_path), "stats", "D", "--json", "--range", "all"]) == 0
+    assert capsys.readouterr().out == (GOLDEN / "deck-D-all.json").read_text(encoding="utf-8")
 
 
 def test_stats_command_json_and_text(
@@ -362,7 +379,7 @@ def test_after_a_real_session_stats_show_it(db: Database, write_deck: WriteDeck)
     session.grade(None, 2000)
     session.answer(Grade.GOOD)
     stats = compute(db, SETTINGS, NOW)
-    assert stats["today"]["reviews"] == 2 and stats["today"]["new_learned"] == 2
-    assert stats["counts"]["learning"] == 2 and stats["counts"]["new"] == 0
-    assert stats["distractors"][0]["option"] == "b"
-    assert stats["forecast"]["days"][0]["due"] == 2
+    assert stats.today.reviews == 2 and stats.today.new_learned == 2
+    assert stats.counts.learning == 2 and stats.counts.new == 0
+    assert stats.distractors[0].option == "b"
+    assert stats.forecast.days[0].due == 2

@@ -107,7 +107,8 @@ def make_backup(
     renamed, so a crash or a damaged page never leaves a bad backup among the backups; the
     collection is only read.
     """
-    assert kind in KINDS
+    if kind not in KINDS:
+        raise StoreError(f"unknown backup kind {kind!r}; one of {', '.join(KINDS)}")
     _check_collection(collection)
     folder = backups_dir()
     try:

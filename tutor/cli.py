@@ -225,9 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler = HANDLERS.get(args.command or "home")
+    handler = HANDLERS[args.command or "home"]  # argparse accepts only the commands it knows
     try:
-        assert handler is not None
         status = handler(args)
         if status == 0 and args.command in DAILY_BACKUP_AFTER:
             _daily_backup(args)
@@ -454,7 +453,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.json:
-        _print_json(stats)
+        _print_json(stats.to_json())
     else:
         sys.stdout.write(render(stats))
     return 0

@@ -62,7 +62,7 @@ class _Candidate:
     path: Path
     data: bytes
     digest: str
-    deck: Deck | None = None
+    deck: Deck
 
 
 @dataclass
@@ -161,7 +161,6 @@ def _import_paths(
     for batch in _batches(ready):
         with db.write(rollback=dry_run) as conn:
             for candidate in batch:
-                assert candidate.deck is not None
                 if progress:
                     progress(index, len(ready), f"importing {candidate.deck.name}")
                 index += 1
@@ -177,7 +176,6 @@ def _batches(ready: list[_Candidate]) -> Iterator[list[_Candidate]]:
     batch: list[_Candidate] = []
     cards = 0
     for candidate in ready:
-        assert candidate.deck is not None
         batch.append(candidate)
         cards += len(candidate.deck.cards)
         if cards >= BATCH_CARDS or len(batch) >= BATCH_FILES:
@@ -219,7 +217,6 @@ def _check_together(
 
     for candidate in candidates:
         deck = candidate.deck
-        assert deck is not None
         first = by_name.setdefault(deck.name, candidate)
         if first is not candidate:
             for one, other in ((first, candidate), (candidate, first)):
@@ -250,7 +247,6 @@ def _check_together(
     with db.read() as conn:
         for candidate in candidates:
             deck = candidate.deck
-            assert deck is not None
             path = str(candidate.path)
             taken_by = _converted_home(conn, candidate, known)
             if taken_by is not None:

@@ -152,10 +152,9 @@ def optimize(
         deck_sets = store.deck_parameters(conn)
     lists = list(histories.values())
     answers = sum(1 for h in lists for i in range(1, len(h)) if later_day(h, i))
-    if answers < MIN_REVIEWS:
+    cutoff = cut(lists)  # None only without any later-day answer
+    if answers < MIN_REVIEWS or cutoff is None:
         return Outcome(target, "too little data", answers, MIN_REVIEWS - answers, dry_run=dry_run)
-    cutoff = cut(lists)
-    assert cutoff is not None
     say("fitting")
     training = [[(a, r) for a, r, _d in h if a < cutoff] for h in lists]
     items = fitting.training_items(training)
@@ -193,9 +192,10 @@ def _store(db: Database, outcome: Outcome, now: datetime, names: dict[int, str])
     from tutor.backups import backup_before_optimize
     from tutor.store.reviews import parameter_set_id
 
+    if outcome.before is None or outcome.after is None:
+        raise TutorError("nothing was fitted: there is no parameter set to store")
     if outcome.status == "adopted":
         backup_before_optimize(db.url, now)
-    assert outcome.before is not None and outcome.after is not None
     with db.write() as conn:
         set_id = parameter_set_id(conn, outcome.parameters, "fitted", now)
         store.record_fit(

@@ -20,13 +20,12 @@ def _row(name: str, score: Calibration) -> str:
 def outcome_lines(outcome: Outcome) -> list[str]:
     """What the optimizer did, for a person."""
     where = _where(outcome.target)
-    if outcome.status == "too little data":
+    if outcome.status == "too little data" or outcome.before is None or outcome.after is None:
         return [
             f"Not enough reviews to fit {where}: {outcome.reviews} answers on a later day than "
             f"the card's previous one; {outcome.needed} more are needed. The parameters are "
             "unchanged."
         ]
-    assert outcome.before is not None and outcome.after is not None
     lines = [
         f"Fitted FSRS for {where} on {outcome.fitted_on} answers in {outcome.seconds:.2f} s; "
         f"scored on the {outcome.evaluated} later-day answers after them:",

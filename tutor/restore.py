@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tutor.backups import (
     Progress,
@@ -93,8 +93,7 @@ def read_export(path: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{path} is not valid JSON ({exc}); nothing was changed") from None
     check_export(data, str(path))
-    assert isinstance(data, dict)
-    return data
+    return cast(dict[str, Any], data)  # check_export refused anything but an object
 
 
 def prepare(source: Path, work_folder: Path) -> tuple[Path, Contents, bool]:

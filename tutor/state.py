@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import Any, TypedDict
 
 
 class Phase(IntEnum):
@@ -46,6 +46,14 @@ class CardState:
         return cls(**values)
 
 
+class OptionData(TypedDict):
+    """One answer option of a choice card as stored and handed between layers (a plain dict)."""
+
+    text: str
+    correct: bool
+    reasoning: str
+
+
 @dataclass(frozen=True)
 class StoredCard:
     """One card as shown for review: its content, deck, flags and scheduling state."""
@@ -56,7 +64,7 @@ class StoredCard:
     kind: str
     question: str
     body: str
-    options: list[dict[str, Any]]
+    options: list[OptionData]
     explanation: str
     answer: str
     source_path: str | None

@@ -1,12 +1,12 @@
-"""Retention statistics: SQL aggregates from the store, turned into one JSON-ready report."""
+"""Retention statistics: SQL aggregates from the store, turned into one typed report."""
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from tutor import calibration, scheduling
 from tutor.config import DeckSettings, Settings
@@ -14,6 +14,27 @@ from tutor.day import day_bounds, day_number
 from tutor.queue import no_such_deck
 from tutor.scheduling import SchedulerSpec
 from tutor.state import Phase
+from tutor.stats_data import (
+    Bucket,
+    Calendar,
+    CalendarDay,
+    CalibrationBin,
+    CalibrationReport,
+    CardCounts,
+    Distractor,
+    Distributions,
+    Forecast,
+    ForecastDay,
+    HardCard,
+    Hardest,
+    HourStats,
+    PassRate,
+    RetentionPeriod,
+    StatsReport,
+    TimeSpent,
+    Today,
+    TrueRetention,
+)
 from tutor.store import reviews as review_store
 from tutor.store import statistics as sql
 from tutor.store.db import Database
@@ -43,18 +64,18 @@ def _rate(passed: int, total: int) -> float | None:
     return round(passed / total, 4) if total else None
 
 
-def _histogram(values: list[float], edges: list[float], labels: list[str]) -> list[dict[str, Any]]:
+def _histogram(values: list[float], edges: list[float], labels: list[str]) -> tuple[Bucket, ...]:
     """Counts of values in [edge i, edge i+1); the last bin also takes values at its top edge."""
     counts = [0] * (len(edges) - 1)
     inner = edges[1:-1]
     for value in values:
         counts[bisect_right(inner, value)] += 1
-    return [{"label": label, "count": n} for label, n in zip(labels, counts, strict=True)]
+    return tuple(Bucket(label, n) for label, n in zip(labels, counts, strict=True))
 
 
 def compute(
     db: Database, settings: Settings, now: datetime, deck: str | None = None, span: str = "year"
-) -> dict[str, Any]:
+) -> StatsReport:
     """Every statistic for a deck (and its sub-decks) or the whole collection."""
     if span not in RANGES:
         raise ValueError(span)
@@ -82,10 +103,14 @@ def compute(
         fine_bins = sql.calibration(conn, first_day, ids)
         distractors = sql.tempting_distractors(conn, first_day, ids, 20)
         per_card = _per_card(cards, parameters, now)
-        names = sql.questions(conn, [c["id"] for c in per_card["hardest"] + per_card["lowest"]])
+        names = sql.questions(conn, [row[0] for row in per_card.hardest + per_card.lowest])
 
-    for entry in per_card["hardest"] + per_card["lowest"]:
-        entry["question"], entry["deck"] = names.get(entry["id"], ("?", "?"))
+    def hard_card(row: _CardRow) -> HardCard:
+        card_id, lapses, recall = row
+        question, deck_name = names.get(card_id, ("?", "?"))
+        rounded = round(recall, 4) if recall is not None else None
+        return HardCard(card_id, lapses, rounded, question, deck_name)
+
     done_today = _sum(summary, lambda day, _hour: day == today)
     per_day: dict[int, int] = {}
     hours: dict[int, dict[str, int]] = {}
@@ -97,81 +122,82 @@ def compute(
                 into[key] += value
     total_ms = sum(h["milliseconds"] for h in hours.values())
     total_reviews = sum(h["reviews"] for h in hours.values())
-    return {
-        "deck": deck,
-        "range": span,
-        "generated_at": now.isoformat(),
-        "today": {
-            "reviews": done_today["reviews"],
-            "correct": done_today["correct"],
-            "accuracy": _rate(done_today["correct"], done_today["reviews"]),
-            "seconds": round(done_today["milliseconds"] / 1000, 1),
-            "new_learned": done_today["new"],
-        },
-        "true_retention": _true_retention(summary, today),
-        "forecast": {
-            "overdue": due_before[0],
-            "days": [
-                {
-                    "date": (date.fromordinal(today) + timedelta(days=i)).isoformat(),
-                    "due": due_before[i + 1] - due_before[i],
-                }
+    return StatsReport(
+        deck=deck,
+        span=span,
+        generated_at=now.isoformat(),
+        today=Today(
+            reviews=done_today["reviews"],
+            correct=done_today["correct"],
+            accuracy=_rate(done_today["correct"], done_today["reviews"]),
+            seconds=round(done_today["milliseconds"] / 1000, 1),
+            new_learned=done_today["new"],
+        ),
+        true_retention=_true_retention(summary, today),
+        forecast=Forecast(
+            overdue=due_before[0],
+            days=tuple(
+                ForecastDay(
+                    date=(date.fromordinal(today) + timedelta(days=i)).isoformat(),
+                    due=due_before[i + 1] - due_before[i],
+                )
                 for i in range(FORECAST_DAYS)
-            ],
-        },
-        "calendar": _calendar(per_day, today),
-        "counts": {
-            "new": counts["new"],
-            "learning": counts["learning"],
-            "young": per_card["young"],
-            "mature": per_card["mature"],
-            "suspended": counts["suspended"],
-            "retired": counts["retired"],
-        },
-        "distributions": {
-            "intervals": _histogram(per_card["intervals"], DAY_EDGES, DAY_LABELS),
-            "stability": _histogram(per_card["stability"], DAY_EDGES, DAY_LABELS),
-            "difficulty": _histogram(
-                per_card["difficulty"],
+            ),
+        ),
+        calendar=_calendar(per_day, today),
+        counts=CardCounts(
+            new=counts["new"],
+            learning=counts["learning"],
+            young=per_card.young,
+            mature=per_card.mature,
+            suspended=counts["suspended"],
+            retired=counts["retired"],
+        ),
+        distributions=Distributions(
+            intervals=_histogram(per_card.intervals, DAY_EDGES, DAY_LABELS),
+            stability=_histogram(per_card.stability, DAY_EDGES, DAY_LABELS),
+            difficulty=_histogram(
+                per_card.difficulty,
                 [float(i) for i in range(1, 11)],
                 [str(i) for i in range(1, 10)],
             ),
-            "retrievability": _histogram(
-                per_card["retrievability"],
+            retrievability=_histogram(
+                per_card.retrievability,
                 [i / 10 for i in range(11)],
                 [f"{i * 10}-{i * 10 + 10}%" for i in range(10)],
             ),
-            "average_retrievability": (
-                round(sum(per_card["retrievability"]) / len(per_card["retrievability"]), 4)
-                if per_card["retrievability"]
+            average_retrievability=(
+                round(sum(per_card.retrievability) / len(per_card.retrievability), 4)
+                if per_card.retrievability
                 else None
             ),
-            "known": round(sum(per_card["retrievability"]), 1),
-        },
-        "calibration": _calibration(fine_bins),
-        "hardest": {"lapses": per_card["hardest"], "lowest_retrievability": per_card["lowest"]},
-        "distractors": [
-            {
-                "card_id": card_id,
-                "question": question,
-                "option": option,
-                "picked": picked,
-                "answers": answers,
-                "share": _rate(picked, answers),
-            }
+            known=round(sum(per_card.retrievability), 1),
+        ),
+        calibration=_calibration(fine_bins),
+        hardest=Hardest(
+            lapses=tuple(hard_card(row) for row in per_card.hardest),
+            lowest_retrievability=tuple(hard_card(row) for row in per_card.lowest),
+        ),
+        distractors=tuple(
+            Distractor(
+                card_id=card_id,
+                question=question,
+                option=option,
+                picked=picked,
+                answers=answers,
+                share=_rate(picked, answers),
+            )
             for card_id, question, option, picked, answers in distractors
-        ],
-        "time": {
-            "reviews": total_reviews,
-            "seconds_per_card": round(total_ms / total_reviews / 1000, 1)
-            if total_reviews
-            else None,
-            "by_hour": [
-                {"hour": h, "reviews": n, "passed": p, "pass_rate": _rate(p, n)}
+        ),
+        time=TimeSpent(
+            reviews=total_reviews,
+            seconds_per_card=round(total_ms / total_reviews / 1000, 1) if total_reviews else None,
+            by_hour=tuple(
+                HourStats(hour=h, reviews=n, passed=p, pass_rate=_rate(p, n))
                 for h, n, p in ((h, v["reviews"], v["passed"]) for h, v in sorted(hours.items()))
-            ],
-        },
-    }
+            ),
+        ),
+    )
 
 
 def _sum(
@@ -186,9 +212,7 @@ def _sum(
     return total
 
 
-def _true_retention(
-    summary: list[tuple[int, int, dict[str, int]]], today: int
-) -> dict[str, dict[str, dict[str, Any]]]:
+def _true_retention(summary: list[tuple[int, int, dict[str, int]]], today: int) -> TrueRetention:
     periods = {
         "today": (today, today),
         "yesterday": (today - 1, today - 1),
@@ -197,7 +221,7 @@ def _true_retention(
         "365 days": (today - 364, today),
         "all time": (0, today),
     }
-    result = {}
+    result = []
     for name, (low, high) in periods.items():
 
         def within(day: int, _hour: int, low: int = low, high: int = high) -> bool:
@@ -207,16 +231,33 @@ def _true_retention(
         young = (sums["young"], sums["young_passed"])
         mature = (sums["mature"], sums["mature_passed"])
         total = (young[0] + mature[0], young[1] + mature[1])
-        result[name] = {
-            kind: {"reviews": n, "passed": p, "rate": _rate(p, n)}
-            for kind, (n, p) in (("young", young), ("mature", mature), ("total", total))
-        }
-    return result
+        young_rate, mature_rate, total_rate = (
+            PassRate(reviews=n, passed=p, rate=_rate(p, n)) for n, p in (young, mature, total)
+        )
+        result.append(RetentionPeriod(name, young_rate, mature_rate, total_rate))
+    return TrueRetention(tuple(result))
+
+
+_CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
+
+
+@dataclass(frozen=True)
+class _PerCard:
+    """What each scheduled card contributes: its values, the young/mature split, the hardest."""
+
+    intervals: list[float]
+    stability: list[float]
+    difficulty: list[float]
+    retrievability: list[float]
+    young: int
+    mature: int
+    hardest: list[_CardRow]
+    lowest: list[_CardRow]
 
 
 def _per_card(
     cards: list[sql.ScheduledCard], parameters: dict[int, list[float] | None], now: datetime
-) -> dict[str, Any]:
+) -> _PerCard:
     """Intervals, stability, difficulty and today's predicted recall of each scheduled card."""
     curves = {
         deck_id: scheduling.forgetting_curve(SchedulerSpec.for_deck(DeckSettings(), values))
@@ -227,7 +268,7 @@ def _per_card(
     difficulty: list[float] = []
     recall: list[float] = []
     young = mature = 0
-    rows = []
+    rows: list[_CardRow] = []
     for card_id, deck_id, phase, s, d, due, last, lapses in cards:
         r = scheduling.recall(curves[deck_id], s, last, now) if s and last is not None else None
         if phase == Phase.REVIEW and due is not None and last is not None:
@@ -245,32 +286,17 @@ def _per_card(
             recall.append(r)
         rows.append((card_id, lapses, r))
     hardest = sorted((x for x in rows if x[1] > 0), key=lambda x: (-x[1], x[2] or 0, x[0]))[:TOP]
-    lowest = sorted((x for x in rows if x[2] is not None), key=lambda x: (x[2], x[0]))[:TOP]
-
-    def entry(row: tuple[int, int, float | None]) -> dict[str, Any]:
-        return {
-            "id": row[0],
-            "lapses": row[1],
-            "retrievability": round(row[2], 4) if row[2] is not None else None,
-        }
-
-    return {
-        "intervals": intervals,
-        "stability": stability,
-        "difficulty": difficulty,
-        "retrievability": recall,
-        "young": young,
-        "mature": mature,
-        "hardest": [entry(x) for x in hardest],
-        "lowest": [entry(x) for x in lowest],
-    }
+    lowest: list[_CardRow] = sorted(
+        (x for x in rows if x[2] is not None), key=lambda x: (x[2] or 0, x[0])
+    )[:TOP]
+    return _PerCard(intervals, stability, difficulty, recall, young, mature, hardest, lowest)
 
 
-def _calendar(per_day: dict[int, int], today: int) -> dict[str, Any]:
-    days = [
-        {"date": date.fromordinal(d).isoformat(), "reviews": per_day.get(d, 0)}
+def _calendar(per_day: dict[int, int], today: int) -> Calendar:
+    days = tuple(
+        CalendarDay(date=date.fromordinal(d).isoformat(), reviews=per_day.get(d, 0))
         for d in range(today - CALENDAR_DAYS + 1, today + 1)
-    ]
+    )
     streak = 0
     day = today if per_day.get(today) else today - 1
     while per_day.get(day):
@@ -281,9 +307,24 @@ def _calendar(per_day: dict[int, int], today: int) -> dict[str, Any]:
     for day in sorted(d for d, n in per_day.items() if n):  # over the whole history
         run = run + 1 if previous == day - 1 else 1
         longest, previous = max(longest, run), day
-    active = sum(1 for entry in days if entry["reviews"])
-    return {"days": days, "streak": streak, "longest_streak": longest, "days_studied": active}
+    active = sum(1 for entry in days if entry.reviews)
+    return Calendar(days=days, streak=streak, longest_streak=longest, days_studied=active)
 
 
-def _calibration(fine_bins: list[tuple[int, int, int, float]]) -> dict[str, Any]:
-    return calibration.score_bins(fine_bins).to_json()
+def _calibration(fine_bins: list[tuple[int, int, int, float]]) -> CalibrationReport:
+    scored = calibration.score_bins(fine_bins).to_json()  # rounded as the optimizer shows it
+    return CalibrationReport(
+        reviews=scored["reviews"],
+        bins=tuple(
+            CalibrationBin(
+                lower=b["from"],
+                upper=b["to"],
+                reviews=b["reviews"],
+                predicted=b["predicted"],
+                actual=b["actual"],
+            )
+            for b in scored["bins"]
+        ),
+        rmse_bins=scored["rmse_bins"],
+        log_loss=scored["log_loss"],
+    )

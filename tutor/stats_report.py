@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+from tutor.stats_data import (
+    Bucket,
+    Calendar,
+    CalibrationReport,
+    CardCounts,
+    Distractor,
+    Distributions,
+    Forecast,
+    Hardest,
+    StatsReport,
+    TimeSpent,
+    Today,
+    TrueRetention,
+)
 from tutor.text import neutralise
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
@@ -36,42 +49,41 @@ def _column_chart(values: list[int], height: int = 5) -> list[str]:
     return rows
 
 
-def sections(stats: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def sections(stats: StatsReport) -> list[tuple[str, list[str]]]:
     """(title, lines) for every part of the report, in reading order; card text neutralised."""
     return [
         (neutralise(title), [neutralise(line) for line in lines]) for title, lines in _parts(stats)
     ]
 
 
-def _parts(stats: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def _parts(stats: StatsReport) -> list[tuple[str, list[str]]]:
     return [
-        ("Today", _today(stats["today"])),
+        ("Today", _today(stats.today)),
         (
             "True retention  (first answer of each day; Again fails, Hard/Good/Easy pass)",
-            _retention(stats["true_retention"]),
+            _retention(stats.true_retention),
         ),
         (
-            "Forecast  (cards due per day, next 30 days; "
-            f"overdue now: {stats['forecast']['overdue']})",
-            _forecast(stats["forecast"]),
+            f"Forecast  (cards due per day, next 30 days; overdue now: {stats.forecast.overdue})",
+            _forecast(stats.forecast),
         ),
-        (_calendar_title(stats["calendar"]), _calendar(stats["calendar"])),
-        ("Cards", _counts(stats["counts"])),
-        ("Distributions", _distributions(stats["distributions"])),
-        (_calibration_title(stats["calibration"]), _calibration(stats["calibration"])),
-        ("Hardest cards", _hardest(stats["hardest"])),
+        (_calendar_title(stats.calendar), _calendar(stats.calendar)),
+        ("Cards", _counts(stats.counts)),
+        ("Distributions", _distributions(stats.distributions)),
+        (_calibration_title(stats.calibration), _calibration(stats.calibration)),
+        ("Hardest cards", _hardest(stats.hardest)),
         (
             "Most tempting distractors  (wrong options picked, per card)",
-            _distractors(stats["distractors"]),
+            _distractors(stats.distractors),
         ),
-        (_time_title(stats["time"]), _time(stats["time"])),
+        (_time_title(stats.time), _time(stats.time)),
     ]
 
 
-def render(stats: dict[str, Any]) -> str:
+def render(stats: StatsReport) -> str:
     """The whole report as text."""
-    deck = neutralise(stats["deck"] or "all decks")
-    out = [f"Statistics: {deck}  (range: {stats['range']})", ""]
+    deck = neutralise(stats.deck or "all decks")
+    out = [f"Statistics: {deck}  (range: {stats.span})", ""]
     for title, lines in sections(stats):
         out.append(title)
         out.extend("  " + line if line else "" for line in lines)
@@ -79,39 +91,40 @@ def render(stats: dict[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _today(today: dict[str, Any]) -> list[str]:
-    if not today["reviews"]:
+def _today(today: Today) -> list[str]:
+    if not today.reviews:
         return ["No reviews yet today."]
-    minutes, seconds = divmod(int(today["seconds"]), 60)
+    minutes, seconds = divmod(int(today.seconds), 60)
     return [
-        f"{today['reviews']} reviews, {today['correct']} right ({_pct(today['accuracy'])}), "
-        f"{minutes} min {seconds:02d} s, new cards learned: {today['new_learned']}"
+        f"{today.reviews} reviews, {today.correct} right ({_pct(today.accuracy)}), "
+        f"{minutes} min {seconds:02d} s, new cards learned: {today.new_learned}"
     ]
 
 
-def _retention(retention: dict[str, Any]) -> list[str]:
+def _retention(retention: TrueRetention) -> list[str]:
     kinds = ("young", "mature", "total")
     counts = {
-        (period, kind): f"{values[kind]['passed']}/{values[kind]['reviews']}"
-        for period, values in retention.items()
+        (values.name, kind): f"{values.rates()[kind].passed}/{values.rates()[kind].reviews}"
+        for values in retention.periods
         for kind in kinds
     }
     width = max(9, *(len(c) for c in counts.values())) + 9  # and " 100.0%"
     lines = [f"{'':<10}" + "".join(f"{kind:>{width}}" for kind in kinds)]
-    for period, values in retention.items():
+    for values in retention.periods:
         cells = "".join(
-            f"{counts[period, kind]:>{width - 8}} {_pct(values[kind]['rate']):>7}" for kind in kinds
+            f"{counts[values.name, kind]:>{width - 8}} {_pct(values.rates()[kind].rate):>7}"
+            for kind in kinds
         )
-        lines.append(f"{period:<10}{cells}")
+        lines.append(f"{values.name:<10}{cells}")
     return lines
 
 
-def _forecast(forecast: dict[str, Any]) -> list[str]:
-    values = [d["due"] for d in forecast["days"]]
+def _forecast(forecast: Forecast) -> list[str]:
+    values = [d.due for d in forecast.days]
     if not any(values):
         return ["Nothing is scheduled in the next 30 days."]
     lines = [f"{row}" for row in _column_chart(values)]
-    first, last = forecast["days"][0]["date"][5:], forecast["days"][-1]["date"][5:]
+    first, last = forecast.days[0].date[5:], forecast.days[-1].date[5:]
     lines.append(f"{first}{' ' * (len(values) * 2 - len(first) - len(last))}{last}")
     lines.append(
         f"today {values[0]}, tomorrow {values[1]}, next 7 days {sum(values[:7])}, "
@@ -124,140 +137,136 @@ def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _calendar_title(calendar: dict[str, Any]) -> str:
+def _calendar_title(calendar: Calendar) -> str:
     return (
-        f"Calendar  (reviews per day, last year; streak {_days(calendar['streak'])}, longest "
-        f"{_days(calendar['longest_streak'])}, studied on {_days(calendar['days_studied'])}"
+        f"Calendar  (reviews per day, last year; streak {_days(calendar.streak)}, longest "
+        f"{_days(calendar.longest_streak)}, studied on {_days(calendar.days_studied)}"
         ")"
     )
 
 
-def _calendar(calendar: dict[str, Any]) -> list[str]:
-    days = calendar["days"]
-    top = max((d["reviews"] for d in days), default=0)
+def _calendar(calendar: Calendar) -> list[str]:
+    days = calendar.days
+    top = max((d.reviews for d in days), default=0)
     if not top:
         return ["No reviews in the last year."]
-    first = date.fromisoformat(days[0]["date"])
+    first = date.fromisoformat(days[0].date)
     offset = first.weekday()
     weeks = (offset + len(days) + 6) // 7
     grid = [[" "] * weeks for _ in range(7)]
     for index, entry in enumerate(days):
         slot = offset + index
-        level = 0 if not entry["reviews"] else 1 + min(3, entry["reviews"] * 4 // (top + 1))
+        level = 0 if not entry.reviews else 1 + min(3, entry.reviews * 4 // (top + 1))
         grid[slot % 7][slot // 7] = SHADES[level] if level else "·"
     names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     lines = [f"{names[row]} {''.join(grid[row])}" for row in range(7)]
-    lines.append(f"    {days[0]['date']} … {days[-1]['date']}   · none  ░▒▓█ more (most: {top})")
+    lines.append(f"    {days[0].date} … {days[-1].date}   · none  ░▒▓█ more (most: {top})")
     return lines
 
 
-def _counts(counts: dict[str, Any]) -> list[str]:
-    return ["  ".join(f"{name} {value}" for name, value in counts.items())]
+def _counts(counts: CardCounts) -> list[str]:
+    return ["  ".join(f"{name} {value}" for name, value in counts.to_json().items())]
 
 
-def _distribution(name: str, buckets: list[dict[str, Any]]) -> list[str]:
-    top = max((b["count"] for b in buckets), default=0)
+def _distribution(name: str, buckets: tuple[Bucket, ...]) -> list[str]:
+    top = max((b.count for b in buckets), default=0)
     if not top:
         return [f"{name}: none yet"]
     lines = [f"{name}:"]
     for bucket in buckets:
-        lines.append(
-            f"  {bucket['label']:>8} {bucket['count']:>7}  {_bar(bucket['count'], top, 40)}"
-        )
+        lines.append(f"  {bucket.label:>8} {bucket.count:>7}  {_bar(bucket.count, top, 40)}")
     return lines
 
 
-def _distributions(dist: dict[str, Any]) -> list[str]:
+def _distributions(dist: Distributions) -> list[str]:
     lines = [
-        f"Average predicted recall now {_pct(dist['average_retrievability'])}; "
-        f"cards you know now (sum of recall) ≈ {dist['known']}",
+        f"Average predicted recall now {_pct(dist.average_retrievability)}; "
+        f"cards you know now (sum of recall) ≈ {dist.known}",
         "",
     ]
-    for key, name in (
-        ("intervals", "Intervals"),
-        ("stability", "Stability (days)"),
-        ("difficulty", "Difficulty (1-10)"),
-        ("retrievability", "Predicted recall now"),
+    for buckets, name in (
+        (dist.intervals, "Intervals"),
+        (dist.stability, "Stability (days)"),
+        (dist.difficulty, "Difficulty (1-10)"),
+        (dist.retrievability, "Predicted recall now"),
     ):
-        lines += _distribution(name, dist[key])
+        lines += _distribution(name, buckets)
     return lines
 
 
-def _calibration_title(calibration: dict[str, Any]) -> str:
+def _calibration_title(calibration: CalibrationReport) -> str:
     return (
         f"Calibration  (predicted recall at each review against what happened; "
-        f"RMSE(bins) {_pct(calibration['rmse_bins'])}, log loss "
-        f"{calibration['log_loss'] if calibration['log_loss'] is not None else '—'}, "
-        f"{calibration['reviews']} reviews)"
+        f"RMSE(bins) {_pct(calibration.rmse_bins)}, log loss "
+        f"{calibration.log_loss if calibration.log_loss is not None else '—'}, "
+        f"{calibration.reviews} reviews)"
     )
 
 
-def _calibration(calibration: dict[str, Any]) -> list[str]:
-    bins = [b for b in calibration["bins"] if b["reviews"]]
+def _calibration(calibration: CalibrationReport) -> list[str]:
+    bins = [b for b in calibration.bins if b.reviews]
     if not bins:
         return ["No reviews with a prediction yet (a card's first answer has none)."]
     lines = [f"{'predicted':>12} {'':>9} {'actual':>8} {'reviews':>9}   actual ▒ / predicted │"]
     for b in bins:
         width = 30
-        actual = round((b["actual"] or 0) * width)
-        predicted = round((b["predicted"] or 0) * width)
+        actual = round((b.actual or 0) * width)
+        predicted = round((b.predicted or 0) * width)
         chart = "".join("▒" if i < actual else " " for i in range(width))
         chart = (
             chart[:predicted] + "│" + chart[predicted + 1 :] if predicted < width else chart + "│"
         )
         lines.append(
-            f"{int(b['from'] * 100):>3}-{int(b['to'] * 100):<3}% {_pct(b['predicted']):>9} "
-            f"{_pct(b['actual']):>9} {b['reviews']:>9}   {chart}"
+            f"{int(b.lower * 100):>3}-{int(b.upper * 100):<3}% {_pct(b.predicted):>9} "
+            f"{_pct(b.actual):>9} {b.reviews:>9}   {chart}"
         )
     return lines
 
 
-def _hardest(hardest: dict[str, Any]) -> list[str]:
+def _hardest(hardest: Hardest) -> list[str]:
     lines = []
-    for entry in hardest["lapses"]:
+    for entry in hardest.lapses:
         lines.append(
-            f"{entry['lapses']:>3} lapses  recall {_pct(entry['retrievability']):>6}  "
-            f"{entry['question'][:60]}"
+            f"{entry.lapses:>3} lapses  recall {_pct(entry.retrievability):>6}  "
+            f"{entry.question[:60]}"
         )
     if not lines:
         lines.append("No card has lapsed yet.")
     lines.append("Lowest predicted recall now:")
-    for entry in hardest["lowest_retrievability"]:
-        lines.append(f"  {_pct(entry['retrievability']):>6}  {entry['question'][:64]}")
+    for entry in hardest.lowest_retrievability:
+        lines.append(f"  {_pct(entry.retrievability):>6}  {entry.question[:64]}")
     return lines
 
 
-def _distractors(distractors: list[dict[str, Any]]) -> list[str]:
+def _distractors(distractors: tuple[Distractor, ...]) -> list[str]:
     if not distractors:
         return ["No wrong option has been picked yet."]
     lines = []
     for d in distractors:
         lines.append(
-            f"{d['picked']:>4} of {d['answers']:<4} ({_pct(d['share']):>6})  "
-            f"“{d['option'][:30]}”  ← {d['question'][:36]}"
+            f"{d.picked:>4} of {d.answers:<4} ({_pct(d.share):>6})  "
+            f"“{d.option[:30]}”  ← {d.question[:36]}"
         )
     return lines
 
 
-def _time_title(time: dict[str, Any]) -> str:
-    per_card = time["seconds_per_card"]
+def _time_title(time: TimeSpent) -> str:
+    per_card = time.seconds_per_card
     return f"Time  ({per_card if per_card is not None else '—'} s per card on average)"
 
 
-def _time(time: dict[str, Any]) -> list[str]:
-    by_hour = {h["hour"]: h for h in time["by_hour"]}
-    counts = [by_hour.get(h, {}).get("reviews", 0) for h in range(24)]
+def _time(time: TimeSpent) -> list[str]:
+    by_hour = {h.hour: h for h in time.by_hour}
+    counts = [by_hour[h].reviews if h in by_hour else 0 for h in range(24)]
     if not any(counts):
         return ["No reviews in this range."]
     lines = ["Reviews by hour of day:"]
     lines += [row for row in _column_chart(counts, height=4)]
     lines.append("".join(f"{h:<2}" if h % 3 == 0 else "  " for h in range(24)))
-    rates = [by_hour[h]["pass_rate"] for h in range(24) if h in by_hour and by_hour[h]["reviews"]]
-    best = max(
-        (h for h in by_hour if by_hour[h]["reviews"]), key=lambda h: by_hour[h]["pass_rate"] or 0
-    )
+    rates = [by_hour[h].pass_rate or 0 for h in range(24) if h in by_hour and by_hour[h].reviews]
+    best = max((h for h in by_hour if by_hour[h].reviews), key=lambda h: by_hour[h].pass_rate or 0)
     lines.append(
         f"Pass rate by hour ranges {_pct(min(rates))}-{_pct(max(rates))}; "
-        f"best at {best}:00 ({_pct(by_hour[best]['pass_rate'])})"
+        f"best at {best}:00 ({_pct(by_hour[best].pass_rate)})"
     )
     return lines

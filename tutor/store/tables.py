@@ -10,6 +10,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from tutor.errors import StoreError
+
 SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what SQLAlchemy's SQLite DateTime writes; sorts as text
 
 
@@ -39,8 +41,15 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-        assert isinstance(moment, datetime)
+        try:
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        except ValueError:
+            moment = None
+        if not isinstance(moment, datetime):
+            raise StoreError(
+                f"the collection holds {value!r} where a date and time belongs; "
+                "`tutor backups` lists the backups that `tutor restore` brings back"
+            )
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)

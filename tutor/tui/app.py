@@ -12,6 +12,7 @@ from textual.notifications import SeverityLevel
 
 from tutor.clock import Clock, utc_now
 from tutor.config import Settings
+from tutor.errors import StoreError
 from tutor.peek import Preview
 from tutor.text import neutralise
 
@@ -75,7 +76,8 @@ class TutorApp(App[None]):
     @property
     def database(self) -> Database:
         """The open collection (screens other than an early review screen always have one)."""
-        assert self.db is not None, "the collection is not open yet"
+        if self.db is None:
+            raise StoreError("the collection is not open yet")
         return self.db
 
     def notify(

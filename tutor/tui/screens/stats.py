@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -18,6 +18,7 @@ from tutor.stats_report import sections
 from tutor.text import neutralise
 
 if TYPE_CHECKING:
+    from tutor.stats_data import StatsReport
     from tutor.tui.app import TutorApp
 
 
@@ -65,10 +66,10 @@ class StatsScreen(Screen[None]):
             return
         self.app.call_from_thread(self.show, stats)
 
-    def show(self, stats: dict[str, Any]) -> None:
-        deck = neutralise(stats["deck"] or "all decks")
+    def show(self, stats: StatsReport) -> None:
+        deck = neutralise(stats.deck or "all decks")
         self.query_one("#stats-title", Static).update(
-            Text(f"Statistics: {deck}   range: {stats['range']}   (m month, y year, a all time)")
+            Text(f"Statistics: {deck}   range: {stats.span}   (m month, y year, a all time)")
         )
         self.query_one("#stats-body").display = False
         grid = self.query_one("#stats-grid", Container)
