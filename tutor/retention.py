@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.config import DeckSettings, Settings
+from tutor.config import Settings
 from tutor.state import Phase
 from tutor.store import fitting as store
 from tutor.store import integrity
@@ -141,7 +141,6 @@ def advise(
 
     say = progress or (lambda _what: None)
     parameters, deck_settings, counts, cards = _in_force(db, deck, settings)
-    assert isinstance(deck_settings, DeckSettings)
     inputs = fitting.SimulationInputs(
         deck_size=max(cards, 1),
         new_per_day=deck_settings.new_per_day,

@@ -81,7 +81,8 @@ class HelpScreen(ModalScreen[None]):
     @staticmethod
     def keys_of(screen: object) -> Keys:
         """The keys a help screen lists (for tests and callers that check it)."""
-        assert isinstance(screen, HelpScreen)
+        if not isinstance(screen, HelpScreen):
+            raise TypeError(f"{screen!r} is not a help screen")
         return screen.keys
 
     def action_close(self) -> None:

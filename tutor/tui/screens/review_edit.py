@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 def edit(screen: ReviewScreen) -> None:
     """Open the deck at the card's line (or at the line a failed re-import named)."""
-    assert screen.session is not None and screen.presented is not None
+    if screen.session is None or screen.presented is None:  # nothing on screen to act on
+        return
     card = screen.presented.card
     path, line = card.source_path, card.source_line
     if screen.edit_at is not None:
@@ -47,7 +48,8 @@ def resync(screen: ReviewScreen, deck: str) -> None:
     def work() -> None:
         from tutor.importer import refresh_decks
 
-        assert screen.session is not None
+        if screen.session is None:  # nothing on screen to act on
+            return
         reloaded: Presented | None = None
         result: ImportReport | TutorError
         try:

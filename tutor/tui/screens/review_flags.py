@@ -19,7 +19,8 @@ UNDONE = {
 
 def commit(screen: ReviewScreen, grade: Grade) -> None:
     """Save the answer with this grade, say when the card comes back, show the next card."""
-    assert screen.session is not None and screen.verdict is not None
+    if screen.session is None or screen.verdict is None:  # nothing on screen to act on
+        return
     try:
         recorded = screen.session.answer(grade)
     except TutorError as exc:
@@ -45,7 +46,8 @@ def commit(screen: ReviewScreen, grade: Grade) -> None:
 
 def undo(screen: ReviewScreen) -> None:
     """Take back the last answer, suspend or bury; its card comes back as it was shown."""
-    assert screen.session is not None
+    if screen.session is None:  # nothing on screen to act on
+        return
     undone = screen.session.undo_target
     try:
         presented = screen.session.undo()
@@ -59,7 +61,8 @@ def undo(screen: ReviewScreen) -> None:
 
 def suspend(screen: ReviewScreen) -> None:
     """Suspend the card on screen; the line says how to get it back."""
-    assert screen.session is not None and screen.presented is not None
+    if screen.session is None or screen.presented is None:  # nothing on screen to act on
+        return
     card_id = screen.presented.card.id
     try:
         screen.session.suspend()
@@ -72,7 +75,8 @@ def suspend(screen: ReviewScreen) -> None:
 
 def bury(screen: ReviewScreen) -> None:
     """Hide the card on screen until tomorrow."""
-    assert screen.session is not None
+    if screen.session is None:  # nothing on screen to act on
+        return
     try:
         screen.session.bury()
     except TutorError as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.errors import TutorError
+from tutor.errors import StoreError, TutorError
 from tutor.peek import Preview
 from tutor.text import neutralise
 
@@ -36,7 +36,8 @@ def open_session(screen: ReviewScreen) -> ReviewSession | TutorError:
     app = screen.tutor
     try:
         if app.db is None:
-            assert app.db_url is not None, "TutorApp needs db or db_url"
+            if app.db_url is None:
+                raise StoreError("no collection to open: give TutorApp a database or its URL")
             app.db = open_database(app.db_url)
         return ReviewSession(
             app.db, app.settings, screen.decks, clock=app.clock, rng=app.rng, sync=app.sync
@@ -94,7 +95,8 @@ def finish(screen: ReviewScreen) -> None:
     """No card is left: the summary (or home, for an empty collection)."""
     from tutor.tui.screens.summary import SummaryScreen
 
-    assert screen.session is not None
+    if screen.session is None:  # nothing on screen to act on
+        return
     if not screen.session.decks:  # an empty collection: home explains how to import
         screen.tutor.go_home()
         return

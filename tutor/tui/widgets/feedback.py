@@ -16,6 +16,7 @@ from tutor.tui.widgets.markdown_text import block, inline
 
 if TYPE_CHECKING:
     from tutor.session import Presented, Verdict
+    from tutor.state import OptionData
 
 NO_REASONING = "(the deck gives no reasoning for this option)"
 
@@ -33,7 +34,7 @@ def _joined(parts: Sequence[Any]) -> Any:
     return Group(*parts)
 
 
-def _why(option: dict[str, Any], heading: str) -> list[Any]:
+def _why(option: OptionData, heading: str) -> list[Any]:
     """`heading “option” — why:` then the option's reasoning."""
     title = Text(f"{heading} “", style="bold")
     title.append_text(inline(option["text"], style="bold"))
@@ -125,7 +126,7 @@ class FeedbackPanel(Vertical):
                 widget.update(_joined([line, Text(" — "), _reasoning(option["reasoning"])]))
 
     @staticmethod
-    def _whys(options: list[dict[str, Any]], items: list[tuple[int, str]]) -> list[Any]:
+    def _whys(options: list[OptionData], items: list[tuple[int, str]]) -> list[Any]:
         parts: list[Any] = []
         for index, heading in items:
             parts += [Text("\n\n") if parts else Text(""), *_why(options[index], heading)]
