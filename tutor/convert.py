@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from tutor.deck.parser import decode
 from tutor.deck.quiz_markdown import quiz_markdown
 from tutor.deck.quiz_text import parse_quiz_text
 from tutor.errors import DeckError, TutorError
+from tutor.safe_write import write_atomic
 
 
 @dataclass(frozen=True)
@@ -57,32 +57,8 @@ def write_new_file(target: str | Path, text: str, *, force: bool = False) -> Pat
         raise TutorError(f"{path}: the folder {path.parent} does not exist; create it first")
     if path.exists() and not force:
         raise TutorError(f"{path} already exists; choose another name or add --force to replace it")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    created = False
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        created = True
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
+        write_atomic(path, text)
     except OSError as exc:
-        if created:
-            temporary.unlink(missing_ok=True)
         raise TutorError(f"{path}: cannot write the file: {exc.strerror or exc}") from None
-    _sync_folder(path.parent)
     return path
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

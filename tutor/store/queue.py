@@ -50,18 +50,23 @@ def load_card(conn: Connection, card_id: int) -> StoredCard | None:
         answer=row.answer,
         source_path=row.source_path,
         source_line=row.source_line,
-        state=CardState(
-            phase=Phase(row.phase),
-            step=row.step,
-            stability=row.stability,
-            difficulty=row.difficulty,
-            due=row.due,
-            last_review=row.last_review,
-            reps=row.reps,
-            lapses=row.lapses,
-        ),
+        state=card_state(row),
         suspended=row.suspended,
         leech=row.leech,
         buried_until=row.buried_until,
         retired=row.retired,
+    )
+
+
+def card_state(row: Any) -> CardState:
+    """A card's scheduling state from a row holding the card table's state columns."""
+    return CardState(
+        phase=Phase(row.phase),
+        step=row.step,
+        stability=row.stability,
+        difficulty=row.difficulty,
+        due=row.due,
+        last_review=row.last_review,
+        reps=row.reps,
+        lapses=row.lapses,
     )

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select
 
 from tutor.state import CardState
-from tutor.store.reviews import _STATE_COLUMNS, _state, state_values
+from tutor.store.queue import card_state as _state
+from tutor.store.reviews import _STATE_COLUMNS, state_values
 from tutor.store.tables import (
     card_table,
     rescheduled_card_table,

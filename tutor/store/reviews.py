@@ -13,7 +13,6 @@ from tutor.errors import StoreError
 from tutor.errors import UndoRefused as UndoRefused  # re-exported
 from tutor.queue import DeckInfo as DeckInfo  # re-exported
 from tutor.state import CardState as CardState  # re-exported
-from tutor.state import Phase
 from tutor.store.decks import decks as decks  # re-exported
 from tutor.store.decks import parameter_set_id as parameter_set_id  # re-exported
 from tutor.store.flags import (  # re-exported: callers of the former single module keep working
@@ -24,6 +23,7 @@ from tutor.store.flags import restore_flags as restore_flags
 from tutor.store.flags import set_flags as set_flags
 from tutor.store.flags import suspended_cards as suspended_cards
 from tutor.store.flags import unsuspend as unsuspend
+from tutor.store.queue import card_state as _state
 from tutor.store.queue import load_card as load_card  # re-exported
 from tutor.store.tables import (
     card_table,
@@ -75,19 +75,6 @@ _STATE_COLUMNS = (
     card_table.c.reps,
     card_table.c.lapses,
 )
-
-
-def _state(row: Any) -> CardState:
-    return CardState(
-        phase=Phase(row.phase),
-        step=row.step,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=row.due,
-        last_review=row.last_review,
-        reps=row.reps,
-        lapses=row.lapses,
-    )
 
 
 def state_values(state: CardState) -> dict[str, Any]:
