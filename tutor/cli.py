@@ -78,6 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="treat warnings (a file with no cards) as errors"
     )
 
+    anki_in = commands.add_parser(
+        "import-anki",
+        help="bring an Anki collection over: deck files, cards and review history",
+        description="Write one Markdown deck per Anki deck into FOLDER (never over a file), "
+        "import them, and replay each card's Anki review log so that its FSRS state is rebuilt "
+        "from its own history. Basic and reversed notes become recall cards; the rest is "
+        "counted and reported (docs/anki.md).",
+    )
+    anki_in.add_argument("source", metavar="FILE.apkg|collection.anki2")
+    anki_in.add_argument("--out", required=True, metavar="FOLDER", help="where the decks go")
+    anki_in.add_argument("--json", action="store_true", help="print the report as JSON")
+
     decks = commands.add_parser("decks", help="list decks with card counts")
     decks.add_argument("--json", action="store_true", help="print as JSON")
 
@@ -329,6 +341,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     if args.dry_run:
         print("(dry run: nothing was changed)")
+    return 0
+
+
+def cmd_import_anki(args: argparse.Namespace) -> int:
+    from tutor.anki.bring_in import import_anki
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
+
+    settings = load_settings()
+    db = _open(args)
+    try:
+        report = import_anki(
+            db, settings, Path(args.source).expanduser(), Path(args.out).expanduser(), utc_now()
+        )
+    finally:
+        db.close()
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print("\n".join(report.lines()))
     return 0
 
 
@@ -1004,6 +1036,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "home": cmd_home,
     "review": cmd_review,
     "import": cmd_import,
+    "import-anki": cmd_import_anki,
     "convert": cmd_convert,
     "decks": cmd_decks,
     "export": cmd_export,
