@@ -345,16 +345,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_anki(args: argparse.Namespace) -> int:
-    from tutor.anki.bring_in import import_anki
+    from tutor.anki.bring_in import import_anki, prepare
     from tutor.clock import utc_now
     from tutor.config import load_settings
 
     settings = load_settings()
-    db = _open(args)
+    prepared = prepare(Path(args.source).expanduser(), Path(args.out).expanduser())
+    db = _open(args)  # opened only for an Anki file that reads well: bad input changes nothing
     try:
-        report = import_anki(
-            db, settings, Path(args.source).expanduser(), Path(args.out).expanduser(), utc_now()
-        )
+        report = import_anki(db, settings, prepared, utc_now())
     finally:
         db.close()
     if args.json:

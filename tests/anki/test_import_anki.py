@@ -149,7 +149,7 @@ def test_an_anki_collection_comes_over_with_its_history(
     cards = {c.slug: c for c in french.cards}
     bonjour = cards[f"anki-{ids['bonjour']}"]
     assert (bonjour.question, bonjour.kind) == ("bonjour **café** ✓", "recall")
-    assert bonjour.answer == "hello\nworld (image: hello.png) (sound: bonjour.mp3)"
+    assert bonjour.answer == "hello\n\nworld (image: hello.png) (sound: bonjour.mp3)"
     assert (cards[f"anki-{ids['chat']}"].question, cards[f"anki-{ids['chat']}"].answer) == (
         "chat",
         "cat",
@@ -160,9 +160,9 @@ def test_an_anki_collection_comes_over_with_its_history(
     )
     assert cards[f"anki-{ids['typed']}"].answer == "one"
     [code_card, _] = parse_file(out / "Code.md").cards
-    assert code_card.question == "What does `len(\\[\\])` return?"
+    assert code_card.question == "What does `len([])` return?"
     assert code_card.answer == (
-        "```\n>>> len([])\n0\n```\n\n\\## not a heading\n\\- \\[x\\] not an option"
+        "```\n>>> len([])\n0\n```\n\n\\## not a heading\n\n\\- \\[x\\] not an option"
     )
 
     db = open_database(f"sqlite:///{db_path}")

@@ -96,18 +96,31 @@ class AnkiImport:
         return out
 
 
-def import_anki(
-    db: Database, settings: Settings, source: Path, folder: Path, now: datetime
-) -> AnkiImport:
-    """Read `source`, write one deck file per Anki deck into `folder` (never over a file),
-    import them, then bring over each card's answers. Bad input changes nothing."""
+@dataclass(frozen=True)
+class Prepared:
+    """An Anki collection read and converted, its deck files known not to exist yet."""
+
+    collection: AnkiCollection
+    conversion: Conversion
+    folder: Path
+
+
+def prepare(source: Path, folder: Path) -> Prepared:
+    """Read `source` and convert it; refuse (nothing written) a bad file or a taken file name."""
     collection = read_collection(source)
     conversion = convert(collection)
+    _check_folder(folder, [folder / deck.file_name for deck in conversion.decks])
+    return Prepared(collection, conversion, folder)
+
+
+def import_anki(db: Database, settings: Settings, prepared: Prepared, now: datetime) -> AnkiImport:
+    """Write one deck file per Anki deck into the folder (never over a file), import them, then
+    bring over each card's answers. Bad input changes nothing."""
+    collection, conversion, folder = prepared.collection, prepared.conversion, prepared.folder
     report = _report(collection, conversion, folder)
     if not conversion.decks:
         return report
-    targets = [folder / deck.file_name for deck in conversion.decks]
-    _check_folder(folder, targets)
+    _check_folder(folder, [folder / deck.file_name for deck in conversion.decks])
     placed = _place_files(db, conversion, folder, now)
     imported = import_paths(db, placed, now)
     if imported.errors:

@@ -1,4 +1,5 @@
-"""An Anki field's HTML as Markdown text (bold, italics, code, lists kept); media references listed."""
+"""An Anki field's HTML as Markdown text (bold, italics, code, lists, line breaks kept); media
+references listed."""
 
 from __future__ import annotations
 
@@ -33,11 +34,12 @@ class _ToMarkdown(HTMLParser):
         self.out: list[str] = []
         self.media: list[str] = []
         self.pre = 0
+        self.code = False
         self.lists: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "br":
-            self.out.append("\n")
+            self.out.append("\n" if self.pre or self.lists else "\n\n")
         elif tag == "img":
             source = dict(attrs).get("src") or ""
             self.media.append(source)
@@ -45,6 +47,7 @@ class _ToMarkdown(HTMLParser):
         elif tag in MARKS and not self.pre:
             self.out.append(MARKS[tag])
         elif tag == "code" and not self.pre:
+            self.code = True
             self.out.append("`")
         elif tag == "pre":
             self.pre += 1
@@ -56,12 +59,13 @@ class _ToMarkdown(HTMLParser):
             bullet = "1." if self.lists and self.lists[-1] == "ol" else "-"
             self.out.append(f"\n{bullet} ")
         elif tag in BLOCKS:
-            self.out.append("\n")
+            self.out.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in MARKS and not self.pre:
             self.out.append(MARKS[tag])
         elif tag == "code" and not self.pre:
+            self.code = False
             self.out.append("`")
         elif tag == "pre":
             self.pre = max(self.pre - 1, 0)
@@ -71,7 +75,7 @@ class _ToMarkdown(HTMLParser):
                 self.lists.pop()
             self.out.append("\n\n")
         elif tag in BLOCKS and tag != "li":
-            self.out.append("\n")
+            self.out.append("\n\n")
 
     def handle_data(self, data: str) -> None:
         if self.pre:
@@ -81,7 +85,8 @@ class _ToMarkdown(HTMLParser):
         for name in SOUND.findall(data):
             self.media.append(name)
         data = SOUND.sub(lambda m: f"(sound: {m.group(1)})", data)
-        self.out.append(escape(re.sub(r"[ \t\r\n]+", " ", data)))
+        data = re.sub(r"[ \t\r\n]+", " ", data)
+        self.out.append(data.replace("`", "'") if self.code else escape(data))
 
 
 def field_text(html: str) -> FieldText:

@@ -1,0 +1,145 @@
+"""`tutor import-anki` without Anki's library: bad input refused in one line, nothing changed;
+field HTML as Markdown; which templates make recall cards."""
+
+from __future__ import annotations
+
+import sqlite3
+import zipfile
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tutor.anki.html_text import field_text
+from tutor.anki.source import NoteType, Template
+from tutor.anki.to_decks import sides
+from tutor.cli import main
+
+BASIC = NoteType(
+    1,
+    "Basic",
+    False,
+    ("Front", "Back"),
+    (Template(0, "Card 1", "{{Front}}", "{{FrontSide}}\n\n<hr id=answer>\n\n{{Back}}"),),
+)
+
+
+def refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, source: Path) -> str:
+    db = tmp_path / "tutor.db"
+    out = tmp_path / "out"
+    code = main(["--db", str(db), "import-anki", str(source), "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert not out.exists()
+    assert not db.exists()
+    return err
+
+
+def _sqlite(path: Path, *statements: str) -> Path:
+    with closing(sqlite3.connect(path)) as conn:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    return path
+
+
+def test_a_text_file_is_neither_a_package_nor_a_collection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "notes.apkg"
+    source.write_text("not a zip\n")
+    err = refused(capsys, tmp_path, source)
+    assert err == (
+        f"tutor: {source} is neither an Anki package (.apkg, a zip) nor an Anki collection "
+        "(an SQLite file such as collection.anki2)\n"
+    )
+
+
+def test_a_zip_without_a_collection_is_no_package(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "photos.apkg"
+    with zipfile.ZipFile(source, "w") as package:
+        package.writestr("photo.jpg", b"\xff\xd8")
+    err = refused(capsys, tmp_path, source)
+    assert "is a zip but not an Anki package (no collection.anki2 inside)" in err
+
+
+def test_another_programs_database_is_no_anki_collection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _sqlite(tmp_path / "other.anki2", "CREATE TABLE things (id INTEGER)")
+    err = refused(capsys, tmp_path, source)
+    assert "is an SQLite database but not an Anki collection (no cards, col, notes, revlog" in err
+
+
+def test_a_newer_collection_schema_is_refused_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _sqlite(
+        tmp_path / "collection.anki2",
+        "CREATE TABLE col (ver INTEGER, models TEXT, decks TEXT)",
+        "INSERT INTO col VALUES (19, '{}', '{}')",
+        "CREATE TABLE notes (id INTEGER)",
+        "CREATE TABLE cards (id INTEGER)",
+        "CREATE TABLE revlog (id INTEGER)",
+    )
+    err = refused(capsys, tmp_path, source)
+    assert "schema 19, newer than tutor reads (11-18)" in err
+    assert '"Support older Anki versions"' in err
+
+
+def test_the_newest_package_format_says_how_to_export_instead(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "deck.apkg"
+    with zipfile.ZipFile(source, "w") as package:
+        package.writestr("collection.anki2", b"a stand-in for old Anki versions")
+        package.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd")
+    err = refused(capsys, tmp_path, source)
+    assert "collection.anki21b, zstd-compressed" in err
+
+
+def test_a_folder_that_cannot_be_made_is_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tutor.anki.bring_in import _place_files
+    from tutor.anki.to_decks import Conversion, DeckText
+    from tutor.errors import ConfigError
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    conversion = Conversion(decks=[DeckText("D", "D.md", "## q\n\nanswer\n", {"anki-1": 1})])
+    with pytest.raises(ConfigError, match="choose another --out folder. Nothing was changed"):
+        _place_files(None, conversion, blocker / "decks", None)  # type: ignore[arg-type]
+    assert blocker.read_text() == ""
+
+
+def test_field_html_becomes_markdown_and_lists_its_media() -> None:
+    field = field_text(
+        "<div><b>bold</b> and <i>it</i>&nbsp;&amp; <code>x*y</code></div>"
+        '<div>line two<img src="a.png"></div><ul><li>one</li><li>two</li></ul>[sound:s.mp3]'
+    )
+    assert field.text == (
+        "**bold** and *it* & `x*y`\n\nline two(image: a.png)\n\n- one\n- two\n\n(sound: s.mp3)"
+    )
+    assert field.media == ["a.png", "s.mp3"]
+
+
+def test_deck_syntax_in_a_field_stays_text() -> None:
+    assert field_text("## heading<br>- [x] option<br>&lt;!-- note --&gt;").text == (
+        "\\## heading\n\n\\- \\[x\\] option\n\n\\<!-- note --\\>"
+    )
+
+
+def test_plain_front_back_templates_make_recall_cards_and_others_do_not() -> None:
+    assert sides(BASIC, BASIC.templates[0]) == ("Front", "Back")
+    reverse = Template(1, "Card 2", "{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}")
+    assert sides(BASIC, reverse) == ("Back", "Front")
+    typed = Template(0, "Card 1", "{{Front}}\n\n{{type:Back}}", "{{Front}}<hr id=answer>{{type:Back}}")
+    assert sides(BASIC, typed) == ("Front", "Back")
+    optional = Template(1, "Card 2", "{{#Back}}{{Back}}{{/Back}}", "{{FrontSide}}{{Front}}")
+    worded = Template(0, "Card 1", "What is {{Front}}?", "{{Back}}")
+    both = Template(0, "Card 1", "{{Front}}<br>{{Back}}", "{{FrontSide}}")
+    assert [sides(BASIC, t) for t in (optional, worded, both)] == [None, None, None]
