@@ -95,7 +95,11 @@ def build(folder: Path) -> dict[str, Any]:
     log = {
         int(cid): [(int(i), int(ease), int(kind)) for i, ease, kind in rows_of]
         for cid in ids.values()
-        if (rows_of := col.db.all("SELECT id, ease, type FROM revlog WHERE cid = ? ORDER BY id", cid))
+        if (
+            rows_of := col.db.all(
+                "SELECT id, ease, type FROM revlog WHERE cid = ? ORDER BY id", cid
+            )
+        )
     }
     options = anki_collection.ExportAnkiPackageOptions(
         with_scheduling=True, with_deck_configs=True, with_media=False, legacy=True
@@ -104,8 +108,13 @@ def build(folder: Path) -> dict[str, Any]:
     options.legacy = False
     col.export_anki_package(out_path=str(folder / "new.apkg"), options=options, limit=None)
     col.close()
-    return {"anki2": folder / "collection.anki2", "apkg": folder / "legacy.apkg", "ids": ids,
-            "log": log, "new": folder / "new.apkg"}
+    return {
+        "anki2": folder / "collection.anki2",
+        "apkg": folder / "legacy.apkg",
+        "ids": ids,
+        "log": log,
+        "new": folder / "new.apkg",
+    }
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +236,7 @@ def test_a_second_import_into_the_same_folder_changes_nothing(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     first = run(capsys, "--db", db, "export")[1]
 
-    code, text, err = run(capsys, "--db", db, "import-anki", str(anki["anki2"]), "--out", str(out))
+    code, _, err = run(capsys, "--db", db, "import-anki", str(anki["anki2"]), "--out", str(out))
 
     assert code == 2
     assert err.startswith(f"tutor: {out / 'Code.md'} exists (and 1 more)")
@@ -244,13 +253,15 @@ def test_the_same_collection_into_another_folder_is_refused_whole(
 ) -> None:
     monkeypatch.setenv("TUTOR_NOW", NOW)
     db = str(tmp_path / "tutor.db")
-    assert run(capsys, "--db", db, "import-anki", str(anki["apkg"]), "--out", str(tmp_path / "a"))[
-        0
-    ] == 0
+    assert (
+        run(capsys, "--db", db, "import-anki", str(anki["apkg"]), "--out", str(tmp_path / "a"))[0]
+        == 0
+    )
     first = run(capsys, "--db", db, "export")[1]
 
-    code, _, err = run(capsys, "--db", db, "import-anki", str(anki["apkg"]), "--out",
-                       str(tmp_path / "b"))
+    code, _, err = run(
+        capsys, "--db", db, "import-anki", str(anki["apkg"]), "--out", str(tmp_path / "b")
+    )
 
     assert code == 1
     assert "deck name 'Code' is already used by" in err

@@ -111,7 +111,7 @@ def test_a_folder_that_cannot_be_made_is_one_message(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     conversion = Conversion(decks=[DeckText("D", "D.md", "## q\n\nanswer\n", {"anki-1": 1})])
-    with pytest.raises(ConfigError, match="choose another --out folder. Nothing was changed"):
+    with pytest.raises(ConfigError, match=r"choose another --out folder\. Nothing was changed"):
         _place_files(None, conversion, blocker / "decks", None)  # type: ignore[arg-type]
     assert blocker.read_text() == ""
 
@@ -137,7 +137,9 @@ def test_plain_front_back_templates_make_recall_cards_and_others_do_not() -> Non
     assert sides(BASIC, BASIC.templates[0]) == ("Front", "Back")
     reverse = Template(1, "Card 2", "{{Back}}", "{{FrontSide}}<hr id=answer>{{Front}}")
     assert sides(BASIC, reverse) == ("Back", "Front")
-    typed = Template(0, "Card 1", "{{Front}}\n\n{{type:Back}}", "{{Front}}<hr id=answer>{{type:Back}}")
+    typed = Template(
+        0, "Card 1", "{{Front}}\n\n{{type:Back}}", "{{Front}}<hr id=answer>{{type:Back}}"
+    )
     assert sides(BASIC, typed) == ("Front", "Back")
     optional = Template(1, "Card 2", "{{#Back}}{{Back}}{{/Back}}", "{{FrontSide}}{{Front}}")
     worded = Template(0, "Card 1", "What is {{Front}}?", "{{Back}}")

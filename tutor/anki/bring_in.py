@@ -1,5 +1,4 @@
-"""`tutor import-anki`: an Anki collection written as deck files, imported the usual way, each
-card's review log replayed into it; what came over and what stayed out, as a report."""
+"""`tutor import-anki`: Anki decks as deck files, imported, their history replayed; the report."""
 
 from __future__ import annotations
 

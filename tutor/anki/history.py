@@ -1,5 +1,4 @@
-"""Anki review logs brought over: each answer recorded through the store's answer path, so every
-card's FSRS state is the replay of its own history."""
+"""Anki review logs brought over through the store's answer path: each state is its log's replay."""
 
 from __future__ import annotations
 
@@ -80,8 +79,10 @@ def bring_over(
                 spec = SchedulerSpec.for_deck(
                     settings.for_deck(deck.name, deck.settings), deck.parameters
                 )
-                specs[deck_id] = spec, deck.parameter_set_id or store.parameter_set_id(
-                    conn, spec.parameters, "default", now
+                specs[deck_id] = (
+                    spec,
+                    deck.parameter_set_id
+                    or store.parameter_set_id(conn, spec.parameters, "default", now),
                 )
             spec, parameter_set_id = specs[deck_id]
             brought.cards_with_history += 1
@@ -118,8 +119,7 @@ def _decider(
             correct=None,
             chosen=(),
             day=day,
-            first_of_day=last is None
-            or day_number(last, settings.day_starts_at, zone) != day,
+            first_of_day=last is None or day_number(last, settings.day_starts_at, zone) != day,
             hour=local_hour(row.at, zone),
             retrievability=scheduling.retrievability(spec, before, row.at),
             parameter_set_id=parameter_set_id,

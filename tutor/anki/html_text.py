@@ -1,5 +1,4 @@
-"""An Anki field's HTML as Markdown text (bold, italics, code, lists, line breaks kept); media
-references listed."""
+"""An Anki field's HTML as Markdown text (marks, code, lists, line breaks kept); its media named."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""An Anki collection (.anki2) or package (.apkg) read with the stdlib: decks, note types, notes,
-cards and the review log."""
+"""An Anki collection (.anki2) or package (.apkg) read with the stdlib: decks, notes, cards, log."""
 
 from __future__ import annotations
 
@@ -108,9 +107,10 @@ def read_collection(path: Path) -> AnkiCollection:
     with _collection_copy(path) as copy, closing(sqlite3.connect(copy)) as conn:
         try:
             return _read(conn, source)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, ValueError, KeyError, IndexError, TypeError) as exc:
             raise AnkiFormatError(
-                f"{source} is not a readable Anki collection ({exc}); export it again from Anki"
+                f"{source} is not a readable Anki collection ({type(exc).__name__}: {exc}); "
+                "export it again from Anki"
             ) from None
 
 
@@ -165,7 +165,7 @@ def _extract(path: Path, copy: Path) -> None:
 
 def _read(conn: sqlite3.Connection, source: str) -> AnkiCollection:
     tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if not NEEDED_TABLES <= tables:
+    if not tables >= NEEDED_TABLES:
         raise AnkiFormatError(
             f"{source} is an SQLite database but not an Anki collection "
             f"(no {', '.join(sorted(NEEDED_TABLES - tables))} table)"
@@ -216,7 +216,9 @@ def _notetypes_json(text: str) -> dict[int, NoteType]:
 
 
 def _decks_tables(conn: sqlite3.Connection) -> dict[int, str]:
-    return {int(i): str(n).replace("\x1f", "::") for i, n in conn.execute("SELECT id, name FROM decks")}
+    return {
+        int(i): str(n).replace("\x1f", "::") for i, n in conn.execute("SELECT id, name FROM decks")
+    }
 
 
 def _notetype_tables(conn: sqlite3.Connection) -> dict[int, NoteType]:
@@ -311,9 +313,7 @@ def _protobuf_fields(data: bytes) -> Iterator[tuple[int, int, Any]]:
 
 
 def _protobuf_strings(data: bytes) -> dict[int, str]:
-    return {
-        n: bytes(v).decode("utf-8", "replace") for n, w, v in _protobuf_fields(data) if w == 2
-    }
+    return {n: bytes(v).decode("utf-8", "replace") for n, w, v in _protobuf_fields(data) if w == 2}
 
 
 def _protobuf_varints(data: bytes) -> dict[int, int]:

@@ -1,5 +1,4 @@
-"""An Anki collection as Markdown deck texts: plain front/back cards become recall cards, each
-with the id `anki-<card id>`; cloze and other cards are counted with the reason they stay out."""
+"""An Anki collection as Markdown deck texts: front/back cards as recall cards, the rest counted."""
 
 from __future__ import annotations
 
@@ -147,9 +146,11 @@ def _deck_text(
     name: str, file_name: str, cards: list[tuple[Card, str, str]], result: Conversion
 ) -> DeckText | None:
     header = f"---\ntitle: {json.dumps(name, ensure_ascii=False)}\n---\n\n"
-    kept = [c for c in cards if _reads_back(header, name, [c])] if not _reads_back(
-        header, name, cards
-    ) else cards
+    kept = (
+        [c for c in cards if _reads_back(header, name, [c])]
+        if not _reads_back(header, name, cards)
+        else cards
+    )
     if len(kept) < len(cards):
         result.skipped["would not read back the same as Markdown"] += len(cards) - len(kept)
     if not kept:
