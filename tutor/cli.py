@@ -352,9 +352,11 @@ def cmd_import_anki(args: argparse.Namespace) -> int:
     settings = load_settings()
     prepared = prepare(Path(args.source).expanduser(), Path(args.out).expanduser())
     db = _open(args)  # opened only for an Anki file that reads well: bad input changes nothing
+    progress = _ProgressLine(enabled=not args.json)
     try:
-        report = import_anki(db, settings, prepared, utc_now())
+        report = import_anki(db, settings, prepared, utc_now(), progress)
     finally:
+        progress.close()
         db.close()
     if args.json:
         _print_json(report.to_json())

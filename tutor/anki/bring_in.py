@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -112,7 +113,13 @@ def prepare(source: Path, folder: Path) -> Prepared:
     return Prepared(collection, conversion, folder)
 
 
-def import_anki(db: Database, settings: Settings, prepared: Prepared, now: datetime) -> AnkiImport:
+def import_anki(
+    db: Database,
+    settings: Settings,
+    prepared: Prepared,
+    now: datetime,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> AnkiImport:
     """Write one deck file per Anki deck into the folder (never over a file), import them, then
     bring over each card's answers. Bad input changes nothing."""
     collection, conversion, folder = prepared.collection, prepared.conversion, prepared.folder
@@ -135,7 +142,7 @@ def import_anki(db: Database, settings: Settings, prepared: Prepared, now: datet
         for slug, card_id in deck.card_ids.items():
             logs[slug] = by_card.get(card_id, [])
     try:
-        brought = bring_over(db, settings, logs, _suspended(collection, conversion), now)
+        brought = bring_over(db, settings, logs, _suspended(collection, conversion), now, progress)
     except StoreError as exc:
         raise StoreError(
             f"the decks were imported into the collection but their review history was not "

@@ -60,12 +60,14 @@ def bring_over(
     logs: Mapping[str, Sequence[Review]],
     suspended: Sequence[str],
     now: datetime,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Brought:
     """Record every answer of each card (by slug) in one write transaction, oldest first, and
     suspend the cards (by slug) that Anki had suspended."""
     brought = Brought()
     answers = {slug: answers_of(rows, brought) for slug, rows in logs.items()}
     zone = settings.tzinfo()
+    total = sum(len(rows) for rows in answers.values())
     with db.write() as conn:
         cards = cards_by_slug(conn, list(answers))
         decks = {d.id: d for d in store.decks(conn)}
@@ -91,6 +93,8 @@ def bring_over(
                     conn, card_id, _decider(spec, card_id, row, parameter_set_id, settings, zone)
                 )
                 brought.reviews += 1
+                if progress and brought.reviews % 100 == 0:
+                    progress(brought.reviews, total, "review history")
         for slug in suspended:
             if slug in cards:
                 store.change_flags(conn, cards[slug][0], suspended=True)
