@@ -3,6 +3,7 @@ field HTML as Markdown; which templates make recall cards."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import zipfile
 from contextlib import closing
@@ -24,9 +25,11 @@ BASIC = NoteType(
 )
 
 
-def refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, source: Path) -> str:
+def refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, source: Path, out: Path | None = None
+) -> str:
     db = tmp_path / "tutor.db"
-    out = tmp_path / "out"
+    out = out or tmp_path / "out"
     code = main(["--db", str(db), "import-anki", str(source), "--out", str(out)])
     _, err = capsys.readouterr()
     assert code == 2, err
@@ -42,6 +45,70 @@ def _sqlite(path: Path, *statements: str) -> Path:
             conn.execute(statement)
         conn.commit()
     return path
+
+
+def _legacy_collection(path: Path) -> Path:
+    """A schema-11 collection written by hand: one Basic note in deck `A::B`, answered twice
+    (Good, then Again a day later) and once rescheduled by hand."""
+    models = {
+        "7": {
+            "name": "Basic",
+            "type": 0,
+            "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
+            "tmpls": [
+                {"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": BASIC.templates[0].back}
+            ],
+        }
+    }
+    decks = {"1": {"name": "Default"}, "5": {"name": "A::B"}}
+    day = 86_400_000
+    return _sqlite(
+        path,
+        "CREATE TABLE col (ver INTEGER, models TEXT, decks TEXT)",
+        f"INSERT INTO col VALUES (11, '{json.dumps(models)}', '{json.dumps(decks)}')",
+        "CREATE TABLE notes (id INTEGER, mid INTEGER, flds TEXT, tags TEXT)",
+        "INSERT INTO notes VALUES (3, 7, 'front' || char(31) || 'back', '')",
+        "CREATE TABLE cards (id INTEGER, nid INTEGER, did INTEGER, odid INTEGER, ord INTEGER, "
+        "queue INTEGER)",
+        "INSERT INTO cards VALUES (11, 3, 5, 0, 0, 2)",
+        "CREATE TABLE revlog (id INTEGER, cid INTEGER, ease INTEGER, type INTEGER, ivl INTEGER, "
+        "factor INTEGER, time INTEGER)",
+        f"INSERT INTO revlog VALUES ({1_790_000_000_000}, 11, 3, 0, 1, 2500, 4000)",
+        f"INSERT INTO revlog VALUES ({1_790_000_000_000 + day}, 11, 1, 1, 1, 2300, 6000)",
+        f"INSERT INTO revlog VALUES ({1_790_000_000_000 + 2 * day}, 11, 0, 4, 5, 2300, 0)",
+    )
+
+
+def test_a_legacy_collection_comes_over_without_ankis_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _legacy_collection(tmp_path / "collection.anki2")
+    db = tmp_path / "tutor.db"
+    out = tmp_path / "decks"
+    code = main(["--db", str(db), "import-anki", str(source), "--out", str(out)])
+    text, err = capsys.readouterr()
+    assert code == 0, err
+    assert text.splitlines()[1:] == [
+        f"  A::B: 1 cards  [{out / 'A--B.md'}]",
+        "1 decks, 1 of 1 Anki cards, 2 of 3 review log entries (1 cards with history)",
+        "  skipped 1 review log entries: manual or rescheduling entries (not answers)",
+    ]
+    assert (out / "A--B.md").read_text() == (
+        '---\ntitle: "A::B"\n---\n\n## front\n<!-- id: anki-11 -->\n\nback\n'
+    )
+    assert main(["--db", str(db), "check"]) == 0
+    assert "verdict: clean" in capsys.readouterr().out
+
+
+def test_a_folder_that_cannot_be_made_is_refused_before_the_collection_is_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _legacy_collection(tmp_path / "collection.anki2")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    err = refused(capsys, tmp_path, source, blocker / "decks")
+    assert "choose another --out folder. Nothing was changed" in err
+    assert blocker.read_text() == ""
 
 
 def test_a_text_file_is_neither_a_package_nor_a_collection(
@@ -99,21 +166,6 @@ def test_the_newest_package_format_says_how_to_export_instead(
         package.writestr("collection.anki21b", b"\x28\xb5\x2f\xfd")
     err = refused(capsys, tmp_path, source)
     assert "collection.anki21b, zstd-compressed" in err
-
-
-def test_a_folder_that_cannot_be_made_is_one_message(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from tutor.anki.bring_in import _place_files
-    from tutor.anki.to_decks import Conversion, DeckText
-    from tutor.errors import ConfigError
-
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    conversion = Conversion(decks=[DeckText("D", "D.md", "## q\n\nanswer\n", {"anki-1": 1})])
-    with pytest.raises(ConfigError, match=r"choose another --out folder\. Nothing was changed"):
-        _place_files(None, conversion, blocker / "decks", None)  # type: ignore[arg-type]
-    assert blocker.read_text() == ""
 
 
 def test_field_html_becomes_markdown_and_lists_its_media() -> None:

@@ -110,6 +110,8 @@ def prepare(source: Path, folder: Path) -> Prepared:
     collection = read_collection(source)
     conversion = convert(collection)
     _check_folder(folder, [folder / deck.file_name for deck in conversion.decks])
+    if conversion.decks:
+        _check_writable(folder)
     return Prepared(collection, conversion, folder)
 
 
@@ -190,6 +192,18 @@ def _check_folder(folder: Path, targets: list[Path]) -> None:
             f"{taken[0]} exists{more}; import-anki never replaces a file: choose an empty "
             "--out folder or move the file away. Nothing was changed"
         )
+
+
+def _check_writable(folder: Path) -> None:
+    """Refuse a folder that cannot be made or written, before anything is written."""
+    parent = folder if folder.is_dir() else _nearest_existing(folder.parent)
+    try:
+        Path(tempfile.mkdtemp(prefix=".tutor-anki-", dir=parent)).rmdir()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write into {parent}: {exc.strerror}; choose another --out folder. "
+            "Nothing was changed"
+        ) from None
 
 
 def _place_files(db: Database, conversion: Conversion, folder: Path, now: datetime) -> list[Path]:
