@@ -345,19 +345,21 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_import_anki(args: argparse.Namespace) -> int:
-    from tutor.anki.bring_in import import_anki, prepare
+    from tutor.anki.bring_in import import_anki, prepare, summary
     from tutor.clock import utc_now
     from tutor.config import load_settings
 
     settings = load_settings()
     prepared = prepare(Path(args.source).expanduser(), Path(args.out).expanduser())
-    db = _open(args)  # opened only for an Anki file that reads well: bad input changes nothing
-    progress = _ProgressLine(enabled=not args.json)
-    try:
-        report = import_anki(db, settings, prepared, utc_now(), progress)
-    finally:
-        progress.close()
-        db.close()
+    report = summary(prepared)
+    if prepared.conversion.decks:  # the collection is opened only when something comes over
+        db = _open(args)
+        progress = _ProgressLine(enabled=not args.json)
+        try:
+            report = import_anki(db, settings, prepared, utc_now(), progress)
+        finally:
+            progress.close()
+            db.close()
     if args.json:
         _print_json(report.to_json())
     else:

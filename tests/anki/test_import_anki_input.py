@@ -47,13 +47,13 @@ def _sqlite(path: Path, *statements: str) -> Path:
     return path
 
 
-def _legacy_collection(path: Path) -> Path:
+def _legacy_collection(path: Path, kind: int = 0) -> Path:
     """A schema-11 collection written by hand: one Basic note in deck `A::B`, answered twice
     (Good, then Again a day later) and once rescheduled by hand."""
     models = {
         "7": {
             "name": "Basic",
-            "type": 0,
+            "type": kind,
             "flds": [{"name": "Front", "ord": 0}, {"name": "Back", "ord": 1}],
             "tmpls": [
                 {"name": "Card 1", "ord": 0, "qfmt": "{{Front}}", "afmt": BASIC.templates[0].back}
@@ -98,6 +98,20 @@ def test_a_legacy_collection_comes_over_without_ankis_library(
     )
     assert main(["--db", str(db), "check"]) == 0
     assert "verdict: clean" in capsys.readouterr().out
+
+
+def test_a_collection_with_nothing_to_bring_says_why_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _legacy_collection(tmp_path / "collection.anki2", kind=1)  # a cloze note type
+    db, out = tmp_path / "tutor.db", tmp_path / "decks"
+    assert main(["--db", str(db), "import-anki", str(source), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "0 decks, 0 of 1 Anki cards, 0 of 3 review log entries (0 cards with history)",
+        "  skipped 1 cards: cloze (note type 'Basic')",
+        "  skipped 3 review log entries: entries of cards that did not come over",
+    ]
+    assert not db.exists() and not out.exists()
 
 
 def test_a_folder_that_cannot_be_made_is_refused_before_the_collection_is_opened(

@@ -125,7 +125,7 @@ def import_anki(
     """Write one deck file per Anki deck into the folder (never over a file), import them, then
     bring over each card's answers. Bad input changes nothing."""
     collection, conversion, folder = prepared.collection, prepared.conversion, prepared.folder
-    report = _report(collection, conversion, folder)
+    report = summary(prepared)
     if not conversion.decks:
         return report
     _check_folder(folder, [folder / deck.file_name for deck in conversion.decks])
@@ -152,14 +152,15 @@ def import_anki(
         ) from None
     report.reviews = brought.reviews
     report.cards_with_history = brought.cards_with_history
-    report.skipped_reviews = brought.skipped
-    left_out = sum(1 for r in collection.reviews if f"anki-{r.card_id}" not in logs)
-    if left_out:
-        report.skipped_reviews["entries of cards that did not come over"] += left_out
+    report.skipped_reviews.update(brought.skipped)
     return report
 
 
-def _report(collection: AnkiCollection, conversion: Conversion, folder: Path) -> AnkiImport:
+def summary(prepared: Prepared) -> AnkiImport:
+    """The report before anything is written: decks, cards and what stays out."""
+    collection, conversion, folder = prepared.collection, prepared.conversion, prepared.folder
+    kept = {card_id for deck in conversion.decks for card_id in deck.card_ids.values()}
+    left_out = sum(1 for r in collection.reviews if r.card_id not in kept)
     return AnkiImport(
         source=collection.source,
         folder=str(folder),
@@ -174,6 +175,9 @@ def _report(collection: AnkiCollection, conversion: Conversion, folder: Path) ->
         suspended=conversion.suspended,
         anki_cards=len(collection.cards),
         anki_reviews=len(collection.reviews),
+        skipped_reviews=Counter(
+            {"entries of cards that did not come over": left_out} if left_out else {}
+        ),
     )
 
 
