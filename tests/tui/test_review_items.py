@@ -423,3 +423,23 @@ async def test_13_deck_names_take_the_spare_width_and_follow_a_resize(
         await pilot.resize_terminal(160, 48)
         await settle(pilot)
         assert str(table.get_row_at(1)[0]) == "  " + name  # wider: the whole name
+
+
+# 15 ------------------------------------------------------------------------------------------
+
+
+async def test_15_the_summarys_time_is_the_headers_timer(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA.\n")], NOW)
+    now = [NOW]
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+    app = TutorApp(db, settings, start_in_review=True, clock=lambda: now[0], sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        now[0] = NOW + timedelta(seconds=95)
+        screen_of(app).update_status()
+        assert "01:35" in text_of(app, "#status")
+        await pilot.press("space", "4")
+        await settle(pilot)
+        assert "Time spent       1 min 35 s" in text_of(app, "#summary")
