@@ -221,7 +221,7 @@ def test_import_json_holds_the_exact_strings(collection: Collection) -> None:
         (["due"], SHOWN_NAME),
         (["suspended"], neutralise(STORED_RECALL)),
         (["stats"], f"Q1{SHOWN}end?"),  # the hardest cards
-        (["stats"], f"“{neutralise(WRONG[:30])}”"),  # the most tempting distractors
+        (["stats"], f"“{neutralise(WRONG[:39])}…”"),  # the most tempting distractors
         (["info"], "decks: 1  cards: 2"),
     ],
 )

@@ -127,6 +127,7 @@ def _import_paths(
     report = ImportReport(errors=problems, dry_run=dry_run)
     candidates: list[_Candidate] = []
     known = _Stored.load(db)
+    copies = {d.source_hash: d for d in known.by_path.values() if d.source_hash}
     for index, path in enumerate(files):
         if progress:
             progress(index, len(files), f"reading {path.name}")
@@ -136,10 +137,13 @@ def _import_paths(
             report.errors.append(Problem(str(path), 0, f"cannot read the file: {exc.strerror}"))
             continue
         digest = hashlib.sha256(data).hexdigest()
-        stored = known.by_path.get(str(path))
+        stored = known.by_path.get(str(path)) or _copy_of(copies.get(digest))
         if stored is not None and stored.source_hash == digest:
             count = known.active_cards.get(stored.id, 0)
-            report.decks.append(SyncResult(stored.name, str(path), unchanged=count, skipped=True))
+            result = SyncResult(stored.name, str(path), unchanged=count, skipped=True)
+            if stored.source_path != str(path):
+                result.messages.append(f"already imported from {stored.source_path}")
+            report.decks.append(result)
             continue
         try:
             deck = parse_bytes(data, path)
@@ -304,6 +308,12 @@ def _converted_home(conn: Any, candidate: _Candidate, known: _Stored) -> StoredD
         if taken is not None and taken.converted_from_path() == str(candidate.path):
             return owner
     return None
+
+
+def _copy_of(stored: StoredDeck | None) -> StoredDeck | None:
+    """The stored deck a file is a byte-for-byte copy of (the installed bundled deck after the
+    repository's), if that deck's own file is still there: the copy is already imported."""
+    return stored if stored is not None and Path(stored.source_path or "").is_file() else None
 
 
 def _still_there(stored: StoredDeck, name: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import unicodedata
 from datetime import date
 
 from tutor.stats_data import (
@@ -22,6 +24,30 @@ from tutor.text import neutralise
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 SHADES = " ░▒▓█"
+CUT_TO_WIDTH = ("Hardest cards", "Most tempting distractors")
+OPTION_CELLS = 40  # a distractor's text is cut here so the question it belongs to stays in view
+
+
+def cut_to_width(title: str) -> bool:
+    """Whether a section's lines are rows ending in card text: cut to the width, never wrapped."""
+    return title.startswith(CUT_TO_WIDTH)
+
+
+def _cells(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
+def fit(text: str, width: int) -> str:
+    """The text cut to `width` terminal cells, ending in "…" when something was cut."""
+    if sum(_cells(c) for c in text) <= width:
+        return text
+    out, used = "", 0
+    for char in text:
+        if used + _cells(char) > width - 1:
+            break
+        out += char
+        used += _cells(char)
+    return out + "…"
 
 
 def _pct(value: float | None) -> str:
@@ -80,13 +106,17 @@ def _parts(stats: StatsReport) -> list[tuple[str, list[str]]]:
     ]
 
 
-def render(stats: StatsReport) -> str:
-    """The whole report as text."""
+def render(stats: StatsReport, width: int | None = None) -> str:
+    """The whole report as text; card text cut to `width` (default: $COLUMNS, the terminal, 80)."""
+    width = width or shutil.get_terminal_size().columns
     deck = neutralise(stats.deck or "all decks")
     out = [f"Statistics: {deck}  (range: {stats.span})", ""]
     for title, lines in sections(stats):
         out.append(title)
-        out.extend("  " + line if line else "" for line in lines)
+        cut = cut_to_width(title)
+        out.extend(
+            fit("  " + line, width) if cut else "  " + line if line else "" for line in lines
+        )
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -151,11 +181,10 @@ def _calendar(calendar: Calendar) -> list[str]:
     if not top:
         return ["No reviews in the last year."]
     first = date.fromisoformat(days[0].date)
-    offset = first.weekday()
-    weeks = (offset + len(days) + 6) // 7
+    days = days[(7 - first.weekday()) % 7 :]  # whole weeks from a Monday: the rows line up
+    weeks = (len(days) + 6) // 7
     grid = [[" "] * weeks for _ in range(7)]
-    for index, entry in enumerate(days):
-        slot = offset + index
+    for slot, entry in enumerate(days):
         level = 0 if not entry.reviews else 1 + min(3, entry.reviews * 4 // (top + 1))
         grid[slot % 7][slot // 7] = SHADES[level] if level else "·"
     names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -227,14 +256,13 @@ def _hardest(hardest: Hardest) -> list[str]:
     lines = []
     for entry in hardest.lapses:
         lines.append(
-            f"{entry.lapses:>3} lapses  recall {_pct(entry.retrievability):>6}  "
-            f"{entry.question[:60]}"
+            f"{entry.lapses:>3} lapses  recall {_pct(entry.retrievability):>6}  {entry.question}"
         )
     if not lines:
         lines.append("No card has lapsed yet.")
     lines.append("Lowest predicted recall now:")
     for entry in hardest.lowest_retrievability:
-        lines.append(f"  {_pct(entry.retrievability):>6}  {entry.question[:64]}")
+        lines.append(f"  {_pct(entry.retrievability):>6}  {entry.question}")
     return lines
 
 
@@ -245,7 +273,7 @@ def _distractors(distractors: tuple[Distractor, ...]) -> list[str]:
     for d in distractors:
         lines.append(
             f"{d.picked:>4} of {d.answers:<4} ({_pct(d.share):>6})  "
-            f"“{d.option[:30]}”  ← {d.question[:36]}"
+            f"“{fit(d.option, OPTION_CELLS)}”  ← {d.question}"
         )
     return lines
 

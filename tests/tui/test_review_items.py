@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from tests.conftest import SEED_DECK, WriteDeck
 from tests.tui.settle import settle
@@ -405,3 +405,41 @@ async def test_13_home_starts_on_the_first_deck_with_cards_due(
         await settle(pilot)
         card = screen_of(app).presented
         assert card is not None and card.card.deck_name.startswith("Neural network")
+
+
+async def test_13_deck_names_take_the_spare_width_and_follow_a_resize(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    name = "A long deck name about the grammar and vocabulary of Portuguese verbs, all of them"
+    import_paths(db, [write_deck("long.md", f"# Languages::{name}\n\n## Q\n\nA.\n")], NOW)
+    app = app_for(db, review=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#decks", DataTable)
+        label = str(table.get_row_at(1)[0])
+        assert label == "  " + name[:32] + "…"  # 80 columns: all the room the counts leave
+        used = sum(c.get_render_width(table) for c in table.columns.values())
+        assert used <= table.scrollable_content_region.width  # no sideways scrolling
+        await pilot.resize_terminal(160, 48)
+        await settle(pilot)
+        assert str(table.get_row_at(1)[0]) == "  " + name  # wider: the whole name
+
+
+# 15 ------------------------------------------------------------------------------------------
+
+
+async def test_15_the_summarys_time_is_the_headers_timer(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA.\n")], NOW)
+    now = [NOW]
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+    app = TutorApp(db, settings, start_in_review=True, clock=lambda: now[0], sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        now[0] = NOW + timedelta(seconds=95)
+        screen_of(app).update_status()
+        assert "01:35" in text_of(app, "#status")
+        await pilot.press("space", "4")
+        await settle(pilot)
+        assert "Time spent       1 min 35 s" in text_of(app, "#summary")

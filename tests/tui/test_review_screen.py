@@ -417,3 +417,27 @@ async def test_review_of_an_empty_collection_goes_home_which_explains_import(
         assert "Press i to import the bundled deck" in text_of(app, "#empty")
     if app.db is not None:
         app.db.close()
+
+
+async def test_a_select_all_answer_given_while_loading_takes_no_more_toggles(
+    db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = "# Primes\n\n## Which are prime?\n\n- [x] 2 — even.\n- [x] 3 — odd.\n- [ ] 4 — 2 × 2.\n"
+    import_paths(db, [write_deck("primes.md", deck)], NOW)
+    monkeypatch.setattr(ReviewScreen, "_load_session", lambda self: None)  # the store "loads"
+    app = early_app(db, db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = review_screen(app)
+        assert screen.presented is not None and screen.presented.select_all
+        order = screen.presented.order
+        rights = [str(n) for n, i in enumerate(order, start=1) if i in (0, 1)]
+        wrong = next(str(n) for n, i in enumerate(order, start=1) if i == 2)
+        await pilot.press(*rights, "enter")  # the answer, given before the store is open
+        await pilot.press(wrong)  # too late: the answer is given
+        assert screen.toggled == {0, 1}
+        review_start.start(screen, review_start.open_session(screen))
+        await pilot.pause()
+        assert text_of(app, "#verdict") == "✓ Right"
+    if app.db is not None:
+        app.db.close()

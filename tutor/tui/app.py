@@ -59,8 +59,6 @@ class TutorApp(App[None]):
         self.last_summary: Summary | None = None
 
     def on_mount(self) -> None:
-        from tutor.tui.screens.home import HomeScreen
-
         if self.start_stats is not None:
             from tutor.tui.screens.stats import StatsScreen
 
@@ -71,6 +69,8 @@ class TutorApp(App[None]):
 
             self.push_screen(ReviewScreen(self.review_decks, self.preview))
             return
+        from tutor.tui.screens.home import HomeScreen  # not before a review's first card: a table
+
         self.push_screen(HomeScreen())
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -15,6 +16,9 @@ from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
+
+
+NUMBERS_AND_EDGES = 45  # the count columns with their padding, the table's edges, a scrollbar
 
 
 class HomeScreen(Screen[None]):
@@ -29,6 +33,8 @@ class HomeScreen(Screen[None]):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
+
+    _width = 0
 
     @property
     def tutor(self) -> TutorApp:
@@ -56,6 +62,10 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
+
+    def on_resize(self, event: Resize) -> None:
+        if event.size.width != self._width:  # deck names take the width there is
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         from tutor.collection import deck_counts
@@ -91,7 +101,8 @@ class HomeScreen(Screen[None]):
                 totals[1] + counts.learning,
                 totals[2] + counts.review,
             ]
-        room = max(16, self.size.width - 46)
+        self._width = self.size.width
+        room = max(16, self._width - NUMBERS_AND_EDGES)
         for name in sorted(rows):
             depth = name.count("::")
             label = "  " * depth + neutralise(name.split("::")[-1])

@@ -46,7 +46,8 @@ class ImportScreen(ModalScreen[None]):
         for deck in report.decks:
             name = neutralise(deck.name)
             if deck.skipped:
-                text.append(f"{name}: unchanged\n")
+                already = "".join(f"{neutralise(m)}, " for m in deck.messages)  # a copy's origin
+                text.append(f"{name}: {already}unchanged\n")
             else:
                 text.append(
                     f"{name}: {deck.added} added, {deck.updated} updated, {deck.retired} retired\n"

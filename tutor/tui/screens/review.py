@@ -176,7 +176,7 @@ class ReviewScreen(Screen[None]):
             if 1 <= number <= 4:
                 self.commit(Grade(number))
             return
-        if number > len(self.presented.order):
+        if number > len(self.presented.order) or self.pending is not None:  # or already given
             self.app.bell()
             return
         index = self.presented.order[number - 1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.errors import TutorError
-from tutor.stats_report import sections
+from tutor.stats_report import cut_to_width, sections
 from tutor.text import neutralise
 
 if TYPE_CHECKING:
@@ -76,10 +77,12 @@ class StatsScreen(Screen[None]):
         grid.remove_children()
         panels = []
         for title, lines in sections(stats):
-            text = Text()
-            text.append(title + "\n", style="bold")
-            text.append("\n".join("  " + line for line in lines))
-            panels.append(Static(text, classes="stats-section"))
+            cut = cut_to_width(title)  # card text is cut at the panel's edge with "…", not wrapped
+            rows = [
+                Text("  " + line, no_wrap=cut, overflow="ellipsis" if cut else "fold")
+                for line in lines
+            ]
+            panels.append(Static(Group(Text(title, style="bold"), *rows), classes="stats-section"))
         grid.mount_all(panels)
         grid.set_class(self.size.width >= self.WIDE, "-wide")
 
