@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from tutor.stats_data import Misconception
 from tutor.store import choices as store
 from tutor.store.db import Database
 
 MISSES = 2  # answers that picked the same wrong option: from this many on, a misconception
 
 
-@dataclass(frozen=True)
-class Misconception:
-    """A wrong option one card's answers picked at least MISSES times (over all its answers)."""
-
-    card_id: int
-    question: str
-    deck: str
-    option: str
-    times: int
-    last_picked: str  # ISO date of the learning day it was last picked
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "card_id": self.card_id,
-            "question": self.question,
-            "deck": self.deck,
-            "option": self.option,
-            "times": self.times,
-            "last_picked": self.last_picked,
-        }
-
-
 def find(db: Database, deck_ids: list[int] | None = None) -> list[Misconception]:
-    """Every misconception of the active cards (of the given decks), most picked first."""
+    """Every misconception of the active cards (of the given decks), most picked first: a wrong
+    option picked in at least MISSES of the card's answers, over all of them (any range)."""
     with db.read() as conn:
         rows = store.repeated_wrong_picks(conn, deck_ids, MISSES)
     return [
