@@ -37,6 +37,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("tutor — today's reviews"), id="home-title")
         yield Static(id="today")
+        yield Static(id="misconceptions")  # tutor.misconceptions, per deck
         table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="empty")
@@ -114,6 +115,7 @@ class HomeScreen(Screen[None]):
                     f"({due_now} cards).   Enter reviews the selected deck, a reviews all."
                 )
             )
+            self._show_misconceptions()
             table.focus()
             due_rows = [n for n, name in enumerate(sorted(rows)) if sum(rows[name][:3])]
             table.move_cursor(row=due_rows[0] if due_rows else 0)  # the first deck with cards due
@@ -129,6 +131,26 @@ class HomeScreen(Screen[None]):
                 )
             )
         self.refresh_bindings()
+
+    def _show_misconceptions(self) -> None:
+        """One line flagging the decks whose cards were missed twice through the same option."""
+        from tutor.misconceptions import per_deck
+
+        line = self.query_one("#misconceptions", Static)
+        try:
+            counts = per_deck(self.tutor.database)
+        except TutorError:
+            counts = {}
+        line.display = bool(counts)
+        if counts:
+            decks = ", ".join(f"{neutralise(name)} {n}" for name, n in sorted(counts.items()))
+            cards = sum(counts.values())
+            line.update(
+                Text(
+                    f"Misconceptions: {cards} card{'s' * (cards != 1)} missed twice through the "
+                    f"same wrong option ({decks}). `tutor stats` lists them."
+                )
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("review_selected", "review_all"):
