@@ -101,5 +101,6 @@ async def test_the_home_screen_flags_decks_with_misconceptions(db: Database) -> 
         line = app.screen.query_one("#misconceptions", Static)
         assert line.display
         assert str(line.content).startswith(
-            f"Misconceptions: {cards} cards missed twice through the same wrong option (Trap {cards})"
+            f"Misconceptions: {cards} cards missed twice through the same wrong option "
+            f"(Trap {cards})"
         )

@@ -55,8 +55,8 @@ def report(cards: Iterable[tuple[str, Sequence[dict[str, Any]], int, int]]) -> G
         else:
             chance = sum(n * (c or 0) for c, (n, _p) in by_chance.items() if n) / reviews
             known = (
-                sum(n * corrected(p / n, c or 0) for c, (n, p) in by_chance.items() if n)
-                / reviews
+                sum(n * corrected(p / n, c or 0) for c, (n, p) in by_chance.items() if n) / reviews
             )
-        rows.append(GuessingRow(group, reviews, passed, _round(rate), _round(chance), _round(known)))
+        rounded = _round(rate), _round(chance), _round(known)
+        rows.append(GuessingRow(group, reviews, passed, *rounded))
     return Guessing(tuple(rows))

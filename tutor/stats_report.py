@@ -293,8 +293,9 @@ def _guessing(guessing: Guessing) -> list[str]:
     for row in rows:
         chance = "—" if row.chance is None else _pct(row.chance)
         corrected = "(as is)" if row.chance is None else _pct(row.corrected)
+        answers = f"{row.passed}/{row.reviews}"
         lines.append(
-            f"{KINDS.get(row.kind, row.kind):<17}{f'{row.passed}/{row.reviews}':>13} {_pct(row.rate):>10} "
+            f"{KINDS.get(row.kind, row.kind):<17}{answers:>13} {_pct(row.rate):>10} "
             f"{chance:>10} {corrected:>10}"
         )
     return lines
@@ -304,6 +305,7 @@ def _misconceptions(found: tuple[Misconception, ...]) -> list[str]:
     if not found:
         return ["None: no card has been missed twice through the same wrong option."]
     return [
-        f"{m.times:>4}x  “{m.option[:30]}”  ← {m.question[:36]}  ({m.deck[:20]}, last {m.last_picked})"
+        f"{m.times:>4}x  “{m.option[:30]}”  ← {m.question[:36]}  "
+        f"({m.deck[:20]}, last {m.last_picked})"
         for m in found
     ]
