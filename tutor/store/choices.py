@@ -60,7 +60,7 @@ def option_picks(
         return {}
     ch = choice_table.c
     ids = list(card_ids)
-    answers = dict(
+    answers: dict[int, int] = dict(
         conn.execute(  # type: ignore[arg-type]
             select(ch.card_id, func.count(func.distinct(ch.review_id)))
             .where(ch.card_id.in_(ids))
