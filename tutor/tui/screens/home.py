@@ -25,6 +25,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "review_all", "Review all"),
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Statistics"),
+        Binding("o", "optimize", "Optimize"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -179,6 +180,16 @@ class HomeScreen(Screen[None]):
         from tutor.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_optimize(self) -> None:
+        """Fit FSRS for the selected deck (every deck when there is none) on its own screen."""
+        from tutor.tui.screens.optimize import OptimizeScreen
+
+        table = self.query_one("#decks", DataTable)
+        deck = None
+        if table.row_count:
+            deck = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.app.push_screen(OptimizeScreen(deck))
 
     def action_help(self) -> None:
         from tutor.tui.screens.help import HOME_KEYS, HelpScreen
