@@ -33,8 +33,12 @@ def test_a_planted_tempting_distractor_is_the_misconception_found(db: Database) 
     assert all(m.option != "Tempting" for m in found if m.deck == "Fair")
     assert found == sorted(found, key=lambda m: -m.times)  # most picked first
     report = compute(db, SETTINGS, NOW, span="all")
-    assert list(report.misconceptions) == found
-    assert report.to_json()["misconceptions"][0]["option"] == found[0].option
+    assert list(report.misconceptions.top) == found[:20]
+    assert report.misconceptions.total == len(found)
+    assert report.misconceptions.cards == len({m.card_id for m in found})
+    assert report.to_json()["misconceptions"]["top"][0]["option"] == found[0].option
+    assert len(found) > 20  # the screen lists the 20 most picked and counts the rest
+    assert f"… and {len(found) - 20} more ({len(found)} on " in render(report)
     assert f"{found[0].times:>4}x  “{found[0].option}”" in render(report)
     assert per_deck(db)["Trap"] == len({m.card_id for m in trap})
 

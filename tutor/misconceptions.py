@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from tutor.stats_data import Misconception
+from tutor.stats_data import Misconception, Misconceptions
 from tutor.store import choices as store
 from tutor.store.db import Database
 
@@ -21,6 +21,11 @@ def find(db: Database, deck_ids: list[int] | None = None) -> list[Misconception]
         Misconception(card_id, question, deck, option, times, date.fromordinal(day).isoformat())
         for card_id, question, deck, option, times, day in rows
     ]
+
+
+def summary(found: list[Misconception], top: int) -> Misconceptions:
+    """How many there are, on how many cards, and the `top` most picked."""
+    return Misconceptions(len(found), len({m.card_id for m in found}), tuple(found[:top]))
 
 
 def per_deck(db: Database) -> dict[str, int]:

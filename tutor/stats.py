@@ -58,6 +58,7 @@ DAY_LABELS = [
 FORECAST_DAYS = 30
 CALENDAR_DAYS = 365
 TOP = 10
+TOP_MISCONCEPTIONS = 20
 
 
 def _rate(passed: int, total: int) -> float | None:
@@ -199,7 +200,7 @@ def compute(
             ),
         ),
         guessing=guessing.report(by_card),
-        misconceptions=tuple(misconceptions.find(db, ids)),
+        misconceptions=misconceptions.summary(misconceptions.find(db, ids), TOP_MISCONCEPTIONS),
     )
 
 

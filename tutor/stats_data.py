@@ -295,6 +295,18 @@ class Misconception:
 
 
 @dataclass(frozen=True)
+class Misconceptions:
+    """How many misconceptions there are, on how many cards, and the most picked of them."""
+
+    total: int
+    cards: int
+    top: tuple[Misconception, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "cards": self.cards, "top": [m.to_json() for m in self.top]}
+
+
+@dataclass(frozen=True)
 class GuessingRow:
     """True retention of one kind of card, and the same corrected for lucky guesses."""
 
@@ -377,7 +389,7 @@ class StatsReport:
     distractors: tuple[Distractor, ...]
     time: TimeSpent
     guessing: Guessing
-    misconceptions: tuple[Misconception, ...]
+    misconceptions: Misconceptions
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -395,5 +407,5 @@ class StatsReport:
             "distractors": [d.to_json() for d in self.distractors],
             "time": self.time.to_json(),
             "guessing": self.guessing.to_json(),
-            "misconceptions": [m.to_json() for m in self.misconceptions],
+            "misconceptions": self.misconceptions.to_json(),
         }

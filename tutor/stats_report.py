@@ -14,7 +14,7 @@ from tutor.stats_data import (
     Forecast,
     Guessing,
     Hardest,
-    Misconception,
+    Misconceptions,
     StatsReport,
     TimeSpent,
     Today,
@@ -301,11 +301,14 @@ def _guessing(guessing: Guessing) -> list[str]:
     return lines
 
 
-def _misconceptions(found: tuple[Misconception, ...]) -> list[str]:
+def _misconceptions(misconceptions: Misconceptions) -> list[str]:
+    found = misconceptions.top
     if not found:
         return ["None: no card has been missed twice through the same wrong option."]
+    more = misconceptions.total - len(found)
+    tail = [f"… and {more} more ({misconceptions.total} on {misconceptions.cards} cards)"]
     return [
         f"{m.times:>4}x  “{m.option[:30]}”  ← {m.question[:36]}  "
         f"({m.deck[:20]}, last {m.last_picked})"
         for m in found
-    ]
+    ] + (tail if more else [])
