@@ -127,6 +127,14 @@ def _fold(text: str) -> str:
     return FOLDED.sub("", " ".join(text.casefold().split()))
 
 
+def _similarity(first: str, second: str) -> float:
+    """difflib's ratio, skipped (0) when its cheap upper bounds are already under NEAR_DUPLICATE."""
+    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+    if matcher.real_quick_ratio() < NEAR_DUPLICATE or matcher.quick_ratio() < NEAR_DUPLICATE:
+        return 0.0
+    return matcher.ratio()
+
+
 def _quoted(text: str) -> str:
     return f"“{short(text, 50)}”"
 
@@ -140,9 +148,10 @@ def _text_rules(card: _Card) -> list[Finding]:
     for text, _right, reasoning in card.options:
         if not reasoning.strip():
             finding("no-reasoning", f"option {_quoted(text)} has no reasoning line")
+    folded = [_fold(text) for text, _right, _reasoning in card.options]
     for n, (first, _r1, _w1) in enumerate(card.options):
-        for second, _r2, _w2 in card.options[n + 1 :]:
-            ratio = difflib.SequenceMatcher(None, _fold(first), _fold(second)).ratio()
+        for m, (second, _r2, _w2) in enumerate(card.options[n + 1 :], start=n + 1):
+            ratio = _similarity(folded[n], folded[m])
             if ratio >= NEAR_DUPLICATE:
                 alike = "the same" if ratio == 1 else f"near-duplicates (ratio {ratio:.2f})"
                 finding(

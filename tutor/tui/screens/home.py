@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -133,15 +134,20 @@ class HomeScreen(Screen[None]):
             )
         self.refresh_bindings()
 
+    @work(thread=True, exclusive=True, group="misconceptions")
     def _show_misconceptions(self) -> None:
-        """One line flagging the decks whose cards were missed twice through the same option."""
+        """Count the misconceptions per deck off the UI thread (a scan of every choice)."""
         from tutor.misconceptions import per_deck
 
-        line = self.query_one("#misconceptions", Static)
         try:
             counts = per_deck(self.tutor.database)
         except TutorError:
             counts = {}
+        self.app.call_from_thread(self._flag_misconceptions, counts)
+
+    def _flag_misconceptions(self, counts: dict[str, int]) -> None:
+        """One line flagging the decks whose cards were missed twice through the same option."""
+        line = self.query_one("#misconceptions", Static)
         line.display = bool(counts)
         if counts:
             decks = ", ".join(f"{neutralise(name)} {n}" for name, n in sorted(counts.items()))
