@@ -163,3 +163,17 @@ def test_answer_rules_reach_deck_files_through_the_collection(
         "answers: it tempts nobody"
     ) in out.splitlines()
     assert "tempting" not in out  # 10 against 10: not more often than the right option
+
+
+def test_deck_text_in_findings_is_shown_not_obeyed(
+    write_deck: WriteDeck, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_deck(
+        "hostile.md",
+        "# Hostile\n\n## Which?\n\n- [x] Right\n  Because.\n- [ ] \x1b]52;c;cHduZWQ=\x07Wrong\n",
+    )
+    status, out, _err = run(capsys, str(path))
+    assert status == 1 and "no-reasoning" in out
+    assert "\x1b" not in out and "\x07" not in out
+    status, out, _err = run(capsys, str(path), "--json")
+    assert "\x1b" not in out and json.loads(out)["count"] == 1
