@@ -150,7 +150,9 @@ class HomeScreen(Screen[None]):
         line = self.query_one("#misconceptions", Static)
         line.display = bool(counts)
         if counts:
-            decks = ", ".join(f"{neutralise(name)} {n}" for name, n in sorted(counts.items()))
+            most = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            decks = ", ".join(f"{neutralise(name)} {n}" for name, n in most[:3])
+            decks += f", {len(most) - 3} more decks" if len(most) > 3 else ""
             cards = sum(counts.values())
             line.update(
                 Text(
