@@ -169,6 +169,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="write desired_retention R (0.70-0.99) for DECK (or all decks) into config.toml",
     )
 
+    lint = commands.add_parser(
+        "lint",
+        help="options that teach badly: no reasoning, near-duplicates, give-aways, never "
+        "chosen, chosen over the right one (exit 1 when any is found)",
+    )
+    lint.add_argument(
+        "paths", nargs="*", metavar="PATH", help="deck files or folders (default: the collection)"
+    )
+    lint.add_argument("--json", action="store_true", help="print the findings as JSON")
+
     reschedule = commands.add_parser(
         "reschedule",
         help="recompute every card's due date from its own log (after new parameters/retention)",
@@ -811,6 +821,36 @@ def cmd_reschedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lint(args: argparse.Namespace) -> int:
+    from tutor.lint import lint_collection, lint_paths
+
+    db = _lint_database(args) if args.paths else _open(args, create=False)
+    try:
+        found = lint_paths(args.paths, db) if args.paths else lint_collection(db)
+    finally:
+        if db is not None:
+            db.close()
+    if args.json:
+        _print_json({"findings": [f.to_json() for f in found], "count": len(found)})
+    else:
+        for finding in found:
+            print(neutralise(str(finding)))
+        print(f"{len(found)} finding{'s' * (len(found) != 1)}." if found else "No findings.")
+    return 1 if found else 0
+
+
+def _lint_database(args: argparse.Namespace) -> Any:
+    """The collection for the answer rules; none yet (no file): the deck text alone is linted."""
+    from tutor.config import database_url
+    from tutor.store.db import sqlite_path
+
+    url = database_url(args.db)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return None
+    return _open(args, create=False)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from tutor.check import check_collection
     from tutor.check_report import render
@@ -1049,6 +1089,7 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "due": cmd_due,
     "info": cmd_info,
     "check": cmd_check,
+    "lint": cmd_lint,
     "backup": cmd_backup,
     "backups": cmd_backups,
     "restore": cmd_restore,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from tutor import calibration, scheduling
+from tutor import calibration, guessing, misconceptions, scheduling
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
 from tutor.queue import no_such_deck
@@ -58,6 +58,7 @@ DAY_LABELS = [
 FORECAST_DAYS = 30
 CALENDAR_DAYS = 365
 TOP = 10
+TOP_MISCONCEPTIONS = 20
 
 
 def _rate(passed: int, total: int) -> float | None:
@@ -102,6 +103,7 @@ def compute(
         cards = sql.scheduled_cards(conn, ids)
         fine_bins = sql.calibration(conn, first_day, ids)
         distractors = sql.tempting_distractors(conn, first_day, ids, 20)
+        by_card = sql.first_answers_by_card(conn, first_day, ids)
         per_card = _per_card(cards, parameters, now)
         names = sql.questions(conn, [row[0] for row in per_card.hardest + per_card.lowest])
 
@@ -197,6 +199,8 @@ def compute(
                 for h, n, p in ((h, v["reviews"], v["passed"]) for h, v in sorted(hours.items()))
             ),
         ),
+        guessing=guessing.report(by_card),
+        misconceptions=misconceptions.summary(misconceptions.find(db, ids), TOP_MISCONCEPTIONS),
     )
 
 

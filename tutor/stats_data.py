@@ -273,6 +273,71 @@ class Distractor:
 
 
 @dataclass(frozen=True)
+class Misconception:
+    """A wrong option one card's answers picked again and again (tutor.misconceptions)."""
+
+    card_id: int
+    question: str
+    deck: str
+    option: str
+    times: int
+    last_picked: str  # ISO date of the learning day it was last picked
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "card_id": self.card_id,
+            "question": self.question,
+            "deck": self.deck,
+            "option": self.option,
+            "times": self.times,
+            "last_picked": self.last_picked,
+        }
+
+
+@dataclass(frozen=True)
+class Misconceptions:
+    """How many misconceptions there are, on how many cards, and the most picked of them."""
+
+    total: int
+    cards: int
+    top: tuple[Misconception, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "cards": self.cards, "top": [m.to_json() for m in self.top]}
+
+
+@dataclass(frozen=True)
+class GuessingRow:
+    """True retention of one kind of card, and the same corrected for lucky guesses."""
+
+    kind: str  # "one_right" (option), "select_all" or "recall"
+    reviews: int
+    passed: int
+    rate: float | None
+    chance: float | None  # the share a blind guess gets right (mean over the answers)
+    corrected: float | None  # (rate - chance) / (1 - chance); recall cards: the rate itself
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reviews": self.reviews,
+            "passed": self.passed,
+            "rate": self.rate,
+            "chance": self.chance,
+            "corrected": self.corrected,
+        }
+
+
+@dataclass(frozen=True)
+class Guessing:
+    """True retention by kind of card over the range, corrected for guessing (tutor.guessing)."""
+
+    rows: tuple[GuessingRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {row.kind: row.to_json() for row in self.rows}
+
+
+@dataclass(frozen=True)
 class HourStats:
     """Reviews given in one hour of the day, and how many passed."""
 
@@ -323,6 +388,8 @@ class StatsReport:
     hardest: Hardest
     distractors: tuple[Distractor, ...]
     time: TimeSpent
+    guessing: Guessing
+    misconceptions: Misconceptions
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -339,4 +406,6 @@ class StatsReport:
             "hardest": self.hardest.to_json(),
             "distractors": [d.to_json() for d in self.distractors],
             "time": self.time.to_json(),
+            "guessing": self.guessing.to_json(),
+            "misconceptions": self.misconceptions.to_json(),
         }

@@ -14,7 +14,9 @@ from tutor.stats_data import (
     Distractor,
     Distributions,
     Forecast,
+    Guessing,
     Hardest,
+    Misconceptions,
     StatsReport,
     TimeSpent,
     Today,
@@ -103,6 +105,14 @@ def _parts(stats: StatsReport) -> list[tuple[str, list[str]]]:
             _distractors(stats.distractors),
         ),
         (_time_title(stats.time), _time(stats.time)),
+        (
+            "Guessing  (true retention by kind of card; a blind guess's share taken out)",
+            _guessing(stats.guessing),
+        ),
+        (
+            "Misconceptions  (a card missed at least twice through the same wrong option)",
+            _misconceptions(stats.misconceptions),
+        ),
     ]
 
 
@@ -298,3 +308,35 @@ def _time(time: TimeSpent) -> list[str]:
         f"best at {best}:00 ({_pct(by_hour[best].pass_rate)})"
     )
     return lines
+
+
+KINDS = {"one_right": "one right option", "select_all": "select all", "recall": "recall"}
+
+
+def _guessing(guessing: Guessing) -> list[str]:
+    rows = [row for row in guessing.rows if row.reviews]
+    if not rows:
+        return ["No review card has been answered in this range."]
+    lines = [f"{'':<17}{'answers':>13} {'retention':>10} {'by chance':>10} {'corrected':>10}"]
+    for row in rows:
+        chance = "—" if row.chance is None else _pct(row.chance)
+        corrected = "(as is)" if row.chance is None else _pct(row.corrected)
+        answers = f"{row.passed}/{row.reviews}"
+        lines.append(
+            f"{KINDS.get(row.kind, row.kind):<17}{answers:>13} {_pct(row.rate):>10} "
+            f"{chance:>10} {corrected:>10}"
+        )
+    return lines
+
+
+def _misconceptions(misconceptions: Misconceptions) -> list[str]:
+    found = misconceptions.top
+    if not found:
+        return ["None: no card has been missed twice through the same wrong option."]
+    more = misconceptions.total - len(found)
+    tail = [f"… and {more} more ({misconceptions.total} on {misconceptions.cards} cards)"]
+    return [
+        f"{m.times:>4}x  “{m.option[:30]}”  ← {m.question[:36]}  "
+        f"({m.deck[:20]}, last {m.last_picked})"
+        for m in found
+    ] + (tail if more else [])

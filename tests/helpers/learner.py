@@ -41,10 +41,13 @@ def simulate(
     seed: int = 7,
     deck: str = "Learner",
     tempting: float = 0.0,
+    lured: float = 0.0,
 ) -> int:
     """Write `cards` multiple-choice cards with a year of answers; return the answer count.
 
-    A wrong answer picks "Tempting" with probability `tempting`, else one of the others.
+    A wrong answer picks "Tempting" with probability `tempting`, else one of the others; with
+    probability `lured` an answer the learner would have got right goes wrong all the same (a
+    distractor more tempting than the right option).
     """
     rng = random.Random(seed)
     spec = SchedulerSpec.for_deck(DeckSettings(fuzz=False))
@@ -69,6 +72,8 @@ def simulate(
             predicted = retrievability(spec, state, moment)
             true_recall = retrievability(truth, memory, moment)
             recalled = rng.random() < (0.7 if true_recall is None else true_recall)
+            if lured and rng.random() < lured:
+                recalled = False
             grade = (
                 rng.choices([Grade.HARD, Grade.GOOD, Grade.EASY], [0.1, 0.8, 0.1])[0]
                 if recalled

@@ -10,7 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from tutor.errors import StoreError
 from tutor.store.db import open_database
-from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES
+from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
+from tutor.store.rescheduling import import_reschedulings
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -30,10 +31,11 @@ def check_export(data: Any, source: str) -> None:
     if not isinstance(data, dict) or data.get("format") != "tutor-export":
         raise StoreError(f'{source} is not a tutor export (no "format": "tutor-export")')
     version = data.get("version")
-    if version != EXPORT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise StoreError(
-            f"{source} is a tutor export of version {version!r}; this tutor restores version "
-            f"{EXPORT_VERSION} (export the collection again with this tutor)"
+            f"{source} is a tutor export of version {version!r}; this tutor restores versions "
+            f"{READABLE_VERSIONS[0]} to {EXPORT_VERSION} (export the collection again with this "
+            "tutor)"
         )
 
 
@@ -187,4 +189,5 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     ):
         if batch:
             conn.execute(table.insert(), batch)
+    import_reschedulings(conn, data.get("reschedulings", []))  # version 3 on
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}

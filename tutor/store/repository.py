@@ -110,7 +110,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-EXPORT_VERSION = 2
+EXPORT_VERSION = 3  # 3 added `reschedulings`
+READABLE_VERSIONS = (2, 3)  # what `tutor restore` reads
 
 
 def export_collection(conn: Connection) -> dict[str, Any]:
@@ -118,6 +119,8 @@ def export_collection(conn: Connection) -> dict[str, Any]:
 
     It holds every stored value, so `tutor restore` rebuilds the same collection from it.
     """
+    from tutor.store.rescheduling import export_reschedulings
+
     meta = {
         row.key: row.value
         for row in conn.execute(select(meta_table).order_by(meta_table.c.key))
@@ -237,4 +240,5 @@ def export_collection(conn: Connection) -> dict[str, Any]:
         "parameter_fits": parameter_fits,
         "decks": decks,
         "cards": cards,
+        "reschedulings": export_reschedulings(conn),
     }

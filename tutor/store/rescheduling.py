@@ -205,3 +205,58 @@ def run_json(record: RunRecord) -> dict[str, Any]:
         "moved": record.moved,
         "reverted_at": record.reverted_at.isoformat() if record.reverted_at else None,
     }
+
+
+def export_reschedulings(conn: Connection) -> list[dict[str, Any]]:
+    """Every rescheduling with each changed card's state before and after, for `tutor export`."""
+    run, rc = rescheduling_table.c, rescheduled_card_table.c
+    states: dict[int, list[dict[str, Any]]] = {}
+    for row in conn.execute(
+        select(rc.rescheduling_id, rc.card_id, rc.before, rc.after).order_by(
+            rc.rescheduling_id, rc.card_id
+        )
+    ):
+        states.setdefault(int(row.rescheduling_id), []).append(
+            {"card_id": row.card_id, "before": row.before, "after": row.after}
+        )
+    return [
+        {
+            "id": row.id,
+            "target": row.target,
+            "at": row.at.isoformat(),
+            "cards": row.cards,
+            "changed": row.changed,
+            "moved": row.moved,
+            "reverted_at": row.reverted_at.isoformat() if row.reverted_at else None,
+            "states": states.get(int(row.id), []),
+        }
+        for row in conn.execute(select(rescheduling_table).order_by(run.id))
+    ]
+
+
+def import_reschedulings(conn: Connection, runs: list[dict[str, Any]]) -> None:
+    """Put back the reschedulings of an export (after its cards)."""
+    for run in runs:
+        at, reverted = run["at"], run["reverted_at"]
+        conn.execute(
+            rescheduling_table.insert().values(
+                id=run["id"],
+                target=run["target"],
+                at=datetime.fromisoformat(at),
+                cards=run["cards"],
+                changed=run["changed"],
+                moved=run["moved"],
+                reverted_at=datetime.fromisoformat(reverted) if reverted else None,
+            )
+        )
+        rows = [
+            {
+                "rescheduling_id": run["id"],
+                "card_id": state["card_id"],
+                "before": state["before"],
+                "after": state["after"],
+            }
+            for state in run["states"]
+        ]
+        if rows:
+            conn.execute(rescheduled_card_table.insert(), rows)

@@ -212,3 +212,19 @@ def questions(conn: Connection, card_ids: Sequence[int]) -> dict[int, tuple[str,
         .where(card_table.c.id.in_(list(card_ids)))
     )
     return {int(i): (q, d) for i, q, d in rows}
+
+
+def first_answers_by_card(
+    conn: Connection, first_day: int | None, deck_ids: Sequence[int] | None
+) -> list[tuple[str, list[dict[str, Any]], int, int]]:
+    """(card kind, options, answers, passes) of each card, over the answers true retention counts
+    (the day's first answer of a review card), for the correction for guessing."""
+    r, c = review_table.c, card_table.c
+    first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
+    rows = conn.execute(
+        select(c.kind, c.options, func.count(), _count(PASS))
+        .select_from(review_table.join(card_table, c.id == r.card_id))
+        .where(first, _in_decks(deck_ids), *_since(first_day))
+        .group_by(c.id)
+    )
+    return [(str(kind), list(options or []), int(n), int(p)) for kind, options, n, p in rows]

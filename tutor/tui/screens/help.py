@@ -37,6 +37,7 @@ HOME_KEYS: Keys = [
     ("a", "review every deck"),
     ("i", "import decks (the bundled deck, or a path)"),
     ("t", "statistics"),
+    ("o", "fit FSRS to your reviews for the selected deck, then choose a desired retention"),
     ("r", "re-read the counts"),
     ("?", "this help"),
     ("q", "quit"),

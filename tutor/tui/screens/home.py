@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.events import Resize
@@ -29,6 +30,7 @@ class HomeScreen(Screen[None]):
         Binding("a", "review_all", "Review all"),
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Statistics"),
+        Binding("o", "optimize", "Optimize"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -43,6 +45,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("tutor — today's reviews"), id="home-title")
         yield Static(id="today")
+        yield Static(id="misconceptions")  # tutor.misconceptions, per deck
         table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="empty")
@@ -125,6 +128,7 @@ class HomeScreen(Screen[None]):
                     f"({due_now} cards).   Enter reviews the selected deck, a reviews all."
                 )
             )
+            self._show_misconceptions()
             table.focus()
             due_rows = [n for n, name in enumerate(sorted(rows)) if sum(rows[name][:3])]
             table.move_cursor(row=due_rows[0] if due_rows else 0)  # the first deck with cards due
@@ -140,6 +144,33 @@ class HomeScreen(Screen[None]):
                 )
             )
         self.refresh_bindings()
+
+    @work(thread=True, exclusive=True, group="misconceptions")
+    def _show_misconceptions(self) -> None:
+        """Count the misconceptions per deck off the UI thread (a scan of every choice)."""
+        from tutor.misconceptions import per_deck
+
+        try:
+            counts = per_deck(self.tutor.database)
+        except TutorError:
+            counts = {}
+        self.app.call_from_thread(self._flag_misconceptions, counts)
+
+    def _flag_misconceptions(self, counts: dict[str, int]) -> None:
+        """One line flagging the decks whose cards were missed twice through the same option."""
+        line = self.query_one("#misconceptions", Static)
+        line.display = bool(counts)
+        if counts:
+            most = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            decks = ", ".join(f"{neutralise(name)} {n}" for name, n in most[:3])
+            decks += f", {len(most) - 3} more decks" if len(most) > 3 else ""
+            cards = sum(counts.values())
+            line.update(
+                Text(
+                    f"Misconceptions: {cards} card{'s' * (cards != 1)} missed twice through the "
+                    f"same wrong option ({decks}). `tutor stats` lists them."
+                )
+            )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("review_selected", "review_all"):
@@ -168,6 +199,16 @@ class HomeScreen(Screen[None]):
         from tutor.tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_optimize(self) -> None:
+        """Fit FSRS for the selected deck (every deck when there is none) on its own screen."""
+        from tutor.tui.screens.optimize import OptimizeScreen
+
+        table = self.query_one("#decks", DataTable)
+        deck = None
+        if table.row_count:
+            deck = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        self.app.push_screen(OptimizeScreen(deck))
 
     def action_help(self) -> None:
         from tutor.tui.screens.help import HOME_KEYS, HelpScreen

@@ -210,9 +210,20 @@ class ReviewScreen(Screen[None]):
         assert self.presented is not None
         self.verdict = self.session.grade(chosen, duration_ms)
         self.query_one(FeedbackPanel).show(self.presented, self.verdict)  # type: ignore[arg-type]
+        self._show_last_choice(self.session, self.presented.card.id, self.verdict)
         self.query_one(RatingBar).show(self.verdict, self.presented.settings.fuzz)
         self.mode = "answer"
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+    def _show_last_choice(self, session: ReviewSession, card_id: int, verdict: Verdict) -> None:
+        """The distractors picked the last time this card was answered (tutor.misconceptions)."""
+        from tutor.misconceptions import last_wrong_choices
+
+        try:
+            wrong = last_wrong_choices(session.db, card_id)
+        except TutorError:
+            wrong = []  # the answer still stands; only the reminder is missing
+        self.query_one(FeedbackPanel).show_last_choice(wrong, verdict)
 
     def commit(self, grade: Grade) -> None:
         review_flags.commit(self, grade)

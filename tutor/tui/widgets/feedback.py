@@ -64,6 +64,8 @@ def verdict_line(presented: Presented, verdict: Verdict) -> str:
 class FeedbackPanel(Vertical):
     """What the learner reads after answering, in the order that teaches."""
 
+    _options: list[OptionData] = []
+
     def compose(self) -> ComposeResult:
         yield Static(id="verdict")
         yield Static(id="picked-reasoning")
@@ -81,6 +83,8 @@ class FeedbackPanel(Vertical):
 
     def show(self, presented: Presented, verdict: Verdict) -> None:
         card = presented.card
+        self._options = card.options
+        self.query_one("#feedback-extra").display = False  # until show_last_choice says more
         headline = self.query_one("#verdict", Static)
         headline.set_classes("-recall" if verdict.correct is None else "")
         if verdict.correct is not None:
@@ -101,6 +105,22 @@ class FeedbackPanel(Vertical):
             again.update(
                 _joined([Text("The question\n", style="bold underline"), block(card.body)])
             )
+
+    def show_last_choice(self, wrong: Sequence[str], verdict: Verdict) -> None:
+        """`Last time you chose “X”`: the distractors picked in the card's previous answer."""
+        line = self.query_one("#feedback-extra", Static)
+        line.display = bool(wrong)
+        if not wrong:
+            return
+        text = Text("Last time you chose ", style="bold")
+        for n, option in enumerate(wrong):
+            text.append(", " if n else "")
+            text.append("“")
+            text.append_text(inline(option))
+            text.append("”")
+        options = {o["text"] for i, o in enumerate(self._options) if i in verdict.chosen}
+        text.append(" — and again now." if options & set(wrong) else ".")
+        line.update(text)
 
     def _show_options(self, presented: Presented, verdict: Verdict) -> None:
         options, order, chosen = presented.card.options, presented.order, verdict.chosen
