@@ -25,7 +25,10 @@ def _to_version_2(conn: Connection) -> None:
     """tutor optimize's history; calibration's covering index gains first_of_day."""
     tables.parameter_fit_table.create(conn)
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_review_calibration")
-    next(i for i in tables.review_table.indexes if i.name == "ix_review_calibration").create(conn)
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_review_calibration ON review "
+        "(retrievability, rating, day, first_of_day)"  # as version 2 had it; version 4 drops it
+    )
 
 
 def _to_version_3(conn: Connection) -> None:
@@ -34,9 +37,21 @@ def _to_version_3(conn: Connection) -> None:
     tables.rescheduled_card_table.create(conn, checkfirst=True)
 
 
+def _to_version_4(conn: Connection) -> None:
+    """The compact review log: typed state-after columns and times in microseconds; the JSON
+    states before and after every answer (`review_state`) dropped."""
+    from tutor.store.migrate_reviews import compact_reviews
+
+    compact_reviews(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _to_version_2,
+    3: _to_version_3,
+    4: _to_version_4,
+}
 
 
 def sqlite_path(url: str) -> Path | None:
