@@ -8,6 +8,7 @@ the rare answer whose state before the log does not give, a `review_before` row.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -33,7 +34,7 @@ NEW_COLUMNS = (
 UPDATE = text(
     "UPDATE review SET reviewed_us = :reviewed_us, due_us = :due_us, phase_after = :phase_after, "
     "step_after = :step_after, flags_before = :flags_before, stability_after = :stability_after, "
-    "difficulty_after = :difficulty_after WHERE id = :review_id"
+    "difficulty_after = :difficulty_after, interval_days = :interval_days WHERE id = :review_id"
 )
 
 
@@ -74,7 +75,7 @@ def _converted(
     """Each review's new column values, and its state before where the log will not give it."""
     rows = conn.execute(
         text(
-            "SELECT r.id, r.card_id, r.reviewed_at, r.rating, r.stability_after, "
+            "SELECT r.id, r.card_id, r.reviewed_at, r.rating, r.interval_days, r.stability_after, "
             "r.difficulty_after, r.due_after, s.before, s.after FROM review r "
             "LEFT JOIN review_state s ON s.review_id = r.id ORDER BY r.card_id, r.id"
         )
@@ -106,6 +107,7 @@ def _converted(
             "flags_before": flags,
             "stability_after": after.stability if after else row.stability_after,
             "difficulty_after": after.difficulty if after else row.difficulty_after,
+            "interval_days": None if row.interval_days is None else math.floor(row.interval_days),
         }
         yield values, (before if before != derived else None)
         previous = _Row.after(row.rating, at, values, before)

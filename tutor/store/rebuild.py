@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -156,7 +157,7 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
                     "duration_ms": review["duration_ms"],
                     "correct": review["correct"],
                     "phase_before": review["phase_before"],
-                    "interval_days": review["interval_days"],
+                    "interval_days": _days(review["interval_days"]),
                     "retrievability": review["retrievability"],
                     "phase_after": after.get("phase", 0),
                     "step_after": after.get("step"),
@@ -191,6 +192,11 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
             conn.execute(table.insert(), batch)
     _keep_befores(conn, befores)
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}
+
+
+def _days(interval: float | None) -> int | None:
+    """Whole days of an exported interval (the exact one is the state before's due - last review)."""
+    return None if interval is None else math.floor(interval)
 
 
 def _keep_befores(conn: Connection, befores: dict[int, CardState]) -> None:

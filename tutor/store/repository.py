@@ -185,7 +185,11 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                 "hour": row.hour,
                 "first_of_day": row.first_of_day,
                 "phase_before": row.phase_before,
-                "interval_days": row.interval_days,
+                "interval_days": (
+                    (before.due - before.last_review).total_seconds() / 86400
+                    if before.due is not None and before.last_review is not None
+                    else None
+                ),
                 "elapsed_days": (
                     (after.last_review - before.last_review).total_seconds() / 86400
                     if after.last_review is not None and before.last_review is not None

@@ -119,7 +119,7 @@ def record_answer(
     if updated.rowcount != 1:
         raise StoreError(f"card {card_id} changed under a held write lock; nothing was saved")
     interval = (
-        (before.due - before.last_review).total_seconds() / 86400
+        (before.due - before.last_review).days
         if before.due is not None and before.last_review is not None
         else None
     )

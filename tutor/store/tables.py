@@ -179,7 +179,7 @@ class ReviewRow(SQLModel, table=True):
     duration_ms: int
     correct: bool | None = None
     phase_before: int
-    interval_days: float | None = None  # due - last review before the answer (young/mature)
+    interval_days: int | None = None  # whole days from the last review to due, before the answer
     retrievability: float | None = None
     stability_after: float | None = None
     difficulty_after: float | None = None
