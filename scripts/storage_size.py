@@ -42,7 +42,7 @@ class StorageSize:
 
 
 def bytes_per_review(path: Path) -> StorageSize:
-    """Measure the collection at `path` (a WAL file is checkpointed first; nothing else is written)."""
+    """Measure the collection at `path` (its WAL is checkpointed first; nothing else is written)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -132,9 +132,7 @@ def build(
             )
             after = review(spec, card_id, state, grade, moment)
             interval = (
-                (state.due - state.last_review).days
-                if state.due and state.last_review
-                else None
+                (state.due - state.last_review).days if state.due and state.last_review else None
             )
             review_rows.append(
                 {

@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.helpers.collection import START, _Clock, build_history  # noqa: E402
-from tutor.config import DeckSettings, Settings  # noqa: E402
-from tutor.importer import import_paths  # noqa: E402
-from tutor.reschedule import reschedule  # noqa: E402
-from tutor.scheduling import Grade  # noqa: E402
-from tutor.session import ReviewSession  # noqa: E402
-from tutor.store.db import open_database  # noqa: E402
+from tests.helpers.collection import START, _Clock, build_history
+from tutor.config import DeckSettings, Settings
+from tutor.importer import import_paths
+from tutor.reschedule import reschedule
+from tutor.scheduling import Grade
+from tutor.session import ReviewSession
+from tutor.store.db import open_database
 
 SELECT_ALL = """\
 ## Pick every prime {i}

@@ -195,7 +195,7 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
 
 
 def _days(interval: float | None) -> int | None:
-    """Whole days of an exported interval (the exact one is the state before's due - last review)."""
+    """Whole days of an exported interval (young or mature: the statistics need no more)."""
     return None if interval is None else math.floor(interval)
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import Connection, select
 
 from tutor.state import CardState, Phase
 from tutor.store.tables import (
-    review_before_table,
-    review_table,
     rescheduled_card_table,
     rescheduling_table,
+    review_before_table,
+    review_table,
 )
 
 LEECH, SUSPENDED = 1, 2  # bits of review.flags_before
@@ -74,7 +74,7 @@ def walk(
     `rescheduled`: card id -> (time, state after) of its reschedulings, oldest first;
     `exceptions`: review id -> the stored state before, where the rule does not give it.
     """
-    card_id: int | None = None
+    card_id = -1
     previous = CardState()
     for row in rows:
         if row.card_id != card_id:
