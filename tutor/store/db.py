@@ -163,7 +163,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
         _configure_sqlite(engine)
     database = Database(engine, url)
     try:
-        _prepare_schema(database)
+        migrated = _prepare_schema(database)
+        if migrated and engine.dialect.name == "sqlite":
+            _vacuum(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(f"cannot open the database {url}: {exc.orig}") from None
@@ -173,7 +175,17 @@ def open_database(url: str, *, create: bool = True) -> Database:
     return database
 
 
-def _prepare_schema(database: Database) -> None:
+def _vacuum(engine: Engine) -> None:
+    """Give a migrated file's freed pages back (rows rewritten in place leave pages half full)."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+def _prepare_schema(database: Database) -> bool:
+    """Create or migrate the schema; True if a migration ran."""
     with database.write() as conn:
         existing = set(inspect(conn).get_table_names())
         if not existing:
@@ -181,7 +193,7 @@ def _prepare_schema(database: Database) -> None:
             conn.execute(
                 tables.meta_table.insert(), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
             )
-            return
+            return False
         if "meta" not in existing:
             raise StoreError(
                 f"{database.url} holds tables but is not a tutor database; give another --db"
@@ -199,6 +211,7 @@ def _prepare_schema(database: Database) -> None:
                 .where(tables.meta_table.c.key == "schema_version")
                 .values(value=str(target))
             )
+        return version < SCHEMA_VERSION
 
 
 def _backup_before_migration(url: str) -> None:
