@@ -68,11 +68,11 @@ def test_every_card_state_and_review_survive_the_migration(v3: Path) -> None:
     tables = dump(v3)
     assert "review_state" not in tables and tables["review_before"] == []
     assert version_of(v3) == str(SCHEMA_VERSION) == "4"
-    conn = sqlite3.connect(v3)
+    raw = sqlite3.connect(v3)
     try:
-        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)  # vacuumed after it
+        assert raw.execute("PRAGMA freelist_count").fetchone() == (0,)  # vacuumed after it
     finally:
-        conn.close()
+        raw.close()
     report = check_collection(f"sqlite:///{v3}", load_settings())
     assert report.clean, report.problems
 

@@ -34,7 +34,7 @@ def answer_once(db: Database, clock: _Clock, grade: Grade, settings: Settings = 
 
 def stored_befores(db: Database) -> int:
     with db.read() as conn:
-        return int(conn.execute(select(func.count()).select_from(review_before_table)).scalar())
+        return conn.execute(select(func.count()).select_from(review_before_table)).scalar_one()
 
 
 def one_card(db: Database, write_deck: WriteDeck) -> None:
