@@ -31,7 +31,6 @@ from tutor.store.tables import (
     choice_table,
     deck_table,
     parameter_table,
-    review_state_table,
     review_table,
 )
 
@@ -73,7 +72,6 @@ def build(
     per_card = reviews / cards
     card_rows: list[dict[str, object]] = []
     review_rows: list[dict[str, object]] = []
-    state_rows: list[dict[str, object]] = []
     choice_rows: list[dict[str, object]] = []
     next_review_id = 1
     written = {"cards": 0, "reviews": 0, "choices": 0}
@@ -87,7 +85,6 @@ def build(
                 conn.execute(card_table.insert(), card_rows)
             if review_rows:
                 conn.execute(review_table.insert(), review_rows)
-                conn.execute(review_state_table.insert(), state_rows)
             if choice_rows:
                 conn.execute(choice_table.insert(), choice_rows)
         written["cards"] += len(card_rows)
@@ -95,7 +92,6 @@ def build(
         written["choices"] += len(choice_rows)
         card_rows.clear()
         review_rows.clear()
-        state_rows.clear()
         choice_rows.clear()
 
     started = time.perf_counter()
@@ -136,12 +132,7 @@ def build(
             )
             after = review(spec, card_id, state, grade, moment)
             interval = (
-                (state.due - state.last_review).total_seconds() / 86400
-                if state.due and state.last_review
-                else None
-            )
-            elapsed = (
-                (moment - state.last_review).total_seconds() / 86400 if state.last_review else None
+                (state.due - state.last_review).days if state.due and state.last_review else None
             )
             review_rows.append(
                 {
@@ -158,19 +149,13 @@ def build(
                     "correct": None if recall else recalled,
                     "phase_before": int(state.phase),
                     "interval_days": interval,
-                    "elapsed_days": elapsed,
                     "retrievability": r_pred,
                     "stability_after": after.stability,
                     "difficulty_after": after.difficulty,
                     "due_after": after.due,
                     "parameter_set_id": parameter_id,
-                }
-            )
-            state_rows.append(
-                {
-                    "review_id": next_review_id,
-                    "before": {**state.to_json(), "leech": False, "suspended": False},
-                    "after": after.to_json(),
+                    "phase_after": int(after.phase),
+                    "step_after": after.step,
                 }
             )
             if not recall:

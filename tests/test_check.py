@@ -83,7 +83,7 @@ def kinds(report: CheckReport) -> dict[str, tuple[int | str, ...]]:
 
 
 def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    tables = ["deck", "card", "review", "review_state", "review_choice", "parameter_set", "meta"]
+    tables = ["deck", "card", "review", "review_before", "review_choice", "parameter_set", "meta"]
     return {t: raw(path, f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
 
 
@@ -136,34 +136,32 @@ def test_a_deleted_review_row_is_named_and_the_card_rebuilt(collection: Path) ->
     found = kinds(check(collection))
     assert found["state_differs"] == (card,)
     assert found["counters_differ"] == (card,)  # reps no longer match the log
-    assert found["orphan_review_state"] == (first,)
-    assert found["foreign_key:review_state->review"] == (first,)
+    assert "orphan_review_before" not in found  # no state of its own left behind
 
     report = check(collection, repair=True)
     assert report.clean, report.problems
     assert raw(collection, f"SELECT reps FROM card WHERE id = {card}") == [(count - 1,)]  # type: ignore[operator]
-    assert raw(collection, f"SELECT count(*) FROM review_state WHERE review_id = {first}") == [(0,)]
     assert raw(collection, "PRAGMA foreign_key_check") == []
     assert check(collection).clean
 
 
-def test_an_orphan_review_state_and_choice_are_deleted_by_repair(collection: Path) -> None:
+def test_an_orphan_review_before_and_choice_are_deleted_by_repair(collection: Path) -> None:
     card = reviewed_card(collection)
     raw(
         collection,
-        "INSERT INTO review_state (review_id, before, after) VALUES (424242, '{}', '{}')",
+        "INSERT INTO review_before (review_id, state) VALUES (424242, '{}')",
         "INSERT INTO review_choice (id, review_id, card_id, day, option_text, correct) "
         f"VALUES (777, 424242, {card}, 1, 'Pooling', 0)",
     )
     found = kinds(check(collection))
-    assert found["orphan_review_state"] == (424242,)
+    assert found["orphan_review_before"] == (424242,)
     assert found["orphan_review_choice"] == (777,)
     before = table_rows(collection)
 
     assert check(collection, repair=True).clean
     after = table_rows(collection)
-    assert [r for r in before["review_state"] if r not in after["review_state"]] == [
-        (424242, "{}", "{}")
+    assert [r for r in before["review_before"] if r not in after["review_before"]] == [
+        (424242, "{}")
     ]
     assert [r[0] for r in before["review_choice"] if r not in after["review_choice"]] == [777]
     assert after["card"] == before["card"]  # nothing else was touched

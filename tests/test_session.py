@@ -20,7 +20,8 @@ from tutor.session import ReviewSession
 from tutor.state import Phase
 from tutor.store import reviews as store
 from tutor.store.db import Database
-from tutor.store.tables import card_table, choice_table, review_state_table, review_table
+from tutor.store.review_log import card_steps
+from tutor.store.tables import card_table, choice_table, review_table
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -245,14 +246,14 @@ def test_answer_is_committed_before_the_next_card(db: Database) -> None:
     other = Database(db.engine, db.url)  # what another reader sees right now
     with other.read() as conn:
         row = conn.execute(
-            select(review_table, review_state_table.c.before, review_state_table.c.after)
-            .join(review_state_table, review_state_table.c.review_id == review_table.c.id)
-            .where(review_table.c.id == recorded.review_id)
+            select(review_table).where(review_table.c.id == recorded.review_id)
         ).one()
+        (step,) = card_steps(conn, row.card_id)
         chosen = conn.execute(select(choice_table.c.option_text, choice_table.c.correct)).all()
     assert (row.rating, row.correct, row.duration_ms, row.phase_before) == (1, False, 3000, 0)
     assert chosen == [(shown.card.options[wrong]["text"], False)]
-    assert row.before["phase"] == 0 and row.after["phase"] == int(Phase.LEARNING)
+    assert step.before.phase == Phase.NEW and step.after.phase == Phase.LEARNING
+    assert (step.before, step.after) == (recorded.before, recorded.after)
 
 
 def test_select_all_needs_the_exact_set(db: Database, write_deck: WriteDeck) -> None:

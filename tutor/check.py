@@ -128,7 +128,7 @@ def _foreign_keys(facts: _Facts) -> CheckResult:
         rows = tuple(
             v.rowid or 0 for v in facts.foreign_keys if (v.table, v.parent) == (table, parent)
         )
-        orphan_of_review = parent == "review" and table in ("review_state", "review_choice")
+        orphan_of_review = parent == "review" and table in ("review_before", "review_choice")
         findings.append(
             Finding(
                 f"foreign_key:{table}->{parent}",
@@ -256,8 +256,8 @@ def _orphans(facts: _Facts) -> CheckResult:
     o = facts.orphans
     candidates = [
         Finding(
-            "orphan_review_state",
-            "review_state rows without their review (review ids)",
+            "orphan_review_before",
+            "review_before rows without their review (review ids)",
             tuple(o.states),
             repairable=True,
         ),
@@ -287,13 +287,6 @@ def _orphans(facts: _Facts) -> CheckResult:
             tuple(f"{table}:{row}->{missing}" for table, row, missing in o.parameter_sets),
             repairable=False,
             advice=RESTORE_ADVICE,
-        ),
-        Finding(
-            "review_without_state",
-            "reviews without their stored state, which cannot be undone (review ids)",
-            tuple(o.stateless_reviews),
-            repairable=False,
-            advice="the log itself is whole; the answers only cannot be undone",
         ),
     ]
     return CheckResult("orphans", tuple(f for f in candidates if f.ids))

@@ -25,7 +25,10 @@ def _to_version_2(conn: Connection) -> None:
     """tutor optimize's history; calibration's covering index gains first_of_day."""
     tables.parameter_fit_table.create(conn)
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_review_calibration")
-    next(i for i in tables.review_table.indexes if i.name == "ix_review_calibration").create(conn)
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_review_calibration ON review "
+        "(retrievability, rating, day, first_of_day)"  # as version 2 had it; version 4 drops it
+    )
 
 
 def _to_version_3(conn: Connection) -> None:
@@ -34,9 +37,21 @@ def _to_version_3(conn: Connection) -> None:
     tables.rescheduled_card_table.create(conn, checkfirst=True)
 
 
+def _to_version_4(conn: Connection) -> None:
+    """The compact review log: typed state-after columns and times in microseconds; the JSON
+    states before and after every answer (`review_state`) dropped."""
+    from tutor.store.migrate_reviews import compact_reviews
+
+    compact_reviews(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _to_version_2,
+    3: _to_version_3,
+    4: _to_version_4,
+}
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -148,7 +163,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
         _configure_sqlite(engine)
     database = Database(engine, url)
     try:
-        _prepare_schema(database)
+        migrated = _prepare_schema(database)
+        if migrated and engine.dialect.name == "sqlite":
+            _vacuum(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(f"cannot open the database {url}: {exc.orig}") from None
@@ -158,7 +175,17 @@ def open_database(url: str, *, create: bool = True) -> Database:
     return database
 
 
-def _prepare_schema(database: Database) -> None:
+def _vacuum(engine: Engine) -> None:
+    """Give a migrated file's freed pages back (rows rewritten in place leave pages half full)."""
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
+def _prepare_schema(database: Database) -> bool:
+    """Create or migrate the schema; True if a migration ran."""
     with database.write() as conn:
         existing = set(inspect(conn).get_table_names())
         if not existing:
@@ -166,7 +193,7 @@ def _prepare_schema(database: Database) -> None:
             conn.execute(
                 tables.meta_table.insert(), {"key": "schema_version", "value": str(SCHEMA_VERSION)}
             )
-            return
+            return False
         if "meta" not in existing:
             raise StoreError(
                 f"{database.url} holds tables but is not a tutor database; give another --db"
@@ -184,6 +211,7 @@ def _prepare_schema(database: Database) -> None:
                 .where(tables.meta_table.c.key == "schema_version")
                 .values(value=str(target))
             )
+        return version < SCHEMA_VERSION
 
 
 def _backup_before_migration(url: str) -> None:

@@ -20,7 +20,7 @@ from tutor.store.tables import (
     choice_table,
     deck_table,
     parameter_table,
-    review_state_table,
+    review_before_table,
     review_table,
 )
 
@@ -88,12 +88,11 @@ class DeckSource:
 class Orphans:
     """Rows whose parent row is missing (ids of the orphan rows, with the missing parent's)."""
 
-    states: list[int]  # review ids of review_state rows without their review
+    states: list[int]  # review ids of review_before rows without their review
     choices: list[int]  # review_choice ids without their review
     reviews: list[tuple[int, int]]  # (review id, card id) of reviews of missing cards
     cards: list[tuple[int, int]]  # (card id, deck id) of cards of missing decks
     parameter_sets: list[tuple[str, int, int]]  # (table, row id, missing parameter set id)
-    stateless_reviews: list[int]  # review ids without their stored state (undo needs it)
 
 
 def decks(conn: Connection) -> list[DeckSource]:
@@ -154,7 +153,7 @@ def orphans(conn: Connection) -> Orphans:
     """Rows that point at a row that is not there."""
     r, s, ch, c, d = (
         review_table.c,
-        review_state_table.c,
+        review_before_table.c,
         choice_table.c,
         card_table.c,
         deck_table.c,
@@ -183,23 +182,19 @@ def orphans(conn: Connection) -> Orphans:
             .order_by(column.id)
         )
         missing_sets += [(table, int(row[0]), int(row[1])) for row in conn.execute(query)]
-    stateless = conn.execute(
-        select(r.id).where(_missing(r.id, s.review_id)).order_by(r.id)
-    ).scalars()
     return Orphans(
         states=[int(i) for i in states],
         choices=[int(i) for i in choices],
         reviews=[(int(a), int(b)) for a, b in reviews],
         cards=[(int(a), int(b)) for a, b in cards],
         parameter_sets=missing_sets,
-        stateless_reviews=[int(i) for i in stateless],
     )
 
 
 def delete_orphan_states(conn: Connection, review_ids: Sequence[int]) -> None:
-    """Delete review_state rows (by review id) whose review is gone."""
+    """Delete review_before rows (by review id) whose review is gone."""
     for chunk in _chunks(review_ids):
-        conn.execute(review_state_table.delete().where(review_state_table.c.review_id.in_(chunk)))
+        conn.execute(review_before_table.delete().where(review_before_table.c.review_id.in_(chunk)))
 
 
 def delete_orphan_choices(conn: Connection, choice_ids: Sequence[int]) -> None:

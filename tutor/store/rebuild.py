@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
 
 from tutor.errors import StoreError
+from tutor.state import CardState
 from tutor.store.db import open_database
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
+from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -19,7 +22,7 @@ from tutor.store.tables import (
     meta_table,
     parameter_fit_table,
     parameter_table,
-    review_state_table,
+    review_before_table,
     review_table,
 )
 
@@ -106,7 +109,8 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
             )
         )
         deck_ids[deck["name"]] = int(result.inserted_primary_key[0])  # type: ignore[index]
-    cards, reviews, states, choices = [], [], [], []
+    cards, reviews, choices = [], [], []
+    befores: dict[int, CardState] = {}
     for card in data["cards"]:
         state = card["state"]
         cards.append(
@@ -141,6 +145,7 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
             }
         )
         for review in card["reviews"]:
+            before, after = review["before"] or {}, review["after"] or {}
             reviews.append(
                 {
                     "id": review["id"],
@@ -154,22 +159,21 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
                     "duration_ms": review["duration_ms"],
                     "correct": review["correct"],
                     "phase_before": review["phase_before"],
-                    "interval_days": review["interval_days"],
-                    "elapsed_days": review["elapsed_days"],
+                    "interval_days": _days(review["interval_days"]),
                     "retrievability": review["retrievability"],
+                    "phase_after": after.get("phase", 0),
+                    "step_after": after.get("step"),
                     "stability_after": review["stability_after"],
                     "difficulty_after": review["difficulty_after"],
                     "due_after": _time(review["due_after"]),
                     "parameter_set_id": review["parameter_set_id"],
+                    "flags_before": (LEECH if before.get("leech") else 0)
+                    | (SUSPENDED if before.get("suspended") else 0),
                 }
             )
-            if review["before"] is not None or review["after"] is not None:
-                states.append(
-                    {
-                        "review_id": review["id"],
-                        "before": review["before"],
-                        "after": review["after"],
-                    }
+            if review["before"] is not None:
+                befores[review["id"]] = CardState.from_json(
+                    {k: v for k, v in before.items() if k not in ("leech", "suspended")}
                 )
             choices += [
                 {
@@ -184,10 +188,32 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     for table, batch in (
         (card_table, cards),
         (review_table, reviews),
-        (review_state_table, states),
         (choice_table, choices),
     ):
         if batch:
             conn.execute(table.insert(), batch)
+    _keep_befores(conn, befores)
     import_reschedulings(conn, data.get("reschedulings", []))  # version 3 on
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}
+
+
+def _days(interval: float | None) -> int | None:
+    """Whole days of an exported interval (young or mature: the statistics need no more)."""
+    return None if interval is None else math.floor(interval)
+
+
+def _keep_befores(conn: Connection, befores: dict[int, CardState]) -> None:
+    """Store the exported state before of each answer the rebuilt log does not give by itself
+    (a rescheduling, a repair: the export holds no rescheduling runs)."""
+    rows = conn.execute(select(*LOG_COLUMNS).order_by(review_table.c.card_id, review_table.c.id))
+    kept = []
+    card_id, previous = None, CardState()
+    for row in rows:
+        if row.card_id != card_id:
+            card_id, previous = row.card_id, CardState()
+        before = befores.get(row.id, previous)
+        if before != previous:
+            kept.append({"review_id": row.id, "state": before.to_json()})
+        previous = after_state(row, before)
+    if kept:
+        conn.execute(review_before_table.insert(), kept)

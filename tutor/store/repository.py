@@ -13,6 +13,7 @@ from tutor.counts import due_today
 from tutor.queue import Today
 from tutor.state import Phase
 from tutor.store.queue import StoreReader
+from tutor.store.review_log import LEECH, SUSPENDED, reschedulings, stored_befores, walk
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -20,7 +21,6 @@ from tutor.store.tables import (
     meta_table,
     parameter_fit_table,
     parameter_table,
-    review_state_table,
     review_table,
 )
 
@@ -161,12 +161,12 @@ def export_collection(conn: Connection) -> dict[str, Any]:
             {"text": row.option_text, "correct": row.correct}
         )
     reviews: dict[int, list[dict[str, Any]]] = {}
-    query = (
-        select(review_table, review_state_table.c.before, review_state_table.c.after)
-        .outerjoin(review_state_table, review_state_table.c.review_id == review_table.c.id)
-        .order_by(review_table.c.reviewed_at, review_table.c.id)
-    )
-    for row in conn.execute(query):
+    rows = conn.execute(
+        select(review_table).order_by(review_table.c.card_id, review_table.c.id)
+    ).all()
+    for row, step in zip(rows, walk(rows, reschedulings(conn), stored_befores(conn)), strict=True):
+        before, after = step.before, step.after
+        flags = row.flags_before
         reviews.setdefault(row.card_id, []).append(
             {
                 "id": row.id,
@@ -177,20 +177,34 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                 "correct": row.correct,
                 "chosen": chosen.get(row.id, []),
                 "retrievability": row.retrievability,
-                "before": row.before,
-                "after": row.after,
+                "before": {
+                    **before.to_json(),
+                    "leech": bool(flags & LEECH),
+                    "suspended": bool(flags & SUSPENDED),
+                },
+                "after": after.to_json(),
                 "parameter_set_id": row.parameter_set_id,
                 "day": row.day,
                 "hour": row.hour,
                 "first_of_day": row.first_of_day,
                 "phase_before": row.phase_before,
-                "interval_days": row.interval_days,
-                "elapsed_days": row.elapsed_days,
+                "interval_days": (
+                    (before.due - before.last_review).total_seconds() / 86400
+                    if before.due is not None and before.last_review is not None
+                    else None
+                ),
+                "elapsed_days": (
+                    (after.last_review - before.last_review).total_seconds() / 86400
+                    if after.last_review is not None and before.last_review is not None
+                    else None
+                ),
                 "stability_after": row.stability_after,
                 "difficulty_after": row.difficulty_after,
                 "due_after": _iso(row.due_after),
             }
         )
+    for card_reviews in reviews.values():
+        card_reviews.sort(key=lambda r: (r["reviewed_at"], r["id"]))
     cards = []
     query = (
         select(card_table, deck_table.c.name.label("deck_name"))

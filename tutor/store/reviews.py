@@ -25,10 +25,11 @@ from tutor.store.flags import suspended_cards as suspended_cards
 from tutor.store.flags import unsuspend as unsuspend
 from tutor.store.queue import card_state as _state
 from tutor.store.queue import load_card as load_card  # re-exported
+from tutor.store.review_log import LEECH, SUSPENDED, card_steps, next_before
 from tutor.store.tables import (
     card_table,
     choice_table,
-    review_state_table,
+    review_before_table,
     review_table,
 )
 
@@ -118,16 +119,12 @@ def record_answer(
     if updated.rowcount != 1:
         raise StoreError(f"card {card_id} changed under a held write lock; nothing was saved")
     interval = (
-        (before.due - before.last_review).total_seconds() / 86400
+        (before.due - before.last_review).days
         if before.due is not None and before.last_review is not None
         else None
     )
-    elapsed = (
-        (after.last_review - before.last_review).total_seconds() / 86400
-        if after.last_review is not None and before.last_review is not None
-        else None
-    )
     flags = {"leech": bool(row.leech), "suspended": bool(row.suspended)}
+    derived = next_before(conn, card_id, after.last_review) if after.last_review else None
     inserted = conn.execute(
         review_table.insert().values(
             card_id=card_id,
@@ -141,20 +138,21 @@ def record_answer(
             correct=answer.correct,
             phase_before=int(before.phase),
             interval_days=interval,
-            elapsed_days=elapsed,
             retrievability=answer.retrievability,
+            phase_after=int(after.phase),
+            step_after=after.step,
             stability_after=after.stability,
             difficulty_after=after.difficulty,
             due_after=after.due,
             parameter_set_id=answer.parameter_set_id,
+            flags_before=(LEECH if row.leech else 0) | (SUSPENDED if row.suspended else 0),
         )
     )
     review_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
-    conn.execute(
-        review_state_table.insert().values(
-            review_id=review_id, before={**before.to_json(), **flags}, after=after.to_json()
+    if derived != before:  # changed outside the log (a repair, a revert): keep it for undo
+        conn.execute(
+            review_before_table.insert().values(review_id=review_id, state=before.to_json())
         )
-    )
     if answer.chosen:
         conn.execute(
             choice_table.insert(),
@@ -175,11 +173,7 @@ def record_answer(
 def undo_answer(conn: Connection, review_id: int) -> CardState:
     """Remove one answer and restore the card exactly as it was before it; return that state."""
     r = review_table.c
-    row = conn.execute(
-        select(r.card_id, review_state_table.c.before)
-        .join(review_state_table, review_state_table.c.review_id == r.id)
-        .where(r.id == review_id)
-    ).first()
+    row = conn.execute(select(r.card_id, r.flags_before).where(r.id == review_id)).first()
     if row is None:
         raise UndoRefused("cannot undo: that answer is no longer in the log")
     later = conn.execute(
@@ -189,14 +183,13 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         raise UndoRefused(
             "cannot undo: the card was answered again since (perhaps in another window)"
         )
-    before = dict(row.before)
+    state = next(s.before for s in card_steps(conn, row.card_id) if s.review_id == review_id)
     flags = {
-        "leech": bool(before.pop("leech", False)),
-        "suspended": bool(before.pop("suspended", False)),
+        "leech": bool(row.flags_before & LEECH),
+        "suspended": bool(row.flags_before & SUSPENDED),
     }
-    state = CardState.from_json(before)
     conn.execute(choice_table.delete().where(choice_table.c.review_id == review_id))
-    conn.execute(review_state_table.delete().where(review_state_table.c.review_id == review_id))
+    conn.execute(review_before_table.delete().where(review_before_table.c.review_id == review_id))
     conn.execute(review_table.delete().where(r.id == review_id))
     conn.execute(
         card_table.update()

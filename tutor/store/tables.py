@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String
+from sqlalchemy import JSON, BigInteger, DateTime, Index, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -53,6 +53,34 @@ class UTCDateTime(TypeDecorator[datetime]):
         if moment.tzinfo is None:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+class UTCMicros(TypeDecorator[datetime]):
+    """A UTC time kept as an integer count of microseconds since 1970: 8 bytes, exact, portable."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return (value - EPOCH) // MICROSECOND
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, int):
+            raise StoreError(
+                f"the collection holds {value!r} where a time in microseconds belongs; "
+                "`tutor backups` lists the backups that `tutor restore` brings back"
+            )
+        return EPOCH + value * MICROSECOND
 
 
 def _utc(**kwargs: Any) -> Any:
@@ -131,28 +159,18 @@ class CardRow(SQLModel, table=True):
 
 
 class ReviewRow(SQLModel, table=True):
-    """One answer: when, how it was rated, what was chosen, and the state before and after."""
+    """One answer: when, how it was rated, how long it took, and the card's state after it.
+
+    The state before an answer is not stored: it is the state after the card's previous answer
+    (or a rescheduling since, or a new card's), worked out by `store.review_log`; `review_before`
+    holds it only where that rule does not give it.
+    """
 
     __tablename__ = "review"
-    __table_args__ = (
-        Index("ix_review_card_time", "card_id", "reviewed_at"),
-        # covering indexes: the statistics read them instead of the table (2x faster)
-        Index(
-            "ix_review_summary",
-            "day",
-            "hour",
-            "rating",
-            "duration_ms",
-            "correct",
-            "phase_before",
-            "first_of_day",
-            "interval_days",
-        ),
-        Index("ix_review_calibration", "retrievability", "rating", "day", "first_of_day"),
-    )
+    __table_args__ = (Index("ix_review_card_time", "card_id", "reviewed_at"),)
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
-    reviewed_at: datetime = _utc()
+    reviewed_at: datetime = Field(sa_type=UTCMicros)
     day: int
     first_of_day: bool = True  # the card's first answer on that learning day
     hour: int
@@ -161,25 +179,23 @@ class ReviewRow(SQLModel, table=True):
     duration_ms: int
     correct: bool | None = None
     phase_before: int
-    interval_days: float | None = None
-    elapsed_days: float | None = None
+    interval_days: int | None = None  # whole days from the last review to due, before the answer
     retrievability: float | None = None
     stability_after: float | None = None
     difficulty_after: float | None = None
-    due_after: datetime | None = _utc(default=None)
+    due_after: datetime | None = Field(default=None, sa_type=UTCMicros)
     parameter_set_id: int | None = Field(default=None, foreign_key="parameter_set.id")
+    phase_after: int = 0
+    step_after: int | None = None
+    flags_before: int = 0  # the card's flags before the answer: 1 leech, 2 suspended
 
 
-class ReviewState(SQLModel, table=True):
-    """A card's full state before and after one answer: what undo restores and audits replay.
+class ReviewBefore(SQLModel, table=True):
+    """A card's state before one answer where the log cannot tell it (rare: a repaired card)."""
 
-    Kept apart from `review` so that the statistics scan a narrow table.
-    """
-
-    __tablename__ = "review_state"
+    __tablename__ = "review_before"
     review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", primary_key=True)
-    before: dict[str, Any] = Field(sa_type=JSON)
-    after: dict[str, Any] = Field(sa_type=JSON)
+    state: dict[str, Any] = Field(sa_type=JSON)
 
 
 class ReviewChoice(SQLModel, table=True):
@@ -199,7 +215,7 @@ deck_table = DeckRow.__table__  # type: ignore[attr-defined]
 card_table = CardRow.__table__  # type: ignore[attr-defined]
 review_table = ReviewRow.__table__  # type: ignore[attr-defined]
 choice_table = ReviewChoice.__table__  # type: ignore[attr-defined]
-review_state_table = ReviewState.__table__  # type: ignore[attr-defined]
+review_before_table = ReviewBefore.__table__  # type: ignore[attr-defined]
 meta_table = Meta.__table__  # type: ignore[attr-defined]
 parameter_table = ParameterSet.__table__  # type: ignore[attr-defined]
 

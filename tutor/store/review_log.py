@@ -1,0 +1,145 @@
+"""The compact review log read back: each answer's state before and after, from the rows alone.
+
+A review row keeps the state after its answer. The state before an answer is the newest of the
+card's previous answer's state after and any rescheduling's state after since then,
+or a new card's state; `review_before` holds it only for an answer where that rule does not give
+it (a card repaired or restored in between). Reps and lapses count on from the state before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from tutor.state import CardState, Phase
+from tutor.store.tables import (
+    rescheduled_card_table,
+    rescheduling_table,
+    review_before_table,
+    review_table,
+)
+
+LEECH, SUSPENDED = 1, 2  # bits of review.flags_before
+
+# The columns a walk needs, in the order rows are handed to `walk`.
+LOG_COLUMNS = (
+    review_table.c.id,
+    review_table.c.card_id,
+    review_table.c.reviewed_at,
+    review_table.c.rating,
+    review_table.c.phase_after,
+    review_table.c.step_after,
+    review_table.c.stability_after,
+    review_table.c.difficulty_after,
+    review_table.c.due_after,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answer of a card's log with the card's state before and after it."""
+
+    review_id: int
+    card_id: int
+    before: CardState
+    after: CardState
+
+
+def after_state(row: Any, before: CardState) -> CardState:
+    """The state a review row records, its counters carried on from the state before."""
+    lapsed = before.phase == Phase.REVIEW and int(row.rating) == 1
+    return CardState(
+        phase=Phase(int(row.phase_after)),
+        step=row.step_after,
+        stability=row.stability_after,
+        difficulty=row.difficulty_after,
+        due=row.due_after,
+        last_review=row.reviewed_at,
+        reps=before.reps + 1,
+        lapses=before.lapses + (1 if lapsed else 0),
+    )
+
+
+def walk(
+    rows: Iterable[Any],
+    rescheduled: dict[int, list[tuple[datetime, CardState]]],
+    exceptions: dict[int, CardState],
+) -> Iterator[Step]:
+    """Each review row (ordered by card, then id) with the card's state before and after it.
+
+    `rescheduled`: card id -> (time, state after) of its reschedulings, oldest first;
+    `exceptions`: review id -> the stored state before, where the rule does not give it.
+    """
+    card_id = -1
+    previous = CardState()
+    for row in rows:
+        if row.card_id != card_id:
+            card_id, previous = int(row.card_id), CardState()
+        before = exceptions.get(int(row.id)) or _since(previous, rescheduled.get(card_id), row)
+        after = after_state(row, before)
+        yield Step(int(row.id), card_id, before, after)
+        previous = after
+
+
+def _since(
+    previous: CardState, runs: list[tuple[datetime, CardState]] | None, row: Any
+) -> CardState:
+    """The previous state, or a rescheduling's state made after it and before this answer."""
+    state = previous
+    for at, after in runs or ():
+        if at <= row.reviewed_at and (previous.last_review is None or at > previous.last_review):
+            state = after
+    return state
+
+
+def reschedulings(conn: Connection, card_ids: list[int] | None = None) -> dict[int, list[Any]]:
+    """card id -> (time, state after) of every rescheduling, oldest first (a revert writes no
+    answer: the first answer after it has its state before stored)."""
+    rc, rs = rescheduled_card_table.c, rescheduling_table.c
+    query = (
+        select(rc.card_id, rs.at, rc.after)
+        .join(rescheduling_table, rs.id == rc.rescheduling_id)
+        .order_by(rs.at, rs.id)
+    )
+    if card_ids is not None:
+        query = query.where(rc.card_id.in_(card_ids))
+    result: dict[int, list[Any]] = {}
+    for card_id, at, after in conn.execute(query):
+        result.setdefault(int(card_id), []).append((at, CardState.from_json(after)))
+    return result
+
+
+def stored_befores(conn: Connection, card_id: int | None = None) -> dict[int, CardState]:
+    """review id -> the stored state before (of one card's answers, or of every answer)."""
+    b = review_before_table.c
+    query = select(b.review_id, b.state)
+    if card_id is not None:
+        query = query.join(review_table, review_table.c.id == b.review_id).where(
+            review_table.c.card_id == card_id
+        )
+    return {int(i): CardState.from_json(s) for i, s in conn.execute(query)}
+
+
+def card_steps(conn: Connection, card_id: int) -> list[Step]:
+    """One card's answers in order, each with its state before and after."""
+    rows = conn.execute(
+        select(*LOG_COLUMNS).where(review_table.c.card_id == card_id).order_by(review_table.c.id)
+    ).all()
+    return list(walk(rows, reschedulings(conn, [card_id]), stored_befores(conn, card_id)))
+
+
+def next_before(conn: Connection, card_id: int, at: datetime) -> CardState:
+    """The state the log gives for a card's next answer at `at` (before it is written)."""
+    steps = card_steps(conn, card_id)
+    previous = steps[-1].after if steps else CardState()
+    runs = reschedulings(conn, [card_id]).get(card_id)
+    return _since(previous, runs, _At(at))
+
+
+@dataclass(frozen=True)
+class _At:
+    reviewed_at: datetime
