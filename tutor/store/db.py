@@ -155,7 +155,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
         _prepare_schema(database)
     except DBAPIError as exc:
         engine.dispose()
-        raise StoreError(f"cannot open the database {shown_url(url)}: {one_line(str(exc.orig))}") from None
+        raise StoreError(
+            f"cannot open the database {shown_url(url)}: {one_line(str(exc.orig))}"
+        ) from None
     except StoreError:
         engine.dispose()
         raise

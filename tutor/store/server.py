@@ -1,4 +1,4 @@
-"""A database server (PostgreSQL): its URL without the password, its engine, its errors in one line."""
+"""A database server (PostgreSQL): its URL without the password, its engine, one-line errors."""
 
 from __future__ import annotations
 
@@ -75,8 +75,7 @@ _CONNECTION_FAILURES = (
     ),
     (
         re.compile(r"Connection refused|timeout expired|No route to host|Network is unreachable"),
-        "cannot reach the server (is it running, and accepting connections on that host and "
-        "port?)",
+        "cannot reach the server (is it running, and accepting connections on that host and port?)",
     ),
 )
 
