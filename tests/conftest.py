@@ -58,7 +58,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     names = metafunc.fixturenames
     if "backend" not in names or "db_path" in names or "tui" in metafunc.definition.path.parts:
         return
-    if metafunc.definition.get_closest_marker("sqlite_only") is None:
+    chosen = any("backend" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
+    if not chosen and metafunc.definition.get_closest_marker("sqlite_only") is None:
         metafunc.parametrize(
             "backend",
             [
