@@ -18,7 +18,10 @@ from tests.helpers.collection import build_history
 from tests.helpers.postgres import Server
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION
+from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
+from tutor.scheduling import Grade
+from tutor.session import ReviewSession
 from tutor.store.db import Database, open_database
 from tutor.store.rebuild import rebuild
 from tutor.store.repository import export_collection
@@ -118,6 +121,14 @@ def test_a_sqlite_export_rebuilt_on_a_server_exports_the_same(
     try:
         with server.read() as conn:
             assert export_collection(conn) == first
+        # the ids went in as given: the server's sequences moved past them, answers still save
+        settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+        session = ReviewSession(server, settings, clock=lambda: START, sync=False)
+        shown = session.next_card()
+        assert shown is not None
+        session.grade(None, 3000)
+        recorded = session.answer(Grade.GOOD)
+        assert recorded.review_id > max(r["id"] for c in first["cards"] for r in c["reviews"])
     finally:
         server.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from tutor.errors import StoreError
@@ -95,3 +95,22 @@ def connection_error(url: str, message: str) -> StoreError | None:
 def one_line(message: str) -> str:
     """A driver's message on one line (PostgreSQL's carry DETAIL and HINT lines)."""
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def advance_sequences(conn: Connection) -> None:
+    """After rows went in with their ids given (a rebuilt export, a synthetic collection), move
+    PostgreSQL's id sequences past them, or the next answer collides with an existing id.
+    SQLite takes the next id from the table itself: nothing to do there."""
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlmodel import SQLModel
+
+    for table in SQLModel.metadata.sorted_tables:
+        if "id" not in table.c or not table.c.id.primary_key or not table.c.id.autoincrement:
+            continue
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM {table.name}"
+            )
+        )
