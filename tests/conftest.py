@@ -49,14 +49,22 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "sqlite_only: a test of the `db` fixture that runs on SQLite only"
     )
     config.addinivalue_line("markers", "postgresql: a database test running on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "both_databases: a screen test (tests/tui) run on PostgreSQL too"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of the `db` (or `db_url`) fixture runs on both databases, unless it also
     reaches the SQLite file itself (`db_path`), is marked sqlite_only or drives a screen (tui/:
-    the screens reach the store through the same calls; snapshots keep their names)."""
+    the screens reach the store through the same calls; snapshots keep their names) without
+    being marked both_databases."""
     names = metafunc.fixturenames
-    if "backend" not in names or "db_path" in names or "tui" in metafunc.definition.path.parts:
+    if "backend" not in names or "db_path" in names:
+        return
+    if "tui" in metafunc.definition.path.parts and not metafunc.definition.get_closest_marker(
+        "both_databases"
+    ):
         return
     chosen = any("backend" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
     if not chosen and metafunc.definition.get_closest_marker("sqlite_only") is None:
