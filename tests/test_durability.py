@@ -110,7 +110,7 @@ def test_two_learners_at_once_lose_nothing(
     with db.read() as conn:
         assert both[0] | both[1] == set(conn.execute(select(review_table.c.id)).scalars())
         reps = conn.execute(select(func.sum(card_table.c.reps))).scalar()
-        card_of = dict(
+        card_of: dict[int, int] = dict(
             conn.execute(select(review_table.c.id, review_table.c.card_id)).tuples().all()
         )
     assert reps == len(both[0]) + len(both[1])
