@@ -68,13 +68,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     chosen = any("backend" in m.args[0] for m in metafunc.definition.iter_markers("parametrize"))
     if not chosen and metafunc.definition.get_closest_marker("sqlite_only") is None:
-        metafunc.parametrize(
-            "backend",
-            [
-                pytest.param(b, marks=[pytest.mark.postgresql] if b != "sqlite" else [])
-                for b in BACKENDS
-            ],
-        )
+        metafunc.parametrize("backend", BACKENDS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test run on PostgreSQL, so `-m postgresql` selects them all."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("backend") == "postgresql":
+            item.add_marker(pytest.mark.postgresql)
 
 
 @pytest.fixture
