@@ -141,12 +141,15 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--small", action="store_true", help="10k cards, 100k reviews")
+    parser.add_argument("--cards", type=int, help="cards in the synthetic collection")
+    parser.add_argument("--reviews", type=int, help="reviews in the synthetic collection")
     parser.add_argument("--pg", help="a PostgreSQL URL whose user may CREATE DATABASE")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--answers", type=int, default=200)
     parser.add_argument("--deck-cards", type=int, default=5_000, help="cards in the deck imported")
     args = parser.parse_args()
     cards, reviews = (10_000, 100_000) if args.small else (100_000, 1_000_000)
+    cards, reviews = args.cards or cards, args.reviews or reviews
     with server(args.pg) as admin_url:
         databases = Databases(admin_url)
         deck = databases.folder / "bench.md"
