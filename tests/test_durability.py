@@ -111,7 +111,7 @@ def test_two_learners_at_once_lose_nothing(
         assert both[0] | both[1] == set(conn.execute(select(review_table.c.id)).scalars())
         reps = conn.execute(select(func.sum(card_table.c.reps))).scalar()
         card_of: dict[int, int] = dict(
-            conn.execute(select(review_table.c.id, review_table.c.card_id)).tuples().all()
+            conn.execute(select(review_table.c.id, review_table.c.card_id)).all()
         )
     assert reps == len(both[0]) + len(both[1])
     # they answered the same cards: most cards hold answers from both
