@@ -26,6 +26,7 @@ from tutor.scheduling import Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
 from tutor.store.db import open_database
 from tutor.store.reviews import state_values
+from tutor.store.server import advance_sequences
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -209,6 +210,8 @@ def build(
                 file=sys.stderr,
             )
     flush(force=True)
+    with db.write() as conn:
+        advance_sequences(conn)  # the rows went in with their ids given
     db.close()
     return written
 

@@ -16,7 +16,7 @@ from tutor import queue
 from tutor.collection import deck_counts
 from tutor.config import DeckSettings, Settings
 from tutor.counts import due_today
-from tutor.due import collection_due, due_counts
+from tutor.due import collection_due, due_counts_at
 from tutor.importer import import_paths
 from tutor.peek import first_card
 from tutor.queue import Today
@@ -142,7 +142,7 @@ def test_deck_names_select_exactly_their_own_cards(db: Database, write_deck: Wri
 
 
 def test_commands_screens_summary_and_statistics_agree_on_every_count(
-    db: Database, db_path: Path, write_deck: WriteDeck
+    db: Database, db_url: str, write_deck: WriteDeck
 ) -> None:
     build(db, write_deck)
     settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
@@ -161,7 +161,7 @@ def test_commands_screens_summary_and_statistics_agree_on_every_count(
     for later in (timedelta(0), timedelta(hours=2), timedelta(days=1), timedelta(days=4)):
         now = START + later
         clock.now = now
-        fast = due_counts(db_path, settings, now)  # `tutor due`
+        fast = due_counts_at(db_url, settings, now)  # `tutor due`
         assert collection_due(db, settings, now) == fast  # the home screen
         by_deck = {c.name: c.total for c in fast}
         assert {d.name: d.due for d in deck_counts(db, settings, now)} == by_deck  # `tutor decks`
@@ -173,7 +173,7 @@ def test_commands_screens_summary_and_statistics_agree_on_every_count(
         assert stats.forecast.days[1].due == summary.due_tomorrow
 
 
-def test_a_buried_card_is_due_nowhere_until_tomorrow(db: Database, db_path: Path) -> None:
+def test_a_buried_card_is_due_nowhere_until_tomorrow(db: Database, db_url: str) -> None:
     import_paths(db, [SEED_DECK], START)
     settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
     clock = Clock(START)
@@ -185,12 +185,12 @@ def test_a_buried_card_is_due_nowhere_until_tomorrow(db: Database, db_path: Path
     session = ReviewSession(db, settings, clock=clock, sync=False)
     assert session.next_card() is not None
     session.bury()
-    [counts] = due_counts(db_path, settings, clock.now)
+    [counts] = due_counts_at(db_url, settings, clock.now)
     assert (counts.learning, counts.new) == (0, 9)
     stats = compute(db, settings, clock.now)
     assert stats.forecast.overdue + stats.forecast.days[0].due == 0
     tomorrow = clock.now + timedelta(days=1)
-    assert due_counts(db_path, settings, tomorrow)[0].learning == 1
+    assert due_counts_at(db_url, settings, tomorrow)[0].learning == 1
 
 
 def test_the_stdlib_forgetting_curve_is_fsrs_own() -> None:

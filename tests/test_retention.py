@@ -9,6 +9,7 @@ from pathlib import Path
 
 import fsrs_rs_python as rs
 import pytest
+from sqlalchemy import text
 
 from tests.helpers.learner import simulate
 from tutor.cli import main
@@ -22,7 +23,8 @@ from tutor.store.db import Database
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 _CELLS = "SELECT phase_before, rating, count(*) FROM review GROUP BY phase_before, rating"
 _RATINGS = (
-    "SELECT rating, count(*) FROM review WHERE phase_before = ? AND rating >= ? GROUP BY rating"
+    "SELECT rating, count(*) FROM review WHERE phase_before = :phase AND rating >= :rating "
+    "GROUP BY rating"
 )
 
 
@@ -49,8 +51,8 @@ def test_the_table_equals_fsrs_rs_simulator_called_directly(learner: Database) -
             [5.0 if cells.get((r, g), 0) >= 20 else cost for g, cost in enumerate(row)]
             for r, row in enumerate(config.state_rating_costs)
         ]
-        first: dict[int, int] = dict(conn.exec_driver_sql(_RATINGS, (0, 1)).all())
-        passed: dict[int, int] = dict(conn.exec_driver_sql(_RATINGS, (2, 2)).all())
+        first: dict[int, int] = dict(conn.execute(text(_RATINGS), {"phase": 0, "rating": 1}).all())
+        passed: dict[int, int] = dict(conn.execute(text(_RATINGS), {"phase": 2, "rating": 2}).all())
     config.first_rating_prob = [first.get(g, 0) / sum(first.values()) for g in (1, 2, 3, 4)]
     config.review_rating_prob = [passed.get(g, 0) / sum(passed.values()) for g in (2, 3, 4)]
     for row in advice.rows:

@@ -20,6 +20,7 @@ from pathlib import Path
 from tutor.collection_file import damaged, inspect_file
 from tutor.errors import StoreError
 from tutor.safe_write import fsync_folder
+from tutor.urls import shown_url
 
 KINDS = {
     "manual": "tutor backup",
@@ -65,7 +66,8 @@ def collection_file(url: str) -> Path:
         if name and name != ":memory:":
             return Path(name)
     raise StoreError(
-        f"backups are for SQLite collections; {url} is not one (back it up with its own tools)"
+        f"backups are for SQLite collections; {shown_url(url)} is not one (back it up with its own "
+        "tools)"
     )
 
 

@@ -16,6 +16,7 @@ from tutor.state import CardState, Phase
 from tutor.store import integrity
 from tutor.store.db import open_database, sqlite_path
 from tutor.store.rescheduling import rescheduled_states
+from tutor.urls import shown_url
 
 RESTORE_ADVICE = "restore a backup: `tutor restore latest`"
 FILE_KINDS = ("damaged_file", "refused")  # findings whose `what` is a whole message on the file
@@ -89,7 +90,7 @@ class CheckReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "database": self.database,
+            "database": shown_url(self.database),
             "repair": self.repair,
             "checks": [r.to_json() for r in self.results],
             "repaired": [f.to_json() for f in self.repaired],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tutor.check import FILE_KINDS, CheckReport, CheckResult, Finding
+from tutor.urls import shown_url
 
 LISTED = 20  # ids shown on one line (--json lists them all)
 
@@ -57,7 +58,7 @@ def verdict(report: CheckReport) -> str:
 
 def render(report: CheckReport) -> str:
     """The whole report, ending with a newline."""
-    lines = [f"collection: {report.database}", *_results(report.results)]
+    lines = [f"collection: {shown_url(report.database)}", *_results(report.results)]
     if report.repaired:
         lines.append("repaired:")
         lines += [f"  {f.what}: {len(f.ids)} — {_ids(f.ids)}" for f in report.repaired]

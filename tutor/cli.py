@@ -440,15 +440,9 @@ def cmd_decks(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from tutor.clock import utc_now
     from tutor.config import database_url, load_settings
-    from tutor.due import due_counts
+    from tutor.due import due_counts_at
 
-    url = database_url(args.db)
-    if not url.startswith("sqlite:///"):
-        print(
-            "tutor: `tutor due` reads SQLite collections only; use `tutor decks`", file=sys.stderr
-        )
-        return 2
-    counts = due_counts(Path(url.removeprefix("sqlite:///")), load_settings(), utc_now())
+    counts = due_counts_at(database_url(args.db), load_settings(), utc_now())
     if args.json:
         totals = {k: sum(getattr(c, k) for c in counts) for k in ("new", "learning", "review")}
         _print_json(
@@ -647,6 +641,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from tutor.config import bundled_decks_dir, config_path, database_url
     from tutor.store.db import schema_version, sqlite_path
     from tutor.store.repository import totals
+    from tutor.store.server import describe, shown_url
 
     url = database_url(args.db)
     print(f"tutor {__version__} (Python {sys.version.split()[0]})")
@@ -656,10 +651,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         except PackageNotFoundError:
             print(f"  {package} not installed")
     path = sqlite_path(url)
-    print(f"database:  {url}")
+    print(f"database:  {shown_url(url)}")
     if path is not None:
         size = f"{path.stat().st_size / 1e6:.1f} MB" if path.exists() else "not created yet"
         print(f"  file:    {path} ({size})")
+    elif not url.startswith("sqlite"):
+        print(f"  server:  {describe(url)}")
     print(f"settings:  {config_path()}")
     print(f"bundled decks: {bundled_decks_dir()}")
     db = _open(args)

@@ -21,6 +21,20 @@ def due_counts(path: Path, settings: Settings, now: datetime) -> list[DueCounts]
         return [] if reader is None else due_today(Today.read(reader, settings, now))
 
 
+def due_counts_at(url: str, settings: Settings, now: datetime) -> list[DueCounts]:
+    """The counts of the collection at a URL: an SQLite file with the stdlib, a server through
+    the store (which imports SQLAlchemy and the driver: slower to start, the same counts)."""
+    if url.startswith("sqlite:///"):
+        return due_counts(Path(url.removeprefix("sqlite:///")), settings, now)
+    from tutor.store.db import open_database
+
+    db = open_database(url, create=False)
+    try:
+        return collection_due(db, settings, now)
+    finally:
+        db.close()
+
+
 def collection_due(db: Any, settings: Settings, now: datetime) -> list[DueCounts]:
     """The same counts through the store (any database), for screens that hold it open."""
     from tutor.store.queue import StoreReader

@@ -76,6 +76,7 @@ def seeded(db: Database) -> Iterator[Database]:
     yield db
 
 
+@pytest.mark.both_databases
 async def test_right_answer_shows_right_and_enter_saves_the_suggestion(seeded: Database) -> None:
     app = make_app(seeded)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -170,6 +171,7 @@ async def test_space_on_a_choice_card_means_i_dont_know(seeded: Database) -> Non
         assert text_of(app, "#picked-reasoning").startswith("The right answer “")
 
 
+@pytest.mark.both_databases
 async def test_undo_brings_the_card_back_and_removes_the_answer(seeded: Database) -> None:
     app = make_app(seeded)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from tutor.collection_file import SCHEMA_VERSION, checked_version, damaged, inspect_file
 from tutor.errors import StoreError
 from tutor.store import tables
+from tutor.store.server import connection_error, one_line, server_engine, shown_url
 
 BUSY_TIMEOUT_MS = 10_000
 # What SQLite says about a file damaged after it was opened (SQLITE_CORRUPT, SQLITE_NOTADB).
@@ -131,6 +132,9 @@ def _translate_errors(url: str) -> Iterator[None]:
         yield
     except DBAPIError as exc:  # every driver error, not only OperationalError (disk full, I/O)
         message = str(exc.orig) if exc.orig is not None else str(exc)
+        refused = connection_error(url, message)
+        if refused is not None:
+            raise refused from exc
         if isinstance(exc, OperationalError) and ("locked" in message or "busy" in message):
             raise StoreError(
                 f"the database {url} is busy (another tutor is writing to it); try again"
@@ -142,7 +146,7 @@ def _translate_errors(url: str) -> Iterator[None]:
             ) from exc
         if any(sign in message for sign in DAMAGE_SIGNS):
             raise damaged(sqlite_path(url) or url, message) from exc
-        raise StoreError(f"database error on {url}: {message}") from exc
+        raise StoreError(f"database error on {shown_url(url)}: {one_line(message)}") from exc
 
 
 def open_database(url: str, *, create: bool = True) -> Database:
@@ -156,9 +160,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
             raise StoreError(f"no database at {path}; import a deck first (tutor import PATH)")
         _check_sqlite_file(path)
     try:
-        engine = create_engine(url)
+        engine = create_engine(url) if path is not None else server_engine(url)
     except (ArgumentError, ImportError) as exc:
-        raise StoreError(f"cannot use database URL {url!r}: {exc}") from None
+        raise StoreError(f"cannot use database URL {shown_url(url)!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     database = Database(engine, url)
@@ -168,7 +172,9 @@ def open_database(url: str, *, create: bool = True) -> Database:
             _vacuum(engine)
     except DBAPIError as exc:
         engine.dispose()
-        raise StoreError(f"cannot open the database {url}: {exc.orig}") from None
+        raise StoreError(
+            f"cannot open the database {shown_url(url)}: {one_line(str(exc.orig))}"
+        ) from None
     except StoreError:
         engine.dispose()
         raise

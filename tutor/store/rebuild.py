@@ -15,6 +15,7 @@ from tutor.store.db import open_database
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
 from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state
+from tutor.store.server import advance_sequences
 from tutor.store.tables import (
     card_table,
     choice_table,
@@ -51,7 +52,9 @@ def rebuild(url: str, data: dict[str, Any], source: str) -> dict[str, int]:
     db = open_database(url)
     try:
         with db.write() as conn:
-            return _insert_all(conn, data)
+            counts = _insert_all(conn, data)
+            advance_sequences(conn)
+            return counts
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise StoreError(
             f"{source} is a damaged tutor export ({type(exc).__name__}: {exc}); nothing was changed"
