@@ -12,10 +12,10 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from tutor.deck.limits import MAX_OPTIONS
-from tutor.deck.models import SLUG, Card, Deck, Option, short
+from tutor.deck.models import SLUG, Card, Deck, short
 from tutor.errors import DeckError, Problem
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -39,6 +39,12 @@ class _Line:
     text: str
     fenced: bool  # inside (or opening/closing) a code fence
     option: re.Match[str] | None = None  # a task-list item outside code fences
+
+
+class _Option(TypedDict):
+    text: str
+    correct: bool
+    reasoning: str
 
 
 @dataclass
@@ -227,10 +233,13 @@ class _Parser:
         description: list[str] = []
         cards: list[_RawCard] = []
         fence: str | None = None
-        for index in range(start, len(self.lines)):
-            number, text = index + 1, self.lines[index]
+        add: Any = description.append  # the current card's lines once the first card starts
+        option_match = OPTION.match
+        for number, text in enumerate(self.lines[start:], start + 1):
             fenced = fence is not None
-            first = text.lstrip()[:1]
+            first = text[:1]
+            if first.isspace():
+                first = text.lstrip()[:1]
             if fence is None:
                 opening = FENCE_OPEN.match(text) if first in ("`", "~") else None
                 if opening:
@@ -239,17 +248,19 @@ class _Parser:
                     heading = HEADING.match(text)
                     if heading and len(heading.group(1)) == 2:
                         cards.append(_RawCard(number, (heading.group(2) or "").strip()))
+                        add = cards[-1].lines.append
                         continue
                     if heading and len(heading.group(1)) == 1 and not cards and title is None:
                         title = (number, (heading.group(2) or "").strip())
                         continue
             elif first == fence[0] and _closes(text, fence):
                 fence = None
-            if cards:
-                option = OPTION.match(text) if not fenced and first in ("-", "*", "+") else None
-                cards[-1].lines.append(_Line(number, text, fenced, option))
+            if not cards:
+                add(text)
+            elif first in ("-", "*", "+") and not fenced:
+                add(_Line(number, text, fenced, option_match(text)))
             else:
-                description.append(text)
+                add(_Line(number, text, fenced))
         return title, "\n".join(description).strip("\n").strip(), cards
 
     def _deck_name(self, settings: dict[str, Any], title: tuple[int, str] | None) -> str:
@@ -275,12 +286,12 @@ class _Parser:
         lines = list(raw.lines)
         slug = self._slug(lines, raw.line)
         for ln in lines:
-            if _is_id_comment(ln):
+            if "<!--" in ln.text and _is_id_comment(ln):
                 self.error(
                     ln.number, f"{label}: the id comment must be the line right under the heading"
                 )
         lines = _without_comments(lines)
-        first_option = next((i for i, ln in enumerate(lines) if _is_option(ln)), None)
+        first_option = next((i for i, ln in enumerate(lines) if ln.option), None)
         if first_option is None:
             answer = _block(lines)
             if not answer:
@@ -293,7 +304,7 @@ class _Parser:
             return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
         options, rest = self._options(lines[first_option:], label)
         for ln in rest:
-            if _is_option(ln):
+            if ln.option:
                 self.error(
                     ln.number,
                     f"{label} has a second task list; put all options in one list, "
@@ -306,18 +317,20 @@ class _Parser:
                 f"{label} has {len(options)} options; at most {MAX_OPTIONS} can be answered "
                 "with the keys 1-9: split the card or drop options",
             )
-        if options and not any(o.correct for o in options):
+        if options and not any(o["correct"] for o in options):
             self.error(raw.line, f"{label} has options but none is marked [x]")
-        elif options and all(o.correct for o in options):
+        elif options and all(o["correct"] for o in options):
             self.error(raw.line, f"{label} has no wrong option; mark at least one option [ ]")
         explanation = EXPLANATION_LABEL.sub("", _block(rest), count=1).strip()
-        return Card(
-            question=raw.question,
-            body=_block(lines[:first_option]),
-            slug=slug,
-            options=tuple(options),
-            explanation=explanation,
-            line=raw.line,
+        return Card.model_validate(  # one validation per card builds its options too
+            {
+                "question": raw.question,
+                "body": _block(lines[:first_option]),
+                "slug": slug,
+                "options": options,
+                "explanation": explanation,
+                "line": raw.line,
+            }
         )
 
     def _slug(self, lines: list[_Line], heading_line: int) -> str | None:
@@ -340,21 +353,23 @@ class _Parser:
             return slug
         return None
 
-    def _options(self, lines: list[_Line], label: str) -> tuple[list[Option], list[_Line]]:
+    def _options(self, lines: list[_Line], label: str) -> tuple[list[_Option], list[_Line]]:
         """Read the task list at the start of `lines`; return the options and what follows."""
-        options: list[Option] = []
+        options: list[_Option] = []
         items: list[tuple[_Line, bool, str, list[str]]] = []
-        index = 0
-        while index < len(lines):
+        index, count = 0, len(lines)
+        while index < count:
             ln = lines[index]
-            match = _is_option(ln)
+            match = ln.option
             if match:
                 items.append((ln, match.group(1) != " ", (match.group(2) or "").strip(), []))
             elif not ln.text.strip():
-                following = next(
-                    (lines[k] for k in range(index + 1, len(lines)) if lines[k].text.strip()), None
-                )
-                if following is None or not (_is_option(following) or _indented(following.text)):
+                following = None
+                for later in lines[index + 1 :]:
+                    if later.text.strip():
+                        following = later
+                        break
+                if following is None or not (following.option or _indented(following.text)):
                     break
                 items[-1][3].append("")
             elif _indented(ln.text) or ln.fenced:
@@ -383,7 +398,7 @@ class _Parser:
             seen.setdefault(folded, ln.number)
             paragraph = textwrap.dedent("\n".join(extra)).strip() if extra else ""
             reasoning = f"{inline}\n\n{paragraph}" if inline and paragraph else inline or paragraph
-            options.append(Option(text=option_text, correct=correct, reasoning=reasoning))
+            options.append({"text": option_text, "correct": correct, "reasoning": reasoning})
         return options, lines[index:]
 
     def _check_unique(self, cards: list[Card]) -> None:
