@@ -123,12 +123,12 @@ def build_anki(work: Path, tutor_db: Path) -> Path:
         ivl = max(0, _days_between(due, _ms(last))) if due and last else 0
         memory = json.dumps({"s": s, "d": d, "dr": 0.9}) if s else "{}"
         card_type = {0: 0, 1: 1, 2: 2, 3: 3}.get(phase, 0)
-        anki_cards.append(
-            (cid, cid, decks[deck_id], 0, now_ms // 1000, -1, card_type, card_type)
-            + (due_day, ivl, 2500 if phase else 0, reps, lapses, 0, 0, 0, 0, memory)
-        )
+        head = (cid, cid, decks[deck_id], 0, now_ms // 1000, -1, card_type, card_type)
+        anki_cards.append((*head, due_day, ivl, 2500 if phase else 0, reps, lapses, 0, 0, 0, 0))
+        anki_cards[-1] += (memory,)
     col.db.executemany(
-        "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,0,'')", notes  # type: ignore[arg-type]
+        "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,0,'')",
+        notes,  # type: ignore[arg-type]
     )
     col.db.executemany(
         "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -147,12 +147,10 @@ def build_anki(work: Path, tutor_db: Path) -> Path:
         kind = {0: 0, 1: 0, 2: 1, 3: 2}.get(phase_before, 1)
         revlog.append((moment, card_id, -1, rating, ivl, ivl, 2500, duration or 0, kind))
     col.db.executemany(
-        "INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", revlog  # type: ignore[arg-type]
+        "INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)",
+        revlog,  # type: ignore[arg-type]
     )
-    col.save() if hasattr(col, "save") else None
     col.close()
-    with sqlite3.connect(partial) as conn:
-        conn.execute("VACUUM")
     partial.rename(target)
     return target
 
@@ -433,9 +431,7 @@ def main() -> None:
         f"(whole processes): tutor {tutor_cost:.2f} s  Anki add_notes {anki_cost:.2f} s  "
         f"({tutor_cost / anki_cost:.2f}x)"
     )
-    print(
-        "  medians: " + "  ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items())
-    )
+    print("  medians: " + "  ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items()))
 
     first, floor = start_up(tutor_db, args.runs)
     print(
