@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -44,7 +45,7 @@ DAY_MS = 86_400_000
 def pages_in_use(path: Path, tables: tuple[str, ...] | None = None) -> int:
     """Bytes of the pages in use (dbstat when SQLite has it, else page_count minus freelist);
     with `tables`, only those tables and their indexes."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         try:
             if tables is None:
                 return int(conn.execute("SELECT SUM(pgsize) FROM dbstat").fetchone()[0])
@@ -68,7 +69,7 @@ def pages_in_use(path: Path, tables: tuple[str, ...] | None = None) -> int:
 
 
 def review_count(path: Path, table: str) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
         return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
@@ -83,7 +84,7 @@ def build_tutor(work: Path, cards: int, reviews: int) -> Path:
         command = [PYTHON, str(SCRIPTS / "synthetic_collection.py"), "--db", str(partial)]
         command += ["--cards", str(cards), "--reviews", str(reviews)]
         subprocess.run(command, check=True, env=_env(work))
-        with sqlite3.connect(partial) as conn:
+        with closing(sqlite3.connect(partial)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         partial.rename(db)
     return db
@@ -150,6 +151,7 @@ def build_anki(work: Path, tutor_db: Path) -> Path:
         "INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)",
         revlog,  # type: ignore[arg-type]
     )
+    source.close()
     col.close()
     partial.rename(target)
     return target
