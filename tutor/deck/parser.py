@@ -401,6 +401,8 @@ class _Parser:
             first = text[0]
             if first not in "-*+`~<" and not first.isspace():
                 continue  # prose: no list, fence, comment or indentation starts here
+            if first in "-*+" and text[1:2] not in (" ", "\t"):
+                continue  # not a list item either: `**bold**`, `---`
             if first.isspace() and not text.strip():
                 continue
             if first not in "-*+":
