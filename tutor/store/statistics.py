@@ -12,7 +12,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.exc import OperationalError
 
 from tutor.state import Phase
@@ -259,6 +272,7 @@ def card_bins(
     """
     _ensure_power(conn)
     c = card_table.c
+    _check_times(conn, (c.due, c.last_review))
     day_edges, difficulty_edges, recall_edges = edges
     factor, decay = curve
     elapsed = func.max(0, _whole_days(conn, now, c.last_review))
@@ -365,6 +379,20 @@ def _whole_days(conn: Connection, later: Any, earlier: Any) -> Any:
     return cast(dates, Integer) - case(
         (func.substr(later, 12) < func.substr(earlier, 12), 1), else_=0
     )
+
+
+TIME_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
+
+
+def _check_times(conn: Connection, columns: Sequence[Any]) -> None:
+    """Raise the StoreError that reading them would raise if these columns hold something that
+    is not a stored time (the SQL that follows takes them apart as text)."""
+    if not _sqlite(conn):
+        return
+    for column in columns:
+        pattern = literal(TIME_TEXT, String())
+        odd = and_(column.is_not(None), not_(column.op("GLOB", return_type=Boolean)(pattern)))
+        conn.execute(select(column).where(odd).limit(1)).all()  # the column type raises
 
 
 def _sqlite(conn: Connection) -> bool:
