@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tutor import calibration, guessing, misconceptions, scheduling
 from tutor.config import DeckSettings, Settings
 from tutor.day import day_bounds, day_number
 from tutor.queue import no_such_deck
 from tutor.scheduling import SchedulerSpec
-from tutor.state import Phase
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -55,6 +54,10 @@ DAY_LABELS = [
     "6mo-1y",
     "1y+",
 ]
+DIFFICULTY_EDGES = [float(i) for i in range(1, 11)]
+DIFFICULTY_LABELS = [str(i) for i in range(1, 10)]
+RECALL_EDGES = [i / 10 for i in range(11)]
+RECALL_LABELS = [f"{i * 10}-{i * 10 + 10}%" for i in range(10)]
 FORECAST_DAYS = 30
 CALENDAR_DAYS = 365
 TOP = 10
@@ -63,15 +66,6 @@ TOP_MISCONCEPTIONS = 20
 
 def _rate(passed: int, total: int) -> float | None:
     return round(passed / total, 4) if total else None
-
-
-def _histogram(values: list[float], edges: list[float], labels: list[str]) -> tuple[Bucket, ...]:
-    """Counts of values in [edge i, edge i+1); the last bin also takes values at its top edge."""
-    counts = [0] * (len(edges) - 1)
-    inner = edges[1:-1]
-    for value in values:
-        counts[bisect_right(inner, value)] += 1
-    return tuple(Bucket(label, n) for label, n in zip(labels, counts, strict=True))
 
 
 def compute(
@@ -100,11 +94,10 @@ def compute(
         ]
         due_before = sql.forecast(conn, bounds, now, ids)
         counts = sql.card_counts(conn, ids)
-        cards = sql.scheduled_cards(conn, ids)
+        per_card = _per_card(conn, ids, parameters, now)
         fine_bins = sql.calibration(conn, first_day, ids)
         distractors = sql.tempting_distractors(conn, first_day, ids, 20)
         by_card = sql.first_answers_by_card(conn, first_day, ids)
-        per_card = _per_card(cards, parameters, now)
         names = sql.questions(conn, [row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -156,24 +149,16 @@ def compute(
             retired=counts["retired"],
         ),
         distributions=Distributions(
-            intervals=_histogram(per_card.intervals, DAY_EDGES, DAY_LABELS),
-            stability=_histogram(per_card.stability, DAY_EDGES, DAY_LABELS),
-            difficulty=_histogram(
-                per_card.difficulty,
-                [float(i) for i in range(1, 11)],
-                [str(i) for i in range(1, 10)],
-            ),
-            retrievability=_histogram(
-                per_card.retrievability,
-                [i / 10 for i in range(11)],
-                [f"{i * 10}-{i * 10 + 10}%" for i in range(10)],
-            ),
+            intervals=_buckets(per_card.intervals, DAY_LABELS),
+            stability=_buckets(per_card.stability, DAY_LABELS),
+            difficulty=_buckets(per_card.difficulty, DIFFICULTY_LABELS),
+            retrievability=_buckets(per_card.retrievability, RECALL_LABELS),
             average_retrievability=(
-                round(sum(per_card.retrievability) / len(per_card.retrievability), 4)
-                if per_card.retrievability
+                round(per_card.recall_sum / per_card.retrievability[0], 4)
+                if per_card.retrievability[0]
                 else None
             ),
-            known=round(sum(per_card.retrievability), 1),
+            known=round(per_card.recall_sum, 1),
         ),
         calibration=_calibration(fine_bins),
         hardest=Hardest(
@@ -243,16 +228,19 @@ def _true_retention(summary: list[tuple[int, int, dict[str, int]]], today: int) 
 
 
 _CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
+_Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
 
 
 @dataclass(frozen=True)
 class _PerCard:
-    """What each scheduled card contributes: its values, the young/mature split, the hardest."""
+    """What the scheduled cards add up to: histogram counts, the young/mature split, the
+    summed recall, the hardest cards and those least likely to be recalled."""
 
-    intervals: list[float]
-    stability: list[float]
-    difficulty: list[float]
-    retrievability: list[float]
+    intervals: _Counts
+    stability: _Counts
+    difficulty: _Counts
+    retrievability: _Counts
+    recall_sum: float
     young: int
     mature: int
     hardest: list[_CardRow]
@@ -260,40 +248,58 @@ class _PerCard:
 
 
 def _per_card(
-    cards: list[sql.ScheduledCard], parameters: dict[int, list[float] | None], now: datetime
+    conn: Any,  # the store's open connection
+    deck_ids: list[int] | None,
+    parameters: dict[int, list[float] | None],
+    now: datetime,
 ) -> _PerCard:
-    """Intervals, stability, difficulty and today's predicted recall of each scheduled card."""
-    curves = {
-        deck_id: scheduling.forgetting_curve(SchedulerSpec.for_deck(DeckSettings(), values))
-        for deck_id, values in parameters.items()
-    }
-    intervals: list[float] = []
-    stability: list[float] = []
-    difficulty: list[float] = []
-    recall: list[float] = []
-    young = mature = 0
-    rows: list[_CardRow] = []
-    for card_id, deck_id, phase, s, d, due, last, lapses in cards:
-        r = scheduling.recall(curves[deck_id], s, last, now) if s and last is not None else None
-        if phase == Phase.REVIEW and due is not None and last is not None:
-            interval = (due - last).total_seconds() / 86400
-            intervals.append(interval)
-            if interval < MATURE_DAYS:
-                young += 1
-            else:
-                mature += 1
-        if s is not None:
-            stability.append(s)
-        if d is not None:
-            difficulty.append(d)
-        if r is not None:
-            recall.append(r)
-        rows.append((card_id, lapses, r))
-    hardest = sorted((x for x in rows if x[1] > 0), key=lambda x: (-x[1], x[2] or 0, x[0]))[:TOP]
-    lowest: list[_CardRow] = sorted(
-        (x for x in rows if x[2] is not None), key=lambda x: (x[2] or 0, x[0])
-    )[:TOP]
-    return _PerCard(intervals, stability, difficulty, recall, young, mature, hardest, lowest)
+    """Intervals, stability, difficulty and today's predicted recall of the scheduled cards,
+    counted in SQL once per forgetting curve (decks may use different parameter sets)."""
+    by_curve: dict[tuple[float, float], list[int]] = {}
+    for deck_id, values in parameters.items():
+        curve = scheduling.forgetting_curve(SchedulerSpec.for_deck(DeckSettings(), values))
+        by_curve.setdefault(curve, []).append(deck_id)
+    edges = (DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1], RECALL_EDGES[1:-1])
+    parts = [
+        sql.card_bins(conn, deck_ids, decks if len(by_curve) > 1 else None, curve, now, edges, TOP)
+        for curve, decks in by_curve.items()
+    ]
+
+    def added(totals: list[int], counts: list[list[int]]) -> _Counts:
+        return sum(totals), [sum(column) for column in zip(*counts, strict=True)]
+
+    intervals = added([p.intervals_total for p in parts], [p.intervals_at_least for p in parts])
+    mature = intervals[1][DAY_EDGES.index(MATURE_DAYS) - 1] if parts else 0
+    rows = [row for p in parts for row in p.hardest]
+    hardest = sorted(rows, key=lambda x: (-x[1], x[2] or 0, x[0]))[:TOP]
+    lowest = sorted((row for p in parts for row in p.lowest), key=lambda x: (x[2] or 0, x[0]))
+    return _PerCard(
+        intervals=intervals if parts else (0, [0] * (len(DAY_EDGES) - 2)),
+        stability=added([p.stability_total for p in parts], [p.stability_at_least for p in parts])
+        if parts
+        else (0, [0] * (len(DAY_EDGES) - 2)),
+        difficulty=added(
+            [p.difficulty_total for p in parts], [p.difficulty_at_least for p in parts]
+        )
+        if parts
+        else (0, [0] * (len(DIFFICULTY_EDGES) - 2)),
+        retrievability=added([p.recall_total for p in parts], [p.recall_at_least for p in parts])
+        if parts
+        else (0, [0] * (len(RECALL_EDGES) - 2)),
+        recall_sum=sum(p.recall_sum for p in parts),
+        young=sum(p.young for p in parts),
+        mature=mature,
+        hardest=hardest,
+        lowest=lowest[:TOP],
+    )
+
+
+def _buckets(counts: _Counts, labels: list[str]) -> tuple[Bucket, ...]:
+    """Histogram buckets [edge i, edge i+1) from the counts of values reaching each inner edge
+    (as `_histogram` bins them: the last bucket also takes values at its top edge)."""
+    total, at_least = counts
+    reached = [total, *at_least, 0]
+    return tuple(Bucket(label, reached[i] - reached[i + 1]) for i, label in enumerate(labels))
 
 
 def _calendar(per_day: dict[int, int], today: int) -> Calendar:

@@ -10,12 +10,13 @@ import hashlib
 import json
 import re
 import textwrap
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from tutor.deck.limits import MAX_OPTIONS
-from tutor.deck.models import SLUG, Card, Deck, Option, short
+from tutor.deck.models import SLUG, Card, Deck, short
 from tutor.errors import DeckError, Problem
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -30,6 +31,7 @@ EXPLANATION_LABEL = re.compile(
 )
 FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention", "converted_from")
 RETENTION_RANGE = (0.70, 0.99)
+MARKED_LINE = re.compile(r"\n[^\S\n]*[#`~]")  # searched in "\n" + text: a literal to look for
 FRONT_MATTER_LINE = re.compile(r"^([^\s:#][^:]*):(?:[ \t]+(.*?))?[ \t]*$")
 
 
@@ -41,11 +43,18 @@ class _Line:
     option: re.Match[str] | None = None  # a task-list item outside code fences
 
 
+class _Option(TypedDict):
+    text: str
+    correct: bool
+    reasoning: str
+
+
 @dataclass
 class _RawCard:
     line: int
     question: str
-    lines: list[_Line] = field(default_factory=list)
+    start: int  # the card's lines: self.lines[start:end], after its heading
+    end: int = 0
 
 
 def parse_file(path: str | Path) -> Deck:
@@ -90,6 +99,7 @@ def parse_text(text: str, path: str | Path, source_hash: str | None = None) -> D
 class _Parser:
     def __init__(self, text: str, path: str) -> None:
         text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text
         self.lines = text.split("\n")
         self.path = path
         self.problems: list[Problem] = []
@@ -222,35 +232,72 @@ class _Parser:
     # --- structure ----------------------------------------------------------------------
 
     def _split(self, start: int) -> tuple[tuple[int, str] | None, str, list[_RawCard]]:
-        """Split the body into the `# ` title, the description and the raw cards."""
+        """Split the body into the `# ` title, the description and the raw cards.
+
+        Only lines that start (after white space) with `#`, a backtick or `~` can open or close a
+        fence or be a heading: they are found with one regular-expression scan of the text and
+        the others are never looked at one by one.
+        """
         title: tuple[int, str] | None = None
-        description: list[str] = []
+        title_index: int | None = None
         cards: list[_RawCard] = []
         fence: str | None = None
-        for index in range(start, len(self.lines)):
-            number, text = index + 1, self.lines[index]
+        for index in self._marked_lines(start):
+            text = self.lines[index]
+            first = text.lstrip()[:1]
+            if fence is None:
+                opening = FENCE_OPEN.match(text) if first in ("`", "~") else None
+                if opening:
+                    fence = opening.group(1)
+                elif first == "#":
+                    plain = text.startswith("## ") and text[-1] not in " \t#"  # HEADING's reading
+                    heading = None if plain else HEADING.match(text)
+                    if plain or (heading and len(heading.group(1)) == 2):
+                        if cards:
+                            cards[-1].end = index
+                        question = text[3:] if heading is None else heading.group(2) or ""
+                        cards.append(_RawCard(index + 1, question.strip(), index + 1))
+                    elif heading and len(heading.group(1)) == 1 and not cards and title is None:
+                        title = (index + 1, (heading.group(2) or "").strip())
+                        title_index = index
+            elif first == fence[0] and _closes(text, fence):
+                fence = None
+        if cards:
+            cards[-1].end = len(self.lines)
+        described = self.lines[start : cards[0].line - 1 if cards else len(self.lines)]
+        if title_index is not None:
+            del described[title_index - start]
+        return title, "\n".join(described).strip("\n").strip(), cards
+
+    def _marked_lines(self, start: int) -> Iterator[int]:
+        """The indexes (from `start`) of the lines whose first visible character is `#`, a
+        backtick or `~`."""
+        text = "\n" + self.text
+        offset = 0
+        index = -1
+        for match in MARKED_LINE.finditer(text):
+            index += text.count("\n", offset, match.start() + 1)
+            offset = match.start() + 1
+            if index >= start:
+                yield index
+
+    def _card_lines(self, raw: _RawCard) -> list[_Line]:
+        """A card's lines, each knowing whether it is inside a code fence and whether it is an
+        option (a task-list item outside fences); a card starts outside any fence."""
+        lines: list[_Line] = []
+        fence: str | None = None
+        for number, text in enumerate(self.lines[raw.start : raw.end], raw.start + 1):
             fenced = fence is not None
             first = text.lstrip()[:1]
             if fence is None:
                 opening = FENCE_OPEN.match(text) if first in ("`", "~") else None
                 if opening:
                     fence, fenced = opening.group(1), True
-                elif first == "#":
-                    heading = HEADING.match(text)
-                    if heading and len(heading.group(1)) == 2:
-                        cards.append(_RawCard(number, (heading.group(2) or "").strip()))
-                        continue
-                    if heading and len(heading.group(1)) == 1 and not cards and title is None:
-                        title = (number, (heading.group(2) or "").strip())
-                        continue
             elif first == fence[0] and _closes(text, fence):
                 fence = None
-            if cards:
-                option = OPTION.match(text) if not fenced and first in ("-", "*", "+") else None
-                cards[-1].lines.append(_Line(number, text, fenced, option))
-            else:
-                description.append(text)
-        return title, "\n".join(description).strip("\n").strip(), cards
+            option = OPTION.match(text) if not fenced and first in ("-", "*", "+") else None
+            lines.append(_Line(number, text, fenced, option))
+        return lines
 
     def _deck_name(self, settings: dict[str, Any], title: tuple[int, str] | None) -> str:
         line = 1
@@ -268,19 +315,22 @@ class _Parser:
     # --- cards --------------------------------------------------------------------------
 
     def _card(self, raw: _RawCard) -> Card | None:
+        simple = self._simple_card(raw)
+        if simple is not None:
+            return simple
         label = f'card "{short(raw.question)}"'
         if not raw.question:
             self.error(raw.line, "card heading is empty; write the question after '## '")
             return None
-        lines = list(raw.lines)
+        lines = self._card_lines(raw)
         slug = self._slug(lines, raw.line)
         for ln in lines:
-            if _is_id_comment(ln):
+            if "<!--" in ln.text and _is_id_comment(ln):
                 self.error(
                     ln.number, f"{label}: the id comment must be the line right under the heading"
                 )
         lines = _without_comments(lines)
-        first_option = next((i for i, ln in enumerate(lines) if _is_option(ln)), None)
+        first_option = next((i for i, ln in enumerate(lines) if ln.option), None)
         if first_option is None:
             answer = _block(lines)
             if not answer:
@@ -293,7 +343,7 @@ class _Parser:
             return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
         options, rest = self._options(lines[first_option:], label)
         for ln in rest:
-            if _is_option(ln):
+            if ln.option:
                 self.error(
                     ln.number,
                     f"{label} has a second task list; put all options in one list, "
@@ -306,18 +356,89 @@ class _Parser:
                 f"{label} has {len(options)} options; at most {MAX_OPTIONS} can be answered "
                 "with the keys 1-9: split the card or drop options",
             )
-        if options and not any(o.correct for o in options):
+        if options and not any(o["correct"] for o in options):
             self.error(raw.line, f"{label} has options but none is marked [x]")
-        elif options and all(o.correct for o in options):
+        elif options and all(o["correct"] for o in options):
             self.error(raw.line, f"{label} has no wrong option; mark at least one option [ ]")
         explanation = EXPLANATION_LABEL.sub("", _block(rest), count=1).strip()
-        return Card(
-            question=raw.question,
-            body=_block(lines[:first_option]),
-            slug=slug,
-            options=tuple(options),
-            explanation=explanation,
-            line=raw.line,
+        return Card.model_validate(  # one validation per card builds its options too
+            {
+                "question": raw.question,
+                "body": _block(lines[:first_option]),
+                "slug": slug,
+                "options": options,
+                "explanation": explanation,
+                "line": raw.line,
+            }
+        )
+
+    def _simple_card(self, raw: _RawCard) -> Card | None:
+        """The card when it has the common, plain shape; None sends it to the careful path.
+
+        Plain: a question, maybe an id line right under it, an optional body, one run of
+        one-line options (all valid, at least one right and one wrong) and an explanation, or an
+        answer; no indented line, code fence, other list or comment. Whatever this accepts, the
+        careful path reads the same way; everything else (every error included) goes there.
+        """
+        lines = self.lines[raw.start : raw.end]
+        if not raw.question:
+            return None
+        head = 0
+        while head < len(lines) and not lines[head].strip():
+            head += 1
+        slug = None
+        if head < len(lines) and "<!--" in lines[head]:
+            match = ID_COMMENT.match(lines[head])
+            if match is None or not SLUG.match(match.group(1)):
+                return None
+            slug, lines = match.group(1), lines[head + 1 :]
+        options: list[_Option] = []
+        first_option = last_option = -1
+        seen: set[str] = set()
+        for index, text in enumerate(lines):
+            if not text:
+                continue
+            first = text[0]
+            if first not in "-*+`~<" and not first.isspace():
+                continue  # prose: no list, fence, comment or indentation starts here
+            if first in "-*+" and text[1:2] not in (" ", "\t"):
+                continue  # not a list item either: `**bold**`, `---`
+            if first.isspace() and not text.strip():
+                continue
+            if first not in "-*+":
+                return None
+            match = OPTION.match(text)
+            if match is None or (last_option >= 0 and index != last_option + 1):
+                return None
+            option_text, reasoning = _split_reasoning((match.group(2) or "").strip())
+            folded = " ".join(option_text.casefold().split())
+            if not option_text or folded in seen:
+                return None
+            seen.add(folded)
+            options.append(
+                {"text": option_text, "correct": match.group(1) != " ", "reasoning": reasoning}
+            )
+            first_option = index if first_option < 0 else first_option
+            last_option = index
+        if not options:
+            answer = "\n".join(lines).strip("\n").strip()
+            if not answer:
+                return None
+            return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
+        after = lines[last_option + 1 :]
+        correct = sum(o["correct"] for o in options)
+        if len(options) > MAX_OPTIONS or correct in (0, len(options)) or (after and after[0]):
+            return None
+        explanation = "\n".join(after).strip("\n").strip()
+        return Card.model_validate(
+            {
+                "question": raw.question,
+                "body": "\n".join(lines[:first_option]).strip("\n").strip(),
+                "slug": slug,
+                "options": options,
+                "explanation": EXPLANATION_LABEL.sub("", explanation, count=1).strip(),
+                "line": raw.line,
+            }
         )
 
     def _slug(self, lines: list[_Line], heading_line: int) -> str | None:
@@ -340,21 +461,23 @@ class _Parser:
             return slug
         return None
 
-    def _options(self, lines: list[_Line], label: str) -> tuple[list[Option], list[_Line]]:
+    def _options(self, lines: list[_Line], label: str) -> tuple[list[_Option], list[_Line]]:
         """Read the task list at the start of `lines`; return the options and what follows."""
-        options: list[Option] = []
+        options: list[_Option] = []
         items: list[tuple[_Line, bool, str, list[str]]] = []
-        index = 0
-        while index < len(lines):
+        index, count = 0, len(lines)
+        while index < count:
             ln = lines[index]
-            match = _is_option(ln)
+            match = ln.option
             if match:
                 items.append((ln, match.group(1) != " ", (match.group(2) or "").strip(), []))
             elif not ln.text.strip():
-                following = next(
-                    (lines[k] for k in range(index + 1, len(lines)) if lines[k].text.strip()), None
-                )
-                if following is None or not (_is_option(following) or _indented(following.text)):
+                following = None
+                for later in lines[index + 1 :]:
+                    if later.text.strip():
+                        following = later
+                        break
+                if following is None or not (following.option or _indented(following.text)):
                     break
                 items[-1][3].append("")
             elif _indented(ln.text) or ln.fenced:
@@ -383,7 +506,7 @@ class _Parser:
             seen.setdefault(folded, ln.number)
             paragraph = textwrap.dedent("\n".join(extra)).strip() if extra else ""
             reasoning = f"{inline}\n\n{paragraph}" if inline and paragraph else inline or paragraph
-            options.append(Option(text=option_text, correct=correct, reasoning=reasoning))
+            options.append({"text": option_text, "correct": correct, "reasoning": reasoning})
         return options, lines[index:]
 
     def _check_unique(self, cards: list[Card]) -> None:

@@ -6,14 +6,30 @@ the learning day stored with each review (its `day` column), so no date arithmet
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, cast, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+)
+from sqlalchemy.exc import OperationalError
 
 from tutor.state import Phase
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import SQLITE_FORMAT, card_table, choice_table, deck_table, review_table
 
 PASS = review_table.c.rating > 1
 FINE_BINS = 1000  # calibration is summed in thousandths of predicted recall
@@ -228,3 +244,181 @@ def first_answers_by_card(
         .group_by(c.id)
     )
     return [(str(kind), list(options or []), int(n), int(p)) for kind, options, n, p in rows]
+@dataclass(frozen=True)
+class CardBins:
+    """The per-card distributions of one set of scheduled cards, counted in SQL.
+
+    Each `*_at_least` list counts the cards whose value reaches each inner edge, in the edges'
+    order; `*_total` counts the cards that have the value at all. `recall_sum` is the sum of
+    today's predicted recall; `hardest` and `lowest` are (card id, lapses, recall) rows.
+    """
+
+    intervals_total: int
+    intervals_at_least: list[int]
+    young: int
+    stability_total: int
+    stability_at_least: list[int]
+    difficulty_total: int
+    difficulty_at_least: list[int]
+    recall_total: int
+    recall_at_least: list[int]
+    recall_sum: float
+    hardest: list[tuple[int, int, float | None]]
+    lowest: list[tuple[int, int, float | None]]
+
+
+def card_bins(
+    conn: Connection,
+    deck_ids: Sequence[int] | None,
+    curve_decks: Sequence[int] | None,
+    curve: tuple[float, float],
+    now: datetime,
+    edges: tuple[Sequence[float], Sequence[float], Sequence[float]],
+    top: int,
+) -> CardBins:
+    """The distributions of the scheduled cards (active, not suspended, not new) of the decks
+    `curve_decks` (one forgetting curve: factor, decay; None: every deck has it), in one scan
+    and two top-N reads.
+
+    Predicted recall is computed in SQL exactly as `tutor.queue.recall` computes it in Python
+    (whole days elapsed, the same float operations and C `pow`); `edges` are the inner edges of
+    the interval-and-stability, difficulty and recall histograms.
+    """
+    _ensure_power(conn)
+    c = card_table.c
+    _check_times(conn, (c.due, c.last_review))
+    day_edges, difficulty_edges, recall_edges = edges
+    factor, decay = curve
+    elapsed = func.max(0, _whole_days(conn, now, c.last_review))
+    recall = case(
+        (
+            and_(c.stability.is_not(None), c.stability != 0, c.last_review.is_not(None)),
+            func.power(1 + literal(factor) * elapsed / c.stability, literal(decay)),
+        ),
+        else_=None,
+    ).label("recall")
+    reviewed = and_(c.phase == int(Phase.REVIEW), c.due.is_not(None), c.last_review.is_not(None))
+    interval_days = _whole_days(conn, c.due, c.last_review)
+    scheduled = (
+        c.retired.is_(False),
+        c.suspended.is_(False),
+        c.phase != int(Phase.NEW),
+        _in_decks(deck_ids),
+        _in_decks(curve_decks),
+    )
+    per_card = select(
+        c.id,
+        c.lapses,
+        c.stability,
+        c.difficulty,
+        reviewed.label("reviewed"),
+        interval_days.label("interval_days"),
+        recall,
+    ).where(*scheduled)
+    # materialized: each card's recall and interval computed once, not once per sum using it
+    k = per_card.cte("scheduled").prefix_with("MATERIALIZED").c
+    has_interval = k.reviewed.is_(True)
+    sums = conn.execute(
+        select(
+            _count(has_interval),
+            *(_count(and_(has_interval, k.interval_days >= edge)) for edge in day_edges),
+            _count(and_(has_interval, k.interval_days < 21)),
+            _count(k.stability.is_not(None)),
+            *(_count(k.stability >= edge) for edge in day_edges),
+            _count(k.difficulty.is_not(None)),
+            *(_count(k.difficulty >= edge) for edge in difficulty_edges),
+            _count(k.recall.is_not(None)),
+            *(_count(k.recall >= edge) for edge in recall_edges),
+            func.coalesce(func.sum(k.recall), 0.0),
+        )
+    ).one()
+    values = list(sums)
+    taken = 0
+
+    def take(n: int) -> list[Any]:
+        nonlocal taken
+        part = values[taken : taken + n]
+        taken += n
+        return part
+
+    (intervals_total,) = take(1)
+    intervals_at_least = take(len(day_edges))
+    young, stability_total = take(2)
+    stability_at_least = take(len(day_edges))
+    (difficulty_total,) = take(1)
+    difficulty_at_least = take(len(difficulty_edges))
+    (recall_total,) = take(1)
+    recall_at_least = take(len(recall_edges))
+    (recall_sum,) = take(1)
+    k = per_card.subquery().c
+    row = (k.id, k.lapses, k.recall)
+    hardest = conn.execute(
+        select(*row)
+        .where(k.lapses > 0)
+        .order_by(k.lapses.desc(), func.coalesce(k.recall, 0), k.id)
+        .limit(top)
+    ).all()
+    lowest = conn.execute(
+        select(*row).where(k.recall.is_not(None)).order_by(k.recall, k.id).limit(top)
+    ).all()
+    return CardBins(
+        int(intervals_total),
+        [int(v) for v in intervals_at_least],
+        int(young),
+        int(stability_total),
+        [int(v) for v in stability_at_least],
+        int(difficulty_total),
+        [int(v) for v in difficulty_at_least],
+        int(recall_total),
+        [int(v) for v in recall_at_least],
+        float(recall_sum),
+        [(int(i), int(n), None if r is None else float(r)) for i, n, r in hardest],
+        [(int(i), int(n), float(r)) for i, n, r in lowest],
+    )
+
+
+def _whole_days(conn: Connection, later: Any, earlier: Any) -> Any:
+    """Whole days from `earlier` to `later`, rounded down as `timedelta.days` is: exact to the
+    microsecond (on SQLite: the date parts' day difference, less one if `later`'s time of day
+    comes before `earlier`'s in the fixed-width text)."""
+    if isinstance(later, datetime):
+        later = (
+            literal(later.astimezone(UTC).strftime(SQLITE_FORMAT))
+            if _sqlite(conn)
+            else (literal(later))
+        )
+    if not _sqlite(conn):
+        return func.floor(func.extract("epoch", later - earlier) / 86400)
+    dates = func.julianday(func.substr(later, 1, 10)) - func.julianday(func.substr(earlier, 1, 10))
+    return cast(dates, Integer) - case(
+        (func.substr(later, 12) < func.substr(earlier, 12), 1), else_=0
+    )
+
+
+TIME_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
+
+
+def _check_times(conn: Connection, columns: Sequence[Any]) -> None:
+    """Raise the StoreError that reading them would raise if these columns hold something that
+    is not a stored time (the SQL that follows takes them apart as text)."""
+    if not _sqlite(conn):
+        return
+    for column in columns:
+        pattern = literal(TIME_TEXT, String())
+        odd = and_(column.is_not(None), not_(column.op("GLOB", return_type=Boolean)(pattern)))
+        conn.execute(select(column).where(odd).limit(1)).all()  # the column type raises
+
+
+def _sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def _ensure_power(conn: Connection) -> None:
+    """SQLite built without its math functions lacks power(): lend it Python's (the same C pow)."""
+    if not _sqlite(conn):
+        return
+    try:
+        conn.exec_driver_sql("SELECT power(2.0, 0.5)").scalar()
+    except OperationalError:
+        raw = conn.connection.driver_connection
+        raw.create_function("power", 2, math.pow, deterministic=True)  # type: ignore[union-attr]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.deck.models import Card, Deck
 from tutor.deck.selection import DeckSelection
-from tutor.store.tables import card_table, deck_table
+from tutor.store.tables import UTCDateTime, card_table, deck_table
 
 
 @dataclass
@@ -133,11 +135,36 @@ def _content(card: Card) -> dict[str, Any]:
         "kind": card.kind,
         "question": card.question,
         "body": card.body,
-        "options": [o.model_dump() for o in card.options],
+        "options": [
+            {"text": o.text, "correct": o.correct, "reasoning": o.reasoning} for o in card.options
+        ],
         "explanation": card.explanation,
         "answer": card.answer,
         "content_hash": card.content_hash(),
     }
+
+
+def _insert_cards(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert new cards in one executemany of plain values: the options serialized and the
+    shared creation time converted once, not per row by the column types (half the store's
+    time of a 10,000-card import)."""
+    columns = list(rows[0])
+    statement = card_table.insert().values({k: bindparam(k) for k in columns})
+    compiled = statement.compile(dialect=conn.dialect)
+    created = UTCDateTime().process_bind_param(rows[0]["created_at"], conn.dialect)
+    defaults = {
+        column.key: column.default.arg if column.default is not None else None
+        for column in card_table.columns
+        if column.key not in rows[0] and (column.default is None or column.default.is_scalar)
+    }
+    for row in rows:
+        row["options"] = json.dumps(row["options"])
+        row["created_at"] = created
+    if compiled.positiontup is not None:
+        values = map(itemgetter(*compiled.positiontup), (defaults | row for row in rows))
+        conn.exec_driver_sql(str(compiled), list(values))
+    else:
+        conn.exec_driver_sql(str(compiled), [defaults | row for row in rows])
 
 
 def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
@@ -201,7 +228,8 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
     place_updates: list[dict[str, Any]] = []
 
     def unclaimed_by_key(key: str) -> Any:
-        return next((r for r in by_key.get(key, ()) if r.id not in claimed), None)
+        rows = by_key.get(key)
+        return next((r for r in rows if r.id not in claimed), None) if rows else None
 
     for position, card in enumerate(deck.cards):
         row: Any = None
@@ -256,7 +284,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
     result.retired = len(retire)
 
     if inserts:
-        conn.execute(card_table.insert(), inserts)
+        _insert_cards(conn, inserts)
     if content_updates:
         conn.execute(
             card_table.update()

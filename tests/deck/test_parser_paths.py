@@ -1,0 +1,125 @@
+"""The parser's quick path for plain cards reads every deck exactly as its careful path does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tutor.deck import parser
+from tutor.deck.models import Deck
+from tutor.errors import DeckError
+
+BUNDLED = Path(__file__).resolve().parents[2] / "decks" / "edge-nn-optimization.md"
+VARIED = """\
+---
+title: Varied
+---
+
+# Varied
+
+A description.
+
+## Plain choice?
+<!-- id: plain-1 -->
+
+- [x] Right — because.
+- [ ] Wrong -- no.
+- [ ] Also wrong
+
+**Explanation:** a label in bold.
+
+## Body first?
+
+Some body text with `code`.
+1. a numbered line in the body
+
+- [x] A
+- [x] B — both right
+- [ ] C
+
+Explanation: select all.
+- a bullet in the explanation
+
+## Recall card?
+
+The answer, on two
+lines.
+
+## Indented reasoning?
+
+- [x] A
+  more reasoning under A
+- [ ] B
+
+## Fenced?
+
+```
+## not a card
+- [x] not an option
+```
+
+- [x] yes
+- [ ] no
+
+## Comment inside?
+
+<!-- a note for the author -->
+- [x] yes
+- [ ] no
+
+##   Spaces around the question   ?
+
+- [x] yes \t
+- [ ] no
+
+## Ends with a closing hash ##
+
+- [x] yes
+- [ ] no
+Explanation: right under the options.
+"""
+BROKEN = """\
+## No right option?
+
+- [ ] a
+- [ ] b
+
+## Twice?
+
+- [x] a
+- [ ] a
+
+##
+
+- [x] a
+- [ ] b
+"""
+
+
+def careful(text: str, path: str) -> Deck:
+    """The deck read with every card on the careful path."""
+    quick = parser._Parser._simple_card
+    parser._Parser._simple_card = lambda self, raw: None  # type: ignore[method-assign]
+    try:
+        return parser.parse_text(text, path)
+    finally:
+        parser._Parser._simple_card = quick  # type: ignore[method-assign]
+
+
+@pytest.mark.parametrize("text", [BUNDLED.read_text(encoding="utf-8"), VARIED])
+def test_quick_and_careful_paths_read_the_same_deck(text: str) -> None:
+    quick = parser.parse_text(text, "deck.md")
+    assert quick == careful(text, "deck.md")
+    assert [c.model_dump() for c in quick.cards] == [
+        c.model_dump() for c in careful(text, "deck.md").cards
+    ]
+
+
+def test_broken_cards_get_the_careful_paths_errors() -> None:
+    with pytest.raises(DeckError) as quick:
+        parser.parse_text(BROKEN, "broken.md")
+    with pytest.raises(DeckError) as slow:
+        careful(BROKEN, "broken.md")
+    assert quick.value.problems == slow.value.problems
+    assert [p.line for p in quick.value.problems] == [1, 9, 11]
