@@ -289,7 +289,8 @@ def card_bins(
     _check_times(conn, (c.due, c.last_review))
     day_edges, difficulty_edges, recall_edges = edges
     factor, decay = curve
-    elapsed = func.max(0, _whole_days(conn, now, c.last_review))
+    larger = func.max if _sqlite(conn) else func.greatest  # SQLite's two-argument max()
+    elapsed = larger(0, _whole_days(conn, now, c.last_review))
     recall = case(
         (
             and_(c.stability.is_not(None), c.stability != 0, c.last_review.is_not(None)),
