@@ -34,9 +34,19 @@ def _to_version_3(conn: Connection) -> None:
     tables.rescheduled_card_table.create(conn, checkfirst=True)
 
 
+def _to_version_4(conn: Connection) -> None:
+    """Custom study's practice answers and the cards' own tags."""
+    tables.practice_table.create(conn, checkfirst=True)
+    tables.card_tag_table.create(conn, checkfirst=True)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _to_version_2,
+    3: _to_version_3,
+    4: _to_version_4,
+}
 
 
 def sqlite_path(url: str) -> Path | None:

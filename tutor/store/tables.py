@@ -255,3 +255,30 @@ class RescheduledCard(SQLModel, table=True):
 
 rescheduling_table = Rescheduling.__table__  # type: ignore[attr-defined]
 rescheduled_card_table = RescheduledCard.__table__  # type: ignore[attr-defined]
+
+
+class PracticeRow(SQLModel, table=True):
+    """One practice answer (custom study): logged apart from `review`; the card's state is kept."""
+
+    __tablename__ = "practice"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", index=True)
+    practiced_at: datetime = _utc()
+    rating: int
+    suggested_rating: int
+    correct: bool | None = None
+    duration_ms: int = 0
+    chosen: list[str] = Field(default_factory=list, sa_type=JSON)
+    retrievability: float | None = None
+
+
+class CardTag(SQLModel, table=True):
+    """A tag from a card's own `Tags:` line (the deck's front-matter tags live with the deck)."""
+
+    __tablename__ = "card_tag"
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+practice_table = PracticeRow.__table__  # type: ignore[attr-defined]
+card_tag_table = CardTag.__table__  # type: ignore[attr-defined]

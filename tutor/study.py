@@ -1,0 +1,110 @@
+"""Custom study and session size, defined once (stdlib): which cards, and whether they count.
+
+Review ahead and extra new cards are real reviews (FSRS schedules them as usual); the cards
+failed lately and a practice session are practice: answers logged apart, the schedule untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from tutor import queue_sql as sql
+from tutor.card_query import CardQuery
+from tutor.card_search import matching_ids
+from tutor.config import Settings
+from tutor.day import day_bounds, day_number
+from tutor.errors import ConfigError
+from tutor.queue import Reader, Today
+
+Mode = Literal["ahead", "failed", "new", "practice"]
+MODES: tuple[Mode, ...] = ("ahead", "failed", "new", "practice")
+
+
+@dataclass(frozen=True)
+class SessionSize:
+    """How big a session may get: new cards, cards answered, minutes (None: no limit)."""
+
+    new: int | None = None
+    limit: int | None = None
+    minutes: float | None = None
+
+    def __post_init__(self) -> None:
+        for name, value in (("--new", self.new), ("--limit", self.limit)):
+            if value is not None and value < 0:
+                raise ConfigError(f"{name} {value}: give a number of cards, 0 or more")
+        if self.minutes is not None and not self.minutes > 0:
+            raise ConfigError(f"--minutes {self.minutes:g}: give a number of minutes above 0")
+
+    def over(self, answered: int, started: datetime, now: datetime) -> bool:
+        """Whether the session is over: the limit reached, or the time up (checked between
+        cards, so the card in progress is always finished)."""
+        if self.limit is not None and answered >= self.limit:
+            return True
+        return self.minutes is not None and now - started >= timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True)
+class Study:
+    """A custom study session: what `tutor study MODE N` or the home dialog asked for."""
+
+    mode: Mode
+    days: int = 1  # ahead: due within this many days; failed: failed within the last days
+    count: int = 0  # new: extra new cards
+    query: CardQuery = CardQuery()  # practice: which cards (deck:, tag:, search)
+
+    def __post_init__(self) -> None:
+        if self.mode in ("ahead", "failed") and not 1 <= self.days <= 36500:
+            raise ConfigError(f"study {self.mode} {self.days}: give a number of days from 1 up")
+        if self.mode == "new" and not 1 <= self.count <= 100000:
+            raise ConfigError(f"study new {self.count}: give a number of new cards from 1 up")
+
+    @property
+    def practice(self) -> bool:
+        """Answers are practice: logged apart, the FSRS state left alone."""
+        return self.mode in ("failed", "practice")
+
+    def describe(self) -> str:
+        """A one-line title for the session."""
+        plural = "s" if self.days != 1 else ""
+        if self.mode == "ahead":
+            return f"Review ahead: cards due in the next {self.days} day{plural}"
+        if self.mode == "failed":
+            return f"Practice: cards failed in the last {self.days} day{plural}"
+        if self.mode == "new":
+            return f"{self.count} extra new card{'s' if self.count != 1 else ''}"
+        return "Practice: answers leave the schedule alone"
+
+
+def study_cards(
+    reader: Reader,
+    study: Study,
+    settings: Settings,
+    now: datetime,
+    decks: list[str] | None = None,
+) -> list[int]:
+    """The cards of a custom study session, in the order they are shown."""
+    today = Today.read(reader, settings, now, decks)
+    ids = sql.in_decks(today.selected)
+    if study.mode == "ahead":
+        zone = settings.tzinfo()
+        _start, day_end = day_bounds(now, settings.day_starts_at, zone)
+        values = {"now": now, "until": day_end + timedelta(days=study.days)}
+        return [int(r[0]) for r in reader.rows(sql.DUE_BEFORE.format(decks=ids), values)]
+    if study.mode == "failed":
+        since = day_number(now, settings.day_starts_at, settings.tzinfo()) - study.days + 1
+        values = {"now": now, "since": since}
+        return [int(r[0]) for r in reader.rows(sql.FAILED_SINCE.format(decks=ids), values)]
+    if study.mode == "new":
+        chosen: list[int] = []
+        for deck_id in today.decks:
+            left = study.count - len(chosen)
+            if left <= 0:
+                break
+            values = {"now": now, "deck": deck_id, "limit": left}
+            chosen += [int(row[0]) for row in reader.rows(sql.NEW_CARDS, values)]
+        return chosen
+    query = study.query.with_decks(study.query.decks + tuple(decks or ()))
+    available = {int(r[0]) for r in reader.rows(sql.AVAILABLE_CARDS, {"now": now})}
+    return [i for i in matching_ids(reader, query, settings, now) if i in available]
