@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from tutor import scheduling
+from tutor.card_query import CardQuery
+from tutor.card_search import matching_ids
 from tutor.clock import Clock, utc_now
 from tutor.config import DeckSettings, Settings
 from tutor.counts import Counts, due_tomorrow, is_right, next_due, still_due_today
@@ -144,6 +146,12 @@ class ReviewSession:
                 )
                 learning, self._reviews, self._new = [], [], []
                 (self._new if self.study.mode == "new" else self._reviews).extend(custom)
+            if self.size.tags:
+                query = CardQuery(tags=self.size.tags)
+                tagged = set(matching_ids(StoreReader(conn), query, self.settings, now))
+                learning = [(due, i) for due, i in learning if i in tagged]
+                self._reviews = [i for i in self._reviews if i in tagged]
+                self._new = [i for i in self._new if i in tagged]
             if self.size.new is not None:
                 self._new = self._new[: self.size.new]
             self._timings = store.recent_correct_durations(conn)

@@ -24,11 +24,13 @@ MODES: tuple[Mode, ...] = ("ahead", "failed", "new", "practice")
 
 @dataclass(frozen=True)
 class SessionSize:
-    """How big a session may get: new cards, cards answered, minutes (None: no limit)."""
+    """How big a session may get: new cards, cards answered, minutes (None: no limit); and
+    `tags`: only cards with every one of these tags."""
 
     new: int | None = None
     limit: int | None = None
     minutes: float | None = None
+    tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name, value in (("--new", self.new), ("--limit", self.limit)):
@@ -53,6 +55,7 @@ class Study:
     days: int = 1  # ahead: due within this many days; failed: failed within the last days
     count: int = 0  # new: extra new cards
     query: CardQuery = CardQuery()  # practice: which cards (deck:, tag:, search)
+    cards: tuple[int, ...] = ()  # ahead: these cards, now ("review now" in the browser)
 
     def __post_init__(self) -> None:
         if self.mode in ("ahead", "failed") and not 1 <= self.days <= 36500:
@@ -87,6 +90,9 @@ def study_cards(
     """The cards of a custom study session, in the order they are shown."""
     today = Today.read(reader, settings, now, decks)
     ids = sql.in_decks(today.selected)
+    available = {int(r[0]) for r in reader.rows(sql.AVAILABLE_CARDS, {"now": now})}
+    if study.cards:
+        return [card_id for card_id in study.cards if card_id in available]
     if study.mode == "ahead":
         zone = settings.tzinfo()
         _start, day_end = day_bounds(now, settings.day_starts_at, zone)
@@ -106,5 +112,4 @@ def study_cards(
             chosen += [int(row[0]) for row in reader.rows(sql.NEW_CARDS, values)]
         return chosen
     query = study.query.with_decks(study.query.decks + tuple(decks or ()))
-    available = {int(r[0]) for r in reader.rows(sql.AVAILABLE_CARDS, {"now": now})}
     return [i for i in matching_ids(reader, query, settings, now) if i in available]

@@ -35,9 +35,10 @@ def _to_version_3(conn: Connection) -> None:
 
 
 def _to_version_4(conn: Connection) -> None:
-    """Custom study's practice answers and the cards' own tags."""
+    """Custom study's practice answers, the cards' own tags, forgotten cards."""
     tables.practice_table.create(conn, checkfirst=True)
     tables.card_tag_table.create(conn, checkfirst=True)
+    tables.card_forget_table.create(conn, checkfirst=True)
 
 
 # Each migration brings a database from version N-1 to N. A new database is created from the

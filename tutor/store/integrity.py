@@ -22,6 +22,7 @@ from tutor.store.tables import (
     parameter_table,
     review_state_table,
     review_table,
+    card_forget_table,
 )
 
 
@@ -129,8 +130,12 @@ def card_logs(conn: Connection) -> list[CardLog]:
         r.difficulty_after,
         r.phase_before,
     ).order_by(r.card_id, r.reviewed_at, r.id)
+    forgets = select(card_forget_table.c.card_id, card_forget_table.c.forgotten_at)
+    forgotten = {row.card_id: row.forgotten_at for row in conn.execute(forgets)}
     for row in conn.execute(answers):
         log = logs.get(row.card_id)
+        if row.card_id in forgotten and row.reviewed_at <= forgotten[row.card_id]:
+            continue  # answered before a forget: history, no longer the state's source
         if log is not None:
             log.answers.append(
                 Answer(

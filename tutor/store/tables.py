@@ -282,3 +282,15 @@ class CardTag(SQLModel, table=True):
 
 practice_table = PracticeRow.__table__  # type: ignore[attr-defined]
 card_tag_table = CardTag.__table__  # type: ignore[attr-defined]
+
+
+class CardForget(SQLModel, table=True):
+    """When a card was last forgotten (back to new from the browser): its log before is history,
+    no longer the source of its state."""
+
+    __tablename__ = "card_forget"
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    forgotten_at: datetime = _utc()
+
+
+card_forget_table = CardForget.__table__  # type: ignore[attr-defined]
