@@ -234,7 +234,7 @@ def test_card_info_lists_every_answer_with_the_option_chosen(built: Database) ->
         ("Again", ("Wrong lure",), False)
     ]
     assert info.answers[0].suggested == int(Grade.AGAIN) and info.answers[0].seconds == 3.0
-    assert info.card.source_line == 14 and info.card.source_path.endswith("alpha.md")
+    assert info.card.source_line == 14 and str(info.card.source_path).endswith("alpha.md")
 
 
 def test_practice_answers_show_in_card_info_marked_practice(built: Database) -> None:
@@ -256,7 +256,10 @@ def test_practice_answers_show_in_card_info_marked_practice(built: Database) -> 
 
 
 def test_cards_command_prints_the_matches_as_json_and_text(
-    built: Database, db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    built: Database,
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("TUTOR_NOW", (START + timedelta(hours=3)).isoformat())
     built.close()

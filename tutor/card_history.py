@@ -82,11 +82,15 @@ def card_info(reader: Reader, card_id: int, settings: Settings, now: datetime) -
     for review_id, text in reader.rows(CHOICES, values):
         chosen.setdefault(int(review_id), []).append(str(text))
     answers = [
-        Answer(at, int(rating), suggested, tuple(chosen.get(int(i), ())), ms / 1000, r, right, False)
+        Answer(
+            at, int(rating), suggested, tuple(chosen.get(int(i), ())), ms / 1000, r, right, False
+        )
         for i, at, rating, suggested, ms, r, right in _timed(reader.rows(REVIEWS, values))
     ]
     answers += [
-        Answer(at, int(rating), suggested, tuple(stored_json(picked) or ()), ms / 1000, r, right, True)
+        Answer(
+            at, int(rating), suggested, tuple(stored_json(picked) or ()), ms / 1000, r, right, True
+        )
         for at, rating, suggested, ms, r, right, picked in _timed(
             reader.rows(PRACTICE, values), at=0
         )
@@ -122,4 +126,3 @@ def _forgetting(reader: Reader, card: ListedCard, now: datetime) -> list[tuple[i
         (days, recall(shape, card.stability, card.last_review, now + timedelta(days=days)))
         for days in CURVE_DAYS
     ]
-

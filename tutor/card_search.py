@@ -1,4 +1,4 @@
-"""A typed card query compiled to SQL with bound values, run through a queue Reader: pages of cards."""
+"""A typed card query compiled to SQL with bound values, run through a queue Reader: pages."""
 
 from __future__ import annotations
 
@@ -99,9 +99,7 @@ class Compiled:
     decks: dict[int, DeckInfo]
 
 
-def compile_query(
-    reader: Reader, query: CardQuery, settings: Settings, now: datetime
-) -> Compiled:
+def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: datetime) -> Compiled:
     """The WHERE clause of a query. Deck ids are inlined integers; every text is a bound value.
 
     NotFoundError when deck: names select no deck.
@@ -125,9 +123,11 @@ def compile_query(
         )
     for n, words in enumerate(query.text):
         values[f"text{n}"], values[f"exact{n}"] = words.lower(), words
-        clauses.append(
-            f"(instr(lower({SEARCHED_TEXT}), :text{n}) > 0 OR instr({SEARCHED_TEXT}, :exact{n}) > 0)"
+        lowered, exact = (
+            f"instr(lower({SEARCHED_TEXT}), :text{n})",
+            f"instr({SEARCHED_TEXT}, :exact{n})",
         )
+        clauses.append(f"({lowered} > 0 OR {exact} > 0)")
     clauses += [STATE_SQL[state] for state in query.states]
     for n, prop in enumerate(query.properties):
         clauses.append(_property_sql(prop, n, values, decks))
@@ -144,7 +144,9 @@ def _deck_tags(deck: DeckInfo) -> set[str]:
     return {str(t).casefold() for t in deck.settings.get("tags") or ()}
 
 
-def _property_sql(prop: Property, n: int, values: dict[str, Any], decks: dict[int, DeckInfo]) -> str:
+def _property_sql(
+    prop: Property, n: int, values: dict[str, Any], decks: dict[int, DeckInfo]
+) -> str:
     if prop.name != "r":
         values[f"prop{n}"] = prop.value
         return f"c.{prop.name} {prop.op} :prop{n}"
@@ -204,7 +206,9 @@ def matching_ids(reader: Reader, query: CardQuery, settings: Settings, now: date
     return [int(row[0]) for row in reader.rows(sql, compiled.values)]
 
 
-def listed_card(reader: Reader, card_id: int, settings: Settings, now: datetime) -> ListedCard | None:
+def listed_card(
+    reader: Reader, card_id: int, settings: Settings, now: datetime
+) -> ListedCard | None:
     """One card as the browser lists it (retired or not)."""
     decks = {d.id: d for d in read_decks(reader)}
     rows = reader.rows(

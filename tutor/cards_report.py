@@ -23,7 +23,7 @@ def number(value: float | None, digits: int) -> str:
 
 
 def cells(card: ListedCard) -> list[str]:
-    """A card's table cells: question, deck, due, interval, stability, difficulty, recall, lapses."""
+    """A card's cells: question, deck, due, interval, stability, difficulty, recall, lapses."""
     due = card.due.strftime("%Y-%m-%d") if card.due else card.phase.name.lower()
     flags = [
         name
@@ -84,7 +84,9 @@ def card_info_text(info: CardInfo) -> str:
     if not info.answers:
         lines.append("Never answered.")
     else:
-        lines.append(f"{'date':<16}  {'rating':<6}  {'suggested':<9}  {'secs':>5}  {'R':>4}  chosen")
+        lines.append(
+            f"{'date':<16}  {'rating':<6}  {'suggested':<9}  {'secs':>5}  {'R':>4}  chosen"
+        )
     for answer in info.answers:
         suggested = "-" if answer.suggested is None else answer.to_json()["suggested"]
         chosen = "; ".join(cut(text, 40) for text in answer.chosen) or "-"
@@ -92,6 +94,6 @@ def card_info_text(info: CardInfo) -> str:
         r = "-" if answer.recall is None else f"{answer.recall:.0%}"
         lines.append(
             f"{answer.at.strftime('%Y-%m-%d %H:%M'):<16}  {answer.rating_name:<6}  "
-            f"{str(suggested):<9}  {answer.seconds:>5.1f}  {r:>4}  {chosen}{kind}"
+            f"{suggested!s:<9}  {answer.seconds:>5.1f}  {r:>4}  {chosen}{kind}"
         )
     return "\n".join(lines) + "\n"

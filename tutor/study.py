@@ -6,7 +6,7 @@ failed lately and a practice session are practice: answers logged apart, the sch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -54,7 +54,9 @@ class Study:
     mode: Mode
     days: int = 1  # ahead: due within this many days; failed: failed within the last days
     count: int = 0  # new: extra new cards
-    query: CardQuery = CardQuery()  # practice: which cards (deck:, tag:, search)
+    query: CardQuery = field(
+        default_factory=CardQuery
+    )  # practice: which cards (deck:, tag:, search)
     cards: tuple[int, ...] = ()  # ahead: these cards, now ("review now" in the browser)
 
     def __post_init__(self) -> None:
@@ -96,20 +98,68 @@ def study_cards(
     if study.mode == "ahead":
         zone = settings.tzinfo()
         _start, day_end = day_bounds(now, settings.day_starts_at, zone)
-        values = {"now": now, "until": day_end + timedelta(days=study.days)}
-        return [int(r[0]) for r in reader.rows(sql.DUE_BEFORE.format(decks=ids), values)]
+        until = day_end + timedelta(days=study.days)
+        rows = reader.rows(sql.DUE_BEFORE.format(decks=ids), {"now": now, "until": until})
+        return [int(r[0]) for r in rows]
     if study.mode == "failed":
         since = day_number(now, settings.day_starts_at, settings.tzinfo()) - study.days + 1
-        values = {"now": now, "since": since}
-        return [int(r[0]) for r in reader.rows(sql.FAILED_SINCE.format(decks=ids), values)]
+        rows = reader.rows(sql.FAILED_SINCE.format(decks=ids), {"now": now, "since": since})
+        return [int(r[0]) for r in rows]
     if study.mode == "new":
         chosen: list[int] = []
         for deck_id in today.decks:
             left = study.count - len(chosen)
             if left <= 0:
                 break
-            values = {"now": now, "deck": deck_id, "limit": left}
-            chosen += [int(row[0]) for row in reader.rows(sql.NEW_CARDS, values)]
+            rows = reader.rows(sql.NEW_CARDS, {"now": now, "deck": deck_id, "limit": left})
+            chosen += [int(row[0]) for row in rows]
         return chosen
     query = study.query.with_decks(study.query.decks + tuple(decks or ()))
     return [i for i in matching_ids(reader, query, settings, now) if i in available]
+
+
+STUDY_HELP = (
+    "type ahead N, failed N, new N or practice SEARCH (deck:, tag:, words), or limit N / "
+    "minutes M for today's reviews; limit and minutes also follow the others"
+)
+
+
+def parse_request(text: str) -> tuple[Study | None, SessionSize]:
+    """The home screen's custom study line: `ahead 3`, `failed 7 limit 20`, `new 10`,
+    `practice tag:verbs`, `minutes 10`. ConfigError says what to type."""
+    from tutor.card_query import parse_query
+
+    words = text.split()
+    size: dict[str, float] = {}
+    while len(words) >= 2 and words[-2] in ("limit", "minutes", "new") and words[0] != "practice":
+        if words[-2] == "new" and len(words) == 2:
+            break  # `new N` is extra new cards, not a cap
+        size[words[-2]] = _number(words[-2], words[-1])
+        words = words[:-2]
+    if words and words[0] == "practice":
+        if len(words) < 2:
+            raise ConfigError(f"practice what? {STUDY_HELP}")
+        return Study("practice", query=parse_query(" ".join(words[1:]))), SessionSize()
+    study = None
+    if words:
+        mode, rest = words[0], words[1:]
+        if mode not in ("ahead", "failed", "new") or len(rest) != 1:
+            raise ConfigError(f"{text!r} is not understood; {STUDY_HELP}")
+        amount = int(_number(mode, rest[0]))
+        study = Study(mode, days=amount, count=amount)  # type: ignore[arg-type]
+    limit, minutes, new = size.get("limit"), size.get("minutes"), size.get("new")
+    return study, SessionSize(
+        new=None if new is None else int(new),
+        limit=None if limit is None else int(limit),
+        minutes=minutes,
+    )
+
+
+def _number(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} {value!r}: give a number; {STUDY_HELP}") from None
+    if name != "minutes" and not number.is_integer():
+        raise ConfigError(f"{name} {value!r}: give a whole number")
+    return number

@@ -23,7 +23,9 @@ FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OPTION = re.compile(r" {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 PLAIN_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
 COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
-TAGS_LINE = re.compile(r"^Tags:(.*)$")  # a card's own tags: the first line under the heading (and id)
+TAGS_LINE = re.compile(
+    r"^Tags:(.*)$"
+)  # a card's own tags: the first line under the heading (and id)
 TAG = re.compile(r"^[^\s,\[\]]+$")
 ID_COMMENT = re.compile(r"^\s*<!--\s*id\s*:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
 REASONING_SEPARATOR = re.compile(r" (?:—|--) ")

@@ -16,13 +16,13 @@ from tutor.state import CardState
 from tutor.store.queue import card_state as _state
 from tutor.store.reviews import _STATE_COLUMNS, state_values
 from tutor.store.tables import (
+    card_forget_table,
     card_table,
     choice_table,
     deck_table,
     parameter_table,
     review_state_table,
     review_table,
-    card_forget_table,
 )
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.deck.models import Card, Deck
 from tutor.deck.selection import DeckSelection
-from tutor.store.tags import sync_card_tags
 from tutor.store.tables import card_table, deck_table
+from tutor.store.tags import sync_card_tags
 
 
 @dataclass

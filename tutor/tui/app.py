@@ -45,6 +45,7 @@ class TutorApp(App[None]):
         preview: Preview | None = None,
         session_size: SessionSize | None = None,
         study: Study | None = None,
+        browse: str | None = None,
     ) -> None:
         """With db None, the review screen opens `db_url` itself, in a thread, behind `preview`
         (the first card read with the stdlib): the first card shows before the store loads."""
@@ -59,6 +60,7 @@ class TutorApp(App[None]):
         self.review_decks = list(review) if review else None
         self.start_in_review = start_in_review
         self.start_stats = stats
+        self.start_browse = browse  # a search: start in the card browser
         self.last_summary: Summary | None = None
         # the size and custom study of the next review session (taken when it opens)
         self.next_session: tuple[SessionSize | None, Study | None] = (session_size, study)
@@ -70,6 +72,11 @@ class TutorApp(App[None]):
             from tutor.tui.screens.stats import StatsScreen
 
             self.push_screen(StatsScreen(*self.start_stats))
+            return
+        if self.start_browse is not None:
+            from tutor.tui.screens.browse import BrowseScreen
+
+            self.push_screen(BrowseScreen(self.start_browse))
             return
         if self.start_in_review:
             from tutor.tui.screens.review import ReviewScreen

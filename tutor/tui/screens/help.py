@@ -37,6 +37,8 @@ HOME_KEYS: Keys = [
     ("a", "review every deck"),
     ("i", "import decks (the bundled deck, or a path)"),
     ("t", "statistics"),
+    ("c", "custom study: review ahead, failed cards, extra new, practice, session size"),
+    ("b", "browse: search cards, card info and history, suspend, bury, forget, edit"),
     ("r", "re-read the counts"),
     ("?", "this help"),
     ("q", "quit"),
