@@ -49,7 +49,7 @@ class BrowseScreen(Screen[None]):
         self.query_text = query
         self.cards: list[ListedCard] = []
         self.total = 0
-        self.loading = False
+        self.fetching = False
 
     @property
     def tutor(self) -> TutorApp:
@@ -86,29 +86,25 @@ class BrowseScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="browse")
     def load_page(self, offset: int, keep_row: int = 0) -> None:
-        from tutor.card_query import parse_query
-        from tutor.card_search import search
-        from tutor.store.queue import StoreReader
+        from tutor.browser import search_page
 
         app = self.tutor
-        self.loading = True
+        self.fetching = True
         try:
-            query = parse_query(self.query_text)
-            with app.database.read() as conn:
-                page = search(StoreReader(conn), query, app.settings, app.clock(), offset=offset)
+            page = search_page(app.database, self.query_text, app.settings, app.clock(), offset)
         except TutorError as exc:
             self.app.call_from_thread(self._failed, exc.message)
             return
         self.app.call_from_thread(self._show, page, keep_row)
 
     def _failed(self, message: str) -> None:
-        self.loading = False
+        self.fetching = False
         self.query_one("#browse-status", Static).update(Text(neutralise(message)))
 
     def _show(self, page: SearchPage, keep_row: int) -> None:
         from tutor.cards_report import cells
 
-        self.loading = False
+        self.fetching = False
         table = self.query_one("#browse-table", DataTable)
         self.total = page.total
         for card in page.cards:
@@ -128,8 +124,8 @@ class BrowseScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= len(self.cards) - 10
-        if near_end and len(self.cards) < self.total and not self.loading:
-            self.loading = True
+        if near_end and len(self.cards) < self.total and not self.fetching:
+            self.fetching = True
             self.load_page(len(self.cards))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -152,21 +148,17 @@ class BrowseScreen(Screen[None]):
             self.app.push_screen(CardInfoScreen(card.id))
 
     def _write(self, what: str, card: ListedCard) -> None:
-        from tutor.day import day_bounds
-        from tutor.store.card_actions import forget_card
-        from tutor.store.flags import change_flags
+        from tutor import browser
 
         app = self.tutor
         now = app.clock()
         try:
-            with app.database.write() as conn:
-                if what == "suspend":
-                    change_flags(conn, card.id, suspended=not card.suspended)
-                elif what == "bury":
-                    _start, end = day_bounds(now, app.settings.day_starts_at, app.settings.tzinfo())
-                    change_flags(conn, card.id, buried_until=None if card.buried else end)
-                else:
-                    forget_card(conn, card.id, now)
+            if what == "suspend":
+                browser.set_suspended(app.database, card.id, not card.suspended)
+            elif what == "bury":
+                browser.set_buried(app.database, card.id, not card.buried, app.settings, now)
+            else:
+                browser.forget(app.database, card.id, now)
         except TutorError as exc:
             app.notify(exc.message, title="Nothing was changed", severity="error")
             return

@@ -40,15 +40,13 @@ class CardInfoScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        from tutor.card_history import card_info
+        from tutor.browser import info as card_info
         from tutor.cards_report import card_info_text
-        from tutor.store.queue import StoreReader
 
         app = self.tutor
         body = self.query_one("#card-info-text", Static)
         try:
-            with app.database.read() as conn:
-                info = card_info(StoreReader(conn), self.card_id, app.settings, app.clock())
+            info = card_info(app.database, self.card_id, app.settings, app.clock())
         except TutorError as exc:
             body.update(Text(neutralise(exc.message)))
             return
