@@ -68,8 +68,10 @@ class BrowseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#browse-table", DataTable)
+        others = sum(width or 0 for _label, width in COLUMNS) + 2 * len(COLUMNS)
         for label, width in COLUMNS:
-            table.add_column(label, width=width, key=label.lower())
+            room = width or max(12, self.app.size.width - others - 2)  # the question takes the rest
+            table.add_column(label, width=room, key=label.lower())
         table.focus()
         self.run_search()
 
@@ -110,7 +112,8 @@ class BrowseScreen(Screen[None]):
         for card in page.cards:
             values = cells(card)
             values[0] = " ".join(values[0].split())
-            table.add_row(*(Text(neutralise(v)) for v in values), key=str(card.id))
+            row = [Text(neutralise(v), no_wrap=True, overflow="ellipsis") for v in values]
+            table.add_row(*row, key=str(card.id))
         self.cards += page.cards
         shown = f"{len(self.cards)} shown" if self.total > len(self.cards) else "all shown"
         self.query_one("#browse-status", Static).update(

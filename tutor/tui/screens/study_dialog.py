@@ -15,12 +15,13 @@ from tutor.text import neutralise
 
 INTRO = (
     "Custom study (Enter starts it, Escape goes back):\n"
-    "  ahead 3        review cards due in the next 3 days (real reviews)\n"
-    "  new 10         10 new cards past today's limit (real reviews)\n"
-    "  failed 7       practise the cards failed in the last 7 days\n"
-    "  practice tag:verbs   practise a search (deck:, tag:, words)\n"
-    "  limit 20 / minutes 10   today's reviews, this many or this long\n"
-    "Practice answers are logged apart and leave the schedule alone."
+    "  ahead 3         cards due in the next 3 days (reviews)\n"
+    "  new 10          10 new cards past today's limit (reviews)\n"
+    "  failed 7        practise the cards failed in 7 days\n"
+    "  practice tag:x  practise a search (deck:, tag:, words)\n"
+    "  limit 20        today's reviews, 20 at most\n"
+    "  minutes 10      today's reviews, for 10 minutes\n"
+    "Practice leaves the schedule alone (logged apart)."
 )
 
 
