@@ -36,7 +36,7 @@ def test_a_tags_line_under_the_heading_and_id_gives_the_card_its_tags() -> None:
 
 
 def test_a_bad_tags_line_names_its_line() -> None:
-    with pytest.raises(DeckError, match="d.md:4: .*write its tags as words"):
+    with pytest.raises(DeckError, match=r"d\.md:4: .*write its tags as words"):
         parse_text("# D\n\n## Q\nTags: [a]\n\nAnswer.\n", "d.md")
 
 

@@ -97,6 +97,7 @@ class Compiled:
     where: str
     values: dict[str, Any]
     decks: dict[int, DeckInfo]
+    order: str  # deck by deck, cards in file order
 
 
 def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: datetime) -> Compiled:
@@ -107,7 +108,9 @@ def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: dat
     _start, day_end = day_bounds(now, settings.day_starts_at, settings.tzinfo())
     decks = {d.id: d for d in read_decks(reader)}
     values: dict[str, Any] = {"now": now, "day_end": day_end}
-    clauses = [] if "retired" in query.states else ["c.retired = FALSE"]
+    # with text to find every row is read anyway: a plain scan beats walking the browse index
+    active = "CASE WHEN c.retired THEN 1 ELSE 0 END = 0" if query.text else "c.retired = FALSE"
+    clauses = [] if "retired" in query.states else [active]
     if query.decks:
         chosen = DeckSelection(query.decks)
         ids = [i for i, d in decks.items() if d.name in chosen]
@@ -137,7 +140,8 @@ def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: dat
             values[f"picked{n}"] = picked.lower()
             wrong += f" AND instr(lower(rc.option_text), :picked{n}) > 0"
         clauses.append(f"EXISTS ({wrong})")
-    return Compiled(" AND ".join(clauses) or "TRUE", values, decks)
+    order = "c.deck_id * 1, c.position, c.id" if query.text else "c.retired, c.deck_id, c.position"
+    return Compiled(" AND ".join(clauses) or "TRUE", values, decks, order)
 
 
 def _deck_tags(deck: DeckInfo) -> set[str]:
@@ -187,22 +191,31 @@ def search(
 ) -> SearchPage:
     """One page of the cards the query matches, in deck order, and the number matching."""
     compiled = compile_query(reader, query, settings, now)
-    base = f"FROM card c JOIN deck d ON d.id = c.deck_id WHERE {compiled.where}"
-    total = int(reader.rows(f"SELECT COUNT(*) {base}", compiled.values)[0][0])
+    base = f"FROM card c WHERE {compiled.where}"  # ix_card_browse covers it unless text is sought
+    if query.text:  # one scan of the card text: every match's id, counted here
+        every = reader.rows(f"SELECT c.id {base} ORDER BY {compiled.order}", compiled.values)
+        total, ids = len(every), every[offset : offset + limit]
+    else:
+        total = int(reader.rows(f"SELECT COUNT(*) {base}", compiled.values)[0][0])
+        ids = reader.rows(
+            f"SELECT c.id {base} ORDER BY {compiled.order} LIMIT :limit OFFSET :offset",
+            {**compiled.values, "limit": limit, "offset": offset},
+        )
+    page = [int(row[0]) for row in ids]
     rows = reader.rows(
-        f"SELECT {COLUMNS} {base} ORDER BY d.name, c.position, c.id LIMIT :limit OFFSET :offset",
-        {**compiled.values, "limit": limit, "offset": offset},
+        f"SELECT {COLUMNS} FROM card c JOIN deck d ON d.id = c.deck_id "
+        f"WHERE c.id IN ({','.join(str(i) for i in page) or 'NULL'})",
+        {"now": now},
     )
+    order = {card_id: n for n, card_id in enumerate(page)}
+    rows.sort(key=lambda row: order[int(row[0])])
     return SearchPage(total, offset, [_listed(row, compiled.decks, now) for row in rows])
 
 
 def matching_ids(reader: Reader, query: CardQuery, settings: Settings, now: datetime) -> list[int]:
     """Every card the query matches, in deck order."""
     compiled = compile_query(reader, query, settings, now)
-    sql = (
-        f"SELECT c.id FROM card c JOIN deck d ON d.id = c.deck_id WHERE {compiled.where} "
-        "ORDER BY d.name, c.position, c.id"
-    )
+    sql = f"SELECT c.id FROM card c WHERE {compiled.where} ORDER BY c.deck_id, c.position, c.id"
     return [int(row[0]) for row in reader.rows(sql, compiled.values)]
 
 

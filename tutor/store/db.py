@@ -39,6 +39,7 @@ def _to_version_4(conn: Connection) -> None:
     tables.practice_table.create(conn, checkfirst=True)
     tables.card_tag_table.create(conn, checkfirst=True)
     tables.card_forget_table.create(conn, checkfirst=True)
+    next(i for i in tables.card_table.indexes if i.name == "ix_card_browse").create(conn)
 
 
 # Each migration brings a database from version N-1 to N. A new database is created from the

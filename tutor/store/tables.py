@@ -100,6 +100,23 @@ class CardRow(SQLModel, table=True):
         Index("ix_card_deck_key", "deck_id", "key"),
         Index("ix_card_queue", "phase", "due"),
         Index("ix_card_due", "due"),
+        # covering index of the card browser: its filters and order without reading card text
+        Index(
+            "ix_card_browse",
+            "retired",
+            "deck_id",
+            "position",
+            "phase",
+            "due",
+            "suspended",
+            "buried_until",
+            "leech",
+            "lapses",
+            "reps",
+            "stability",
+            "difficulty",
+            "last_review",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     deck_id: int = Field(foreign_key="deck.id")
