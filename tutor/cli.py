@@ -48,6 +48,38 @@ def build_parser() -> argparse.ArgumentParser:
         description="Open the review screen. A PATH (file or folder) is imported first.",
     )
     review.add_argument("target", nargs="?", metavar="DECK|PATH")
+    _session_size_options(review)
+
+    study = commands.add_parser(
+        "study",
+        help="custom study: review ahead, the cards failed lately, extra new cards, or practice",
+        description="ahead N: cards due in the next N days; new N: N new cards past today's "
+        "limit (both real reviews). failed N: the cards rated Again in the last N days; "
+        "practice: a deck (--deck), a tag (--tag) or a search (--search); their answers are "
+        "practice, logged apart, and leave the schedule alone.",
+    )
+    study.add_argument("mode", choices=("ahead", "failed", "new", "practice"))
+    study.add_argument("amount", nargs="?", type=int, metavar="N", help="days, or new cards")
+    study.add_argument("--deck", action="append", metavar="DECK", help="only this deck")
+    study.add_argument("--search", metavar="QUERY", help="practice the cards a search finds")
+    _session_size_options(study)
+
+    cards = commands.add_parser(
+        "cards",
+        help="search cards: free text, deck:, tag:, is:, prop:, picked: (see README)",
+        description="Search the collection. Terms (all must hold): free text, deck:NAME, "
+        "tag:TAG, is:new|learning|review|due|suspended|buried|leech|retired, prop:lapses>3, "
+        "prop:r<0.7 (predicted recall; also reps, s, d), picked:[TEXT] (a wrong option chosen).",
+    )
+    cards.add_argument("query", nargs="*", metavar="QUERY")
+    cards.add_argument("--tag", action="append", metavar="TAG", help="only cards with this tag")
+    cards.add_argument("--json", action="store_true", help="print as JSON")
+    cards.add_argument("--limit", type=int, default=100, metavar="N", help="at most N (100)")
+    cards.add_argument("--info", type=int, metavar="ID", help="one card's info and history")
+
+    browse = commands.add_parser("browse", help="the card browser (search, card info, actions)")
+    browse.add_argument("query", nargs="*", metavar="QUERY")
+    browse.add_argument("--tag", action="append", metavar="TAG", help="only cards with this tag")
 
     convert = commands.add_parser(
         "convert",
@@ -236,6 +268,15 @@ def build_parser() -> argparse.ArgumentParser:
     ) in commands.choices.values():  # `tutor review --db x` as well as `tutor --db x review`
         command.add_argument("--db", metavar="URL|PATH", default=argparse.SUPPRESS, help="as above")
     return parser
+
+
+def _session_size_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--new", type=int, metavar="N", help="at most N new cards")
+    command.add_argument("--limit", type=int, metavar="N", help="stop after N answers")
+    command.add_argument(
+        "--minutes", type=float, metavar="M", help="stop after M minutes (the card on screen ends)"
+    )
+    command.add_argument("--tag", action="append", metavar="TAG", help="only cards with this tag")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -946,14 +987,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_app(args: argparse.Namespace, decks: list[str] | None, review: bool) -> int:
+def _run_app(
+    args: argparse.Namespace, decks: list[str] | None, review: bool, study: Any = None
+) -> int:
     from tutor.config import load_settings
     from tutor.tui.app import TutorApp
 
     settings = load_settings()
     db = _open(args)
     try:
-        app = TutorApp(db, settings, review=decks, start_in_review=review)
+        size = _session_size(args)
+        app = TutorApp(
+            db, settings, review=decks, start_in_review=review, session_size=size, study=study
+        )
         app.run()
     finally:
         db.close()
@@ -1005,6 +1051,8 @@ def cmd_review(args: argparse.Namespace) -> int:
     if _refuse_without_terminal("tutor review"):
         return 2
     url = database_url(args.db)
+    if _session_size(args) is not None:  # the first card depends on the size: no early preview
+        return _run_app(args, _review_targets(args) if args.target else None, review=True)
     if not url.startswith("sqlite:///"):
         return _run_app(args, _review_targets(args) if args.target else None, review=True)
     if args.target is not None and Path(args.target).expanduser().exists():
@@ -1072,6 +1120,101 @@ def _review_targets(args: argparse.Namespace) -> list[str]:
         db.close()
 
 
+def _session_size(args: argparse.Namespace) -> Any:
+    """The session size the options ask for (None: none given)."""
+    from tutor.study import SessionSize
+
+    tags = tuple(getattr(args, "tag", None) or ())
+    given = [getattr(args, name, None) for name in ("new", "limit", "minutes")]
+    if all(value is None for value in given) and not tags:
+        return None
+    new, limit, minutes = given
+    return SessionSize(new=new, limit=limit, minutes=minutes, tags=tags)
+
+
+def cmd_study(args: argparse.Namespace) -> int:
+    from tutor.card_query import CardQuery, parse_query
+    from tutor.errors import ConfigError
+    from tutor.study import Study
+
+    if args.mode != "practice" and args.amount is None:
+        what = "new cards" if args.mode == "new" else "days"
+        raise ConfigError(f"`tutor study {args.mode} N` needs N, the number of {what}")
+    if args.mode == "practice" and not (args.deck or args.tag or args.search):
+        raise ConfigError("`tutor study practice` needs --deck DECK, --tag TAG or --search QUERY")
+    query = parse_query(args.search) if args.search else CardQuery()
+    if args.mode == "practice":
+        query = query.with_tags(query.tags + tuple(args.tag or ()))
+        args.tag = None  # practice takes its tags in the query
+    amount = args.amount if args.amount is not None else 1
+    study = Study(args.mode, days=amount, count=amount, query=query)
+    _session_size(args)  # bad sizes are refused before anything else
+    if _refuse_without_terminal("tutor study"):
+        return 2
+    decks = list(args.deck) if args.deck else None
+    for name in decks or ():
+        args.target = name
+        _review_targets(args)  # an unknown deck is refused before the screen opens
+    return _run_app(args, decks, review=True, study=study)
+
+
+def cmd_cards(args: argparse.Namespace) -> int:
+    from tutor.card_history import card_info
+    from tutor.card_query import parse_query
+    from tutor.card_search import search
+    from tutor.cards_report import card_info_text, cards_text
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
+    from tutor.errors import ConfigError
+    from tutor.store.queue import StoreReader
+
+    settings = load_settings()
+    query = parse_query(" ".join(args.query))
+    query = query.with_tags(query.tags + tuple(args.tag or ()))
+    if not 1 <= args.limit <= 100000:
+        raise ConfigError(f"--limit {args.limit}: give a number of cards from 1 to 100000")
+    if args.info is not None:
+        _check_card_ids([args.info])
+    db = _open(args, create=False)
+    try:
+        with db.read() as conn:
+            reader = StoreReader(conn)
+            if args.info is not None:
+                info = card_info(reader, args.info, settings, utc_now())
+                if info is None:
+                    raise NotFoundError(f"no card with id {args.info}; `tutor cards` lists them")
+                if args.json:
+                    _print_json(info.to_json())
+                else:
+                    sys.stdout.write(card_info_text(info))
+                return 0
+            page = search(reader, query, settings, utc_now(), limit=args.limit)
+    finally:
+        db.close()
+    if args.json:
+        _print_json({"total": page.total, "cards": [c.to_json() for c in page.cards]})
+    else:
+        sys.stdout.write(cards_text(page))
+    return 0
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from tutor.card_query import parse_query
+    from tutor.config import load_settings
+    from tutor.tui.app import TutorApp
+
+    text = " ".join([*args.query, *(f"tag:{t}" for t in args.tag or ())])
+    parse_query(text)  # a bad search is refused before the screen opens
+    if _refuse_without_terminal("tutor browse"):
+        return 2
+    db = _open(args)
+    try:
+        TutorApp(db, load_settings(), browse=text).run()
+    finally:
+        db.close()
+    return 0
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "home": cmd_home,
     "review": cmd_review,
@@ -1092,6 +1235,9 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "restore": cmd_restore,
     "optimize": cmd_optimize,
     "reschedule": cmd_reschedule,
+    "study": cmd_study,
+    "cards": cmd_cards,
+    "browse": cmd_browse,
 }
 # Commands after which the day's first backup is made (not `due`: it must stay instant).
 DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "stats", "suspended", "unsuspend"}

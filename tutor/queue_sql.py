@@ -79,6 +79,18 @@ CONTENT = (
     "c.source_line FROM card c WHERE c.id = :card"
 )
 
+# Custom study (tutor.study): cards falling due before :until, soonest first; cards rated Again
+# on learning day :since or later, most recently failed first; every available card.
+DUE_BEFORE = (
+    f"SELECT c.id FROM card c WHERE {AVAILABLE} {{decks}} AND c.phase <> {NEW} "
+    "AND c.due < :until ORDER BY c.due, c.id"
+)
+FAILED_SINCE = (
+    f"SELECT c.id FROM card c JOIN review r ON r.card_id = c.id WHERE {AVAILABLE} {{decks}} "
+    "AND r.rating = 1 AND r.day >= :since GROUP BY c.id ORDER BY MAX(r.reviewed_at) DESC, c.id"
+)
+AVAILABLE_CARDS = f"SELECT c.id FROM card c WHERE {AVAILABLE}"
+
 
 def in_decks(deck_ids: Sequence[int] | None, column: str = "c.deck_id") -> str:
     """The `{decks}` filter: nothing for every deck, else an IN list of integer ids."""

@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from tutor import scheduling
+from tutor.card_query import CardQuery
+from tutor.card_search import matching_ids
 from tutor.clock import Clock, utc_now
 from tutor.config import DeckSettings, Settings
 from tutor.counts import Counts, due_tomorrow, is_right, next_due, still_due_today
@@ -23,7 +25,9 @@ from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase, StoredCard
 from tutor.store import reviews as store
 from tutor.store.db import Database
+from tutor.store.practice import PracticeAnswer, record_practice, undo_practice
 from tutor.store.queue import StoreReader
+from tutor.study import SessionSize, Study, study_cards
 
 SLOW_FACTOR = 2.0  # right but slower than twice the median: Hard
 FAST_FACTOR = 0.5  # right, faster than half the median, on a review card: Easy
@@ -83,6 +87,7 @@ class _Done:
     presented: Presented
     verdict: Verdict
     grade: Grade
+    practice_id: int | None = None  # a practice answer: logged apart, the state untouched
 
 
 @dataclass
@@ -104,8 +109,14 @@ class ReviewSession:
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         sync: bool = True,
+        size: SessionSize | None = None,
+        study: Study | None = None,
     ) -> None:
+        """`size` bounds the session; `study` replaces today's queue with a custom study."""
         self.db = db
+        self.size = size or SessionSize()
+        self.study = study
+        self.started = clock()
         self.settings = settings
         self.deck_names = list(decks) if decks else None
         self.clock = clock
@@ -129,6 +140,20 @@ class ReviewSession:
             learning = today.learning()
             self._reviews: list[int] = today.reviews()
             self._new = list(today.new_cards())
+            if self.study is not None:
+                custom = study_cards(
+                    StoreReader(conn), self.study, self.settings, now, self.deck_names
+                )
+                learning, self._reviews, self._new = [], [], []
+                (self._new if self.study.mode == "new" else self._reviews).extend(custom)
+            if self.size.tags:
+                query = CardQuery(tags=self.size.tags)
+                tagged = set(matching_ids(StoreReader(conn), query, self.settings, now))
+                learning = [(due, i) for due, i in learning if i in tagged]
+                self._reviews = [i for i in self._reviews if i in tagged]
+                self._new = [i for i in self._new if i in tagged]
+            if self.size.new is not None:
+                self._new = self._new[: self.size.new]
             self._timings = store.recent_correct_durations(conn)
         self.day, self.day_end = today.day, today.day_end
         self.decks = today.decks
@@ -148,7 +173,10 @@ class ReviewSession:
     def next_card(self) -> Presented | None:
         """The next card to review, or None when the session is over."""
         now = self.clock()
-        if now >= self.day_end:
+        if self.size.over(len(self.done), self.started, now):
+            self.current = None
+            return None
+        if now >= self.day_end and self.study is None:
             self._build()
         card_id = self._take(now)
         if card_id is None:
@@ -236,6 +264,8 @@ class ReviewSession:
         chosen = [
             (card.options[i]["text"], bool(card.options[i]["correct"])) for i in verdict.chosen
         ]
+        if self.study is not None and self.study.practice:
+            return self._practise(presented, verdict, grade, chosen)
         parameter_set_id = self._parameter_set(card.deck_id, self.clock())
 
         def decide(before: CardState, leech: bool, suspended: bool) -> store.Answer:
@@ -284,6 +314,32 @@ class ReviewSession:
         self.current, self.verdict = None, None
         return recorded
 
+    def _practise(
+        self, presented: Presented, verdict: Verdict, grade: Grade, chosen: list[tuple[str, bool]]
+    ) -> store.Recorded:
+        """Log a practice answer; the card's FSRS state stays as it was."""
+        card = presented.card
+        now = self.clock()
+        answer = PracticeAnswer(
+            card_id=card.id,
+            at=now,
+            rating=int(grade),
+            suggested_rating=int(verdict.suggested),
+            correct=verdict.correct,
+            duration_ms=verdict.duration_ms,
+            chosen=[text for text, _right in chosen],
+            retrievability=scheduling.retrievability(self.specs[card.deck_id], card.state, now),
+        )
+        with self.db.write() as conn:
+            practice_id = record_practice(conn, answer)
+        recorded = store.Recorded(practice_id, card.id, card.state, card.state, False, False)
+        self.done.append(_Done(recorded, presented, verdict, grade, practice_id))
+        self._undoable.append(self.done[-1])
+        if verdict.correct:
+            self._timings.insert(0, verdict.duration_ms)
+        self.current, self.verdict = None, None
+        return recorded
+
     def _parameter_set(self, deck_id: int, now: datetime) -> int:
         known = self.decks[deck_id].parameter_set_id
         if known is not None:
@@ -313,7 +369,9 @@ class ReviewSession:
             return None
         last = self._undoable[-1]
         with self.db.write() as conn:  # UndoRefused (a StoreError) leaves everything as it was
-            if isinstance(last, _Done):
+            if isinstance(last, _Done) and last.practice_id is not None:
+                undo_practice(conn, last.practice_id)
+            elif isinstance(last, _Done):
                 store.undo_answer(conn, last.recorded.review_id)
             else:
                 store.restore_flags(conn, last.flagged)

@@ -46,6 +46,7 @@ class Card(BaseModel):
     explanation: str = ""
     answer: str = ""
     line: int = 1
+    tags: tuple[str, ...] = ()  # the card's own `Tags:` line (the deck's tags apply as well)
 
     @property
     def kind(self) -> Literal["choice", "recall"]:
@@ -65,6 +66,8 @@ class Card(BaseModel):
         fields = [self.question, self.body, self.explanation, self.answer]
         for option in self.options:
             fields += [option.text, "x" if option.correct else " ", option.reasoning]
+        if self.tags:  # only then: a card without tags keeps the digest it always had
+            fields.append("tags:" + ",".join(self.tags))
         return hashlib.sha1("\x1f".join(fields).encode("utf-8")).hexdigest()
 
 

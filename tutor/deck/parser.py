@@ -24,6 +24,10 @@ FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OPTION = re.compile(r" {0,3}[-*+][ \t]+\[([ xX])\](?:[ \t]+(.*))?$")
 PLAIN_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+")
 COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
+TAGS_LINE = re.compile(
+    r"^Tags:(.*)$"
+)  # a card's own tags: the first line under the heading (and id)
+TAG = re.compile(r"^[^\s,\[\]]+$")
 ID_COMMENT = re.compile(r"^\s*<!--\s*id\s*:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
 REASONING_SEPARATOR = re.compile(r" (?:—|--) ")
 EXPLANATION_LABEL = re.compile(
@@ -330,6 +334,7 @@ class _Parser:
                     ln.number, f"{label}: the id comment must be the line right under the heading"
                 )
         lines = _without_comments(lines)
+        tags = self._tags(lines, label)
         first_option = next((i for i, ln in enumerate(lines) if ln.option), None)
         if first_option is None:
             answer = _block(lines)
@@ -340,7 +345,7 @@ class _Parser:
                     "(- [x] right, - [ ] wrong) or write the answer under the heading",
                 )
                 return None
-            return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
+            return Card(question=raw.question, slug=slug, answer=answer, line=raw.line, tags=tags)
         options, rest = self._options(lines[first_option:], label)
         for ln in rest:
             if ln.option:
@@ -369,6 +374,7 @@ class _Parser:
                 "options": options,
                 "explanation": explanation,
                 "line": raw.line,
+                "tags": tags,
             }
         )
 
@@ -381,8 +387,8 @@ class _Parser:
         careful path reads the same way; everything else (every error included) goes there.
         """
         lines = self.lines[raw.start : raw.end]
-        if not raw.question:
-            return None
+        if not raw.question or any(text.startswith("Tags:") for text in lines):
+            return None  # a card's own tags: the careful path reads them
         head = 0
         while head < len(lines) and not lines[head].strip():
             head += 1
@@ -440,6 +446,27 @@ class _Parser:
                 "line": raw.line,
             }
         )
+
+    def _tags(self, lines: list[_Line], label: str) -> tuple[str, ...]:
+        """Take a `Tags: a, b` line standing first under the heading (and id), if there is one."""
+        first = next((i for i, ln in enumerate(lines) if ln.text.strip()), None)
+        if first is None or lines[first].fenced:
+            return ()
+        match = TAGS_LINE.match(lines[first].text)
+        if match is None:
+            return ()
+        number = lines[first].number
+        del lines[: first + 1]
+        tags = [t for t in re.split(r"[,\s]+", match.group(1).strip()) if t]
+        bad = [t for t in tags if not TAG.match(t)]
+        if not tags or bad:
+            self.error(
+                number,
+                f"{label}: write its tags as words separated by commas, like "
+                "`Tags: pruning, edge-ai`",
+            )
+            return ()
+        return tuple(dict.fromkeys(tags))
 
     def _slug(self, lines: list[_Line], heading_line: int) -> str | None:
         """Take the `<!-- id: ... -->` line right under the heading, if there is one."""

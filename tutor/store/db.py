@@ -46,12 +46,21 @@ def _to_version_4(conn: Connection) -> None:
     compact_reviews(conn)
 
 
+def _to_version_5(conn: Connection) -> None:
+    """Custom study's practice answers, the cards' own tags, forgotten cards."""
+    tables.practice_table.create(conn, checkfirst=True)
+    tables.card_tag_table.create(conn, checkfirst=True)
+    tables.card_forget_table.create(conn, checkfirst=True)
+    next(i for i in tables.card_table.indexes if i.name == "ix_card_browse").create(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _to_version_2,
     3: _to_version_3,
     4: _to_version_4,
+    5: _to_version_5,
 }
 
 

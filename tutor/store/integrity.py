@@ -16,6 +16,7 @@ from tutor.state import CardState
 from tutor.store.queue import card_state as _state
 from tutor.store.reviews import _STATE_COLUMNS, state_values
 from tutor.store.tables import (
+    card_forget_table,
     card_table,
     choice_table,
     deck_table,
@@ -128,8 +129,12 @@ def card_logs(conn: Connection) -> list[CardLog]:
         r.difficulty_after,
         r.phase_before,
     ).order_by(r.card_id, r.reviewed_at, r.id)
+    forgets = select(card_forget_table.c.card_id, card_forget_table.c.forgotten_at)
+    forgotten = {row.card_id: row.forgotten_at for row in conn.execute(forgets)}
     for row in conn.execute(answers):
         log = logs.get(row.card_id)
+        if row.card_id in forgotten and row.reviewed_at <= forgotten[row.card_id]:
+            continue  # answered before a forget: history, no longer the state's source
         if log is not None:
             log.answers.append(
                 Answer(

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from tutor.deck.models import Card, Deck
 from tutor.deck.selection import DeckSelection
 from tutor.store.tables import UTCDateTime, card_table, deck_table
+from tutor.store.tags import sync_card_tags
 
 
 @dataclass
@@ -304,4 +305,5 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
             card_table.update().where(card_table.c.id == bindparam("card_id")).values(retired=True),
             retire,
         )
+    sync_card_tags(conn, deck_id, deck)
     return result

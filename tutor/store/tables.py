@@ -128,6 +128,23 @@ class CardRow(SQLModel, table=True):
         Index("ix_card_deck_key", "deck_id", "key"),
         Index("ix_card_queue", "phase", "due"),
         Index("ix_card_due", "due"),
+        # covering index of the card browser: its filters and order without reading card text
+        Index(
+            "ix_card_browse",
+            "retired",
+            "deck_id",
+            "position",
+            "phase",
+            "due",
+            "suspended",
+            "buried_until",
+            "leech",
+            "lapses",
+            "reps",
+            "stability",
+            "difficulty",
+            "last_review",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     deck_id: int = Field(foreign_key="deck.id")
@@ -271,3 +288,42 @@ class RescheduledCard(SQLModel, table=True):
 
 rescheduling_table = Rescheduling.__table__  # type: ignore[attr-defined]
 rescheduled_card_table = RescheduledCard.__table__  # type: ignore[attr-defined]
+
+
+class PracticeRow(SQLModel, table=True):
+    """One practice answer (custom study): logged apart from `review`; the card's state is kept."""
+
+    __tablename__ = "practice"
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", index=True)
+    practiced_at: datetime = _utc()
+    rating: int
+    suggested_rating: int
+    correct: bool | None = None
+    duration_ms: int = 0
+    chosen: list[str] = Field(default_factory=list, sa_type=JSON)
+    retrievability: float | None = None
+
+
+class CardTag(SQLModel, table=True):
+    """A tag from a card's own `Tags:` line (the deck's front-matter tags live with the deck)."""
+
+    __tablename__ = "card_tag"
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    tag: str = Field(primary_key=True, index=True)
+
+
+practice_table = PracticeRow.__table__  # type: ignore[attr-defined]
+card_tag_table = CardTag.__table__  # type: ignore[attr-defined]
+
+
+class CardForget(SQLModel, table=True):
+    """When a card was last forgotten (back to new from the browser): its log before is history,
+    no longer the source of its state."""
+
+    __tablename__ = "card_forget"
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    forgotten_at: datetime = _utc()
+
+
+card_forget_table = CardForget.__table__  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ from tutor.text import neutralise
 if TYPE_CHECKING:
     from tutor.collection import Database
     from tutor.session import Summary
+    from tutor.study import SessionSize, Study
 
 
 class TutorApp(App[None]):
@@ -42,6 +43,9 @@ class TutorApp(App[None]):
         sync: bool = True,
         db_url: str | None = None,
         preview: Preview | None = None,
+        session_size: SessionSize | None = None,
+        study: Study | None = None,
+        browse: str | None = None,
     ) -> None:
         """With db None, the review screen opens `db_url` itself, in a thread, behind `preview`
         (the first card read with the stdlib): the first card shows before the store loads."""
@@ -56,13 +60,21 @@ class TutorApp(App[None]):
         self.review_decks = list(review) if review else None
         self.start_in_review = start_in_review
         self.start_stats = stats
+        self.start_browse = browse  # a search: start in the card browser
         self.last_summary: Summary | None = None
+        # the size and custom study of the next review session (taken when it opens)
+        self.next_session: tuple[SessionSize | None, Study | None] = (session_size, study)
 
     def on_mount(self) -> None:
         if self.start_stats is not None:
             from tutor.tui.screens.stats import StatsScreen
 
             self.push_screen(StatsScreen(*self.start_stats))
+            return
+        if self.start_browse is not None:
+            from tutor.tui.screens.browse import BrowseScreen
+
+            self.push_screen(BrowseScreen(self.start_browse))
             return
         if self.start_in_review:
             from tutor.tui.screens.review import ReviewScreen
@@ -98,10 +110,16 @@ class TutorApp(App[None]):
             markup=markup,
         )
 
-    def start_review(self, decks: Sequence[str] | None) -> None:
-        """Open a review session on these decks (None: all decks)."""
+    def start_review(
+        self,
+        decks: Sequence[str] | None,
+        size: SessionSize | None = None,
+        study: Study | None = None,
+    ) -> None:
+        """Open a review session on these decks (None: all decks), of this size or study."""
         from tutor.tui.screens.review import ReviewScreen
 
+        self.next_session = (size, study)
         self.push_screen(ReviewScreen(decks))
 
     def go_home(self) -> None:

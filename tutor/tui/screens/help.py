@@ -38,6 +38,8 @@ HOME_KEYS: Keys = [
     ("i", "import decks (the bundled deck, or a path)"),
     ("t", "statistics"),
     ("o", "fit FSRS to your reviews for the selected deck, then choose a desired retention"),
+    ("c", "custom study: review ahead, failed cards, extra new, practice, session size"),
+    ("b", "browse: search cards, card info and history, suspend, bury, forget, edit"),
     ("r", "re-read the counts"),
     ("?", "this help"),
     ("q", "quit"),

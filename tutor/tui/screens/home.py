@@ -16,6 +16,7 @@ from tutor.errors import TutorError
 from tutor.text import neutralise
 
 if TYPE_CHECKING:
+    from tutor.study import SessionSize, Study
     from tutor.tui.app import TutorApp
 
 
@@ -31,6 +32,8 @@ class HomeScreen(Screen[None]):
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Statistics"),
         Binding("o", "optimize", "Optimize"),
+        Binding("c", "custom_study", "Custom study"),
+        Binding("b", "browse", "Browse"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
@@ -209,6 +212,20 @@ class HomeScreen(Screen[None]):
         if table.row_count:
             deck = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
         self.app.push_screen(OptimizeScreen(deck))
+
+    def action_custom_study(self) -> None:
+        from tutor.tui.screens.study_dialog import StudyDialog
+
+        def begin(request: tuple[Study | None, SessionSize] | None) -> None:
+            if request is not None:
+                self.tutor.start_review(None, size=request[1], study=request[0])
+
+        self.app.push_screen(StudyDialog(), begin)
+
+    def action_browse(self) -> None:
+        from tutor.tui.screens.browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
 
     def action_help(self) -> None:
         from tutor.tui.screens.help import HOME_KEYS, HelpScreen

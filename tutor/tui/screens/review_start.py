@@ -39,8 +39,16 @@ def open_session(screen: ReviewScreen) -> ReviewSession | TutorError:
             if app.db_url is None:
                 raise StoreError("no collection to open: give TutorApp a database or its URL")
             app.db = open_database(app.db_url)
+        (size, study), app.next_session = app.next_session, (None, None)
         return ReviewSession(
-            app.db, app.settings, screen.decks, clock=app.clock, rng=app.rng, sync=app.sync
+            app.db,
+            app.settings,
+            screen.decks,
+            clock=app.clock,
+            rng=app.rng,
+            sync=app.sync,
+            size=size,
+            study=study,
         )
     except TutorError as exc:
         return exc

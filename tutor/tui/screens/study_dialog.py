@@ -1,0 +1,51 @@
+"""The home screen's custom study dialog: one line (`ahead 3`, `practice tag:verbs`, ...)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from tutor.errors import TutorError
+from tutor.study import SessionSize, Study, parse_request
+from tutor.text import neutralise
+
+INTRO = (
+    "Custom study (Enter starts it, Escape goes back):\n"
+    "  ahead 3         cards due in the next 3 days (reviews)\n"
+    "  new 10          10 new cards past today's limit (reviews)\n"
+    "  failed 7        practise the cards failed in 7 days\n"
+    "  practice tag:x  practise a search (deck:, tag:, words)\n"
+    "  limit 20        today's reviews, 20 at most\n"
+    "  minutes 10      today's reviews, for 10 minutes\n"
+    "Practice leaves the schedule alone (logged apart)."
+)
+
+
+class StudyDialog(ModalScreen[tuple[Study | None, SessionSize] | None]):
+    """Ask for a custom study or a session size; dismiss with what was asked (None: nothing)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="study-box"):
+            yield Static(Text(INTRO))
+            yield Input(placeholder="ahead 3", id="study-line")
+            yield Static(id="study-problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#study-line", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            request = parse_request(event.value)
+        except TutorError as exc:
+            self.query_one("#study-problem", Static).update(Text(neutralise(exc.message)))
+            return
+        self.dismiss(request)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
