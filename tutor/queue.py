@@ -47,9 +47,12 @@ class Done:
 
 
 def moment(value: Any) -> datetime | None:
-    """A stored time as an aware UTC datetime (SQLite gives text, PostgreSQL a datetime)."""
+    """A stored time as an aware UTC datetime (SQLite gives text, PostgreSQL a datetime; the
+    review log's times are integer microseconds since 1970)."""
     if value is None:
         return None
+    if isinstance(value, int):
+        return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=value)
     parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 

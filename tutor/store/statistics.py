@@ -244,6 +244,8 @@ def first_answers_by_card(
         .group_by(c.id)
     )
     return [(str(kind), list(options or []), int(n), int(p)) for kind, options, n, p in rows]
+
+
 @dataclass(frozen=True)
 class CardBins:
     """The per-card distributions of one set of scheduled cards, counted in SQL.
