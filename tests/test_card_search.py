@@ -22,6 +22,7 @@ from tutor.session import ReviewSession
 from tutor.store.db import Database
 from tutor.store.flags import change_flags
 from tutor.store.queue import StoreReader
+from tutor.store.tables import card_table
 from tutor.study import Study
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -107,8 +108,10 @@ def built(db: Database, write_deck: WriteDeck) -> Database:
         ids = {q: i for i, q in conn.exec_driver_sql("SELECT id, question FROM card")}
         change_flags(conn, ids["Beta two"], suspended=True)
         change_flags(conn, ids["Beta three"], buried_until=START + timedelta(days=1))
-        conn.exec_driver_sql(  # as after lapses past the leech threshold
-            "UPDATE card SET lapses = 3, leech = 1, suspended = 1 WHERE id = ?", (ids["Leechy"],)
+        conn.execute(  # as after lapses past the leech threshold
+            card_table.update()
+            .where(card_table.c.id == ids["Leechy"])
+            .values(lapses=3, leech=True, suspended=True)
         )
     alpha.write_text(ALPHA.replace("## Retire me\n\nSoon gone.\n", ""), encoding="utf-8")
     import_paths(db, [alpha], START + timedelta(hours=2))

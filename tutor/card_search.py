@@ -12,7 +12,7 @@ from tutor.config import Settings
 from tutor.day import day_bounds
 from tutor.deck.selection import DeckSelection
 from tutor.queue import DeckInfo, Reader, curve, moment, no_such_deck, read_decks, recall
-from tutor.queue_sql import AVAILABLE, LEARNING, NEW, REVIEW, in_decks
+from tutor.queue_sql import AVAILABLE, ELAPSED_DAYS, LEARNING, NEW, REVIEW, in_decks
 from tutor.state import Phase
 
 PAGE = 100
@@ -32,7 +32,6 @@ STATE_SQL = {
     "retired": "c.retired = TRUE",
 }
 SEARCHED_TEXT = "(c.question || ' ' || c.body || ' ' || c.answer || ' ' || c.explanation)"
-ELAPSED_DAYS = "CAST(julianday(:now) - julianday(c.last_review) AS INTEGER)"
 
 
 @dataclass(frozen=True)

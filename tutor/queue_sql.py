@@ -92,6 +92,22 @@ FAILED_SINCE = (
 AVAILABLE_CARDS = f"SELECT c.id FROM card c WHERE {AVAILABLE}"
 
 
+ELAPSED_DAYS = "CAST(julianday(:now) - julianday(c.last_review) AS INTEGER)"  # whole days since
+
+# The queue's SQL is written in SQLite's words; a PostgreSQL connection says these instead.
+POSTGRESQL_WORDS = (
+    ("instr(", "strpos("),
+    (ELAPSED_DAYS, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
+)
+
+
+def for_postgresql(sql: str) -> str:
+    """The queue's SQL in PostgreSQL's words (same meaning: 1-based position or 0; whole days)."""
+    for sqlite_words, postgresql_words in POSTGRESQL_WORDS:
+        sql = sql.replace(sqlite_words, postgresql_words)
+    return sql
+
+
 def in_decks(deck_ids: Sequence[int] | None, column: str = "c.deck_id") -> str:
     """The `{decks}` filter: nothing for every deck, else an IN list of integer ids."""
     if deck_ids is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, text
 
-from tutor.queue_sql import stamp
+from tutor.queue_sql import for_postgresql, stamp
 from tutor.state import CardState, Phase, StoredCard
 from tutor.store.tables import card_table, deck_table
 
@@ -25,6 +25,8 @@ class StoreReader:
             k: stamp(v) if self.as_text and isinstance(v, datetime) else v
             for k, v in values.items()
         }
+        if self.conn.dialect.name == "postgresql":
+            sql = for_postgresql(sql)
         return [tuple(row) for row in self.conn.execute(text(sql), encoded)]
 
 
