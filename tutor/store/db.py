@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from tutor.collection_file import SCHEMA_VERSION, checked_version, damaged, inspect_file
 from tutor.errors import StoreError
-from tutor.store import tables
+from tutor.store import rollups, tables
 
 BUSY_TIMEOUT_MS = 10_000
 # What SQLite says about a file damaged after it was opened (SQLITE_CORRUPT, SQLITE_NOTADB).
@@ -34,9 +34,25 @@ def _to_version_3(conn: Connection) -> None:
     tables.rescheduled_card_table.create(conn, checkfirst=True)
 
 
+def _to_version_4(_conn: Connection) -> None:
+    """Reserved for the compact review rows (branch `storage`): nothing here until it lands."""
+
+
+def _to_version_5(conn: Connection) -> None:
+    """The statistics' rollups, filled from the review log."""
+    tables.review_rollup_table.create(conn, checkfirst=True)
+    tables.calibration_rollup_table.create(conn, checkfirst=True)
+    rollups.rebuild(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_version_2, 3: _to_version_3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _to_version_2,
+    3: _to_version_3,
+    4: _to_version_4,
+    5: _to_version_5,
+}
 
 
 def sqlite_path(url: str) -> Path | None:

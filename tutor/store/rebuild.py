@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 from tutor.errors import StoreError
+from tutor.store import rollups
 from tutor.store.db import open_database
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES
 from tutor.store.tables import (
@@ -187,4 +188,5 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     ):
         if batch:
             conn.execute(table.insert(), batch)
+    rollups.rebuild(conn)
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}

@@ -13,6 +13,7 @@ from tutor.errors import StoreError
 from tutor.errors import UndoRefused as UndoRefused  # re-exported
 from tutor.queue import DeckInfo as DeckInfo  # re-exported
 from tutor.state import CardState as CardState  # re-exported
+from tutor.store import rollups
 from tutor.store.decks import decks as decks  # re-exported
 from tutor.store.decks import parameter_set_id as parameter_set_id  # re-exported
 from tutor.store.flags import (  # re-exported: callers of the former single module keep working
@@ -150,6 +151,7 @@ def record_answer(
         )
     )
     review_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+    rollups.add_review(conn, review_id)
     conn.execute(
         review_state_table.insert().values(
             review_id=review_id, before={**before.to_json(), **flags}, after=after.to_json()
@@ -195,6 +197,7 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         "suspended": bool(before.pop("suspended", False)),
     }
     state = CardState.from_json(before)
+    rollups.remove_review(conn, review_id)
     conn.execute(choice_table.delete().where(choice_table.c.review_id == review_id))
     conn.execute(review_state_table.delete().where(review_state_table.c.review_id == review_id))
     conn.execute(review_table.delete().where(r.id == review_id))

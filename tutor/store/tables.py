@@ -255,3 +255,41 @@ class RescheduledCard(SQLModel, table=True):
 
 rescheduling_table = Rescheduling.__table__  # type: ignore[attr-defined]
 rescheduled_card_table = RescheduledCard.__table__  # type: ignore[attr-defined]
+
+
+class ReviewRollup(SQLModel, table=True):
+    """The review log summed per learning day, deck and local hour (tutor.store.rollups): what
+    the statistics read instead of scanning every review. Every column is a sum, so an answer
+    adds its row and an undo subtracts it."""
+
+    __tablename__ = "review_rollup"
+    day: int = Field(primary_key=True)
+    deck_id: int = Field(primary_key=True)
+    hour: int = Field(primary_key=True)
+    reviews: int = 0
+    passed: int = 0
+    milliseconds: int = 0
+    correct: int = 0  # a right choice, or a pass on a recall card
+    new: int = 0  # answers to new cards
+    young: int = 0  # a review card's first answer of the day, interval under 21 days
+    young_passed: int = 0
+    mature: int = 0
+    mature_passed: int = 0
+    review_id_sum: int = 0  # with `reviews`: tells whether the rollups hold every logged answer
+
+
+class CalibrationRollup(SQLModel, table=True):
+    """Calibration's answers (a prediction, on a later learning day) summed per learning day,
+    deck and thousandth of predicted recall (tutor.calibration.fine_bin)."""
+
+    __tablename__ = "calibration_rollup"
+    day: int = Field(primary_key=True)
+    deck_id: int = Field(primary_key=True)
+    fine_bin: int = Field(primary_key=True)
+    reviews: int = 0
+    passed: int = 0
+    predicted: float = 0.0  # the sum of the predictions
+
+
+review_rollup_table = ReviewRollup.__table__  # type: ignore[attr-defined]
+calibration_rollup_table = CalibrationRollup.__table__  # type: ignore[attr-defined]

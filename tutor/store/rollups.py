@@ -1,0 +1,219 @@
+"""Rollups of the review log: kept with each answer and undo, rebuilt from the log, compared.
+
+`review_rollup` sums the answers per learning day, deck and local hour; `calibration_rollup`
+sums calibration's answers per learning day, deck and thousandth of predicted recall. What one
+answer contributes is written once, as the GROUP BY queries below: the same queries add an
+answer, subtract an undone one, move a card's answers to another deck, and rebuild everything.
+Practice answers (custom study, not scheduled) would be left out here, in `_counted`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Integer, Table, and_, case, cast, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tutor.state import Phase
+from tutor.store.tables import (
+    calibration_rollup_table,
+    card_table,
+    review_rollup_table,
+    review_table,
+)
+
+FINE_BINS = 1000  # as tutor.calibration.FINE_BINS: predictions summed in thousandths
+MATURE_DAYS = 21  # a review card is mature from an interval of 21 days (tutor.stats)
+SUMMARY_COLUMNS = (
+    "reviews",
+    "passed",
+    "milliseconds",
+    "correct",
+    "new",
+    "young",
+    "young_passed",
+    "mature",
+    "mature_passed",
+    "review_id_sum",
+)
+CALIBRATION_COLUMNS = ("reviews", "passed", "predicted")
+_SUMMARY_KEYS = ("day", "deck_id", "hour")
+_CALIBRATION_KEYS = ("day", "deck_id", "fine_bin")
+_CHUNK = 500
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _counted() -> list[Any]:
+    """The answers the rollups sum: every logged answer (practice answers would be left out)."""
+    return []
+
+
+def summary_query(*where: Any) -> Any:
+    """(day, deck id, hour, *SUMMARY_COLUMNS) of the reviews matching `where`."""
+    r, c = review_table.c, card_table.c
+    passed = r.rating > 1
+    right = case((r.correct.is_(None), passed), else_=r.correct)
+    first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
+    young = and_(first, r.interval_days < MATURE_DAYS)
+    mature = and_(first, r.interval_days >= MATURE_DAYS)
+    return (
+        select(
+            r.day,
+            c.deck_id,
+            r.hour,
+            func.count(),
+            _count(passed),
+            func.coalesce(func.sum(r.duration_ms), 0),
+            _count(right),
+            _count(r.phase_before == int(Phase.NEW)),
+            _count(young),
+            _count(and_(young, passed)),
+            _count(mature),
+            _count(and_(mature, passed)),
+            func.coalesce(func.sum(r.id), 0),
+        )
+        .select_from(review_table.join(card_table, c.id == r.card_id))
+        .where(*_counted(), *where)
+        .group_by(r.day, c.deck_id, r.hour)
+    )
+
+
+def calibration_query(*where: Any) -> Any:
+    """(day, deck id, thousandth, *CALIBRATION_COLUMNS) of calibration's answers matching
+    `where`: a prediction, on a later learning day (tutor.calibration)."""
+    r, c = review_table.c, card_table.c
+    fine = cast(r.retrievability * FINE_BINS, Integer)
+    return (
+        select(
+            r.day,
+            c.deck_id,
+            fine,
+            func.count(),
+            _count(r.rating > 1),
+            func.sum(r.retrievability),
+        )
+        .select_from(review_table.join(card_table, c.id == r.card_id))
+        .where(*_counted(), r.retrievability.is_not(None), r.first_of_day.is_(True), *where)
+        .group_by(r.day, c.deck_id, fine)
+    )
+
+
+def _upsert(
+    conn: Connection, table: Table, keys: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """Add each row's sums to the rollup row of its keys (created when missing)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    sums = [name for name in rows[0] if name not in keys]
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + statement.excluded[name] for name in sums},
+        ),
+        rows,
+    )
+
+
+def _apply(conn: Connection, sign: int, *where: Any) -> None:
+    """Add (sign 1) or subtract (sign -1) the reviews matching `where` from both rollups."""
+    for table, query, keys, columns in (
+        (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
+        (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
+    ):
+        found = conn.execute(query(*where)).all()
+        if not found:
+            continue
+        rows = [
+            {
+                **dict(zip(keys, row[:3], strict=True)),
+                **{name: sign * value for name, value in zip(columns, row[3:], strict=True)},
+            }
+            for row in found
+        ]
+        _upsert(conn, table, keys, rows)
+        if sign < 0:
+            days = sorted({row["day"] for row in rows})
+            conn.execute(delete(table).where(table.c.day.in_(days), table.c.reviews == 0))
+
+
+def add_review(conn: Connection, review_id: int) -> None:
+    """Count one logged answer, in the transaction that wrote it."""
+    _apply(conn, 1, review_table.c.id == review_id)
+
+
+def remove_review(conn: Connection, review_id: int) -> None:
+    """Take back one answer about to be deleted (an undo), in the transaction that deletes it."""
+    _apply(conn, -1, review_table.c.id == review_id)
+
+
+def remove_cards(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Take back every answer of these cards (before they move to another deck)."""
+    for start in range(0, len(card_ids), _CHUNK):
+        _apply(conn, -1, review_table.c.card_id.in_(list(card_ids[start : start + _CHUNK])))
+
+
+def add_cards(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Count every answer of these cards again (after they moved to another deck)."""
+    for start in range(0, len(card_ids), _CHUNK):
+        _apply(conn, 1, review_table.c.card_id.in_(list(card_ids[start : start + _CHUNK])))
+
+
+def rebuild(conn: Connection) -> None:
+    """Replace both rollups by the sums of the whole log (after a migration or a bulk write)."""
+    for table, query, keys, columns in (
+        (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
+        (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
+    ):
+        conn.execute(delete(table))
+        conn.execute(table.insert().from_select([*keys, *columns], query()))
+
+
+def in_step(conn: Connection) -> bool:
+    """True if the rollups hold exactly the logged answers (by their count and their ids' sum).
+
+    Answers written around `add_review` (a bulk insert, an older tool) make it False, and the
+    statistics then read the log itself.
+    """
+    rolled = conn.execute(
+        select(
+            func.coalesce(func.sum(review_rollup_table.c.reviews), 0),
+            func.coalesce(func.sum(review_rollup_table.c.review_id_sum), 0),
+        )
+    ).one()
+    logged = conn.execute(
+        select(func.count(), func.coalesce(func.sum(review_table.c.id), 0)).where(*_counted())
+    ).one()
+    return (int(rolled[0]), int(rolled[1])) == (int(logged[0]), int(logged[1]))
+
+
+def _rows(conn: Connection, query: Any) -> dict[tuple[int, ...], tuple[Any, ...]]:
+    return {tuple(int(k) for k in row[:3]): tuple(row[3:]) for row in conn.execute(query)}
+
+
+def _same(stored: Iterable[Any], rebuilt: Iterable[Any]) -> bool:
+    return all(
+        math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+        for a, b in zip(stored, rebuilt, strict=True)
+    )
+
+
+def differences(conn: Connection) -> list[str]:
+    """The rollup rows that differ from a rebuild from the log ("review_rollup day/deck/hour"),
+    sums of predictions compared to float rounding."""
+    found: list[str] = []
+    for table, query, keys, columns in (
+        (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
+        (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
+    ):
+        stored = _rows(conn, select(*(table.c[k] for k in (*keys, *columns))))
+        rebuilt = _rows(conn, query())
+        zero = (0,) * len(columns)
+        for key in sorted(stored.keys() | rebuilt.keys()):
+            if not _same(stored.get(key, zero), rebuilt.get(key, zero)):
+                found.append(f"{table.name} {'/'.join(map(str, key))}")
+    return found
