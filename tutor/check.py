@@ -20,6 +20,7 @@ from tutor.store.rescheduling import rescheduled_states
 RESTORE_ADVICE = "restore a backup: `tutor restore latest`"
 FILE_KINDS = ("damaged_file", "refused")  # findings whose `what` is a whole message on the file
 MISSING_FILE_ADVICE = "the cards keep their history; restore the file or ignore"
+ROLLUPS_AGREE = "the statistics' rollups equal a rebuild from the review log"
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def _deck_files(facts: _Facts) -> CheckResult:
 
 def _rollups(facts: _Facts) -> CheckResult:
     if not facts.rollups:
-        return CheckResult("rollups")
+        return CheckResult("rollups", note=ROLLUPS_AGREE)
     finding = Finding(
         "rollups_differ",
         "statistics rollup rows that differ from a rebuild from the review log "

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from tests import test_stats as hand_built
 from tests.conftest import WriteDeck
 from tests.helpers.collection import build_history
 from tests.helpers.learner import simulate
@@ -20,6 +24,7 @@ from tutor.session import ReviewSession
 from tutor.stats import compute
 from tutor.store import rollups
 from tutor.store.db import Database, open_database, schema_version
+from tutor.store.tables import card_table, choice_table, deck_table, review_table
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(timezone="UTC")
@@ -171,3 +176,29 @@ def test_check_reports_rollups_that_differ_and_repair_rebuilds_them(
         assert compute(reopened, SETTINGS, NOW).to_json() == expected
     finally:
         reopened.close()
+
+
+@pytest.mark.parametrize(
+    ("golden", "deck", "span"),
+    [
+        ("year", None, "year"),
+        ("month", None, "month"),
+        ("all", None, "all"),
+        ("deck-D-all", "D", "all"),
+    ],
+)
+def test_the_hand_built_log_read_from_rollups_prints_the_golden_bytes(
+    db: Database, golden: str, deck: str | None, span: str
+) -> None:
+    with db.write() as conn:
+        conn.execute(
+            deck_table.insert().values(id=1, name="D", settings={}, created_at=NOW, updated_at=NOW)
+        )
+        conn.execute(card_table.insert(), hand_built.CARDS)
+        conn.execute(review_table.insert(), [r for r, _ in hand_built.REVIEWS])
+        conn.execute(choice_table.insert(), [c for _, c in hand_built.REVIEWS])
+        rollups.rebuild(conn)
+        assert rollups.in_step(conn)
+    report = compute(db, hand_built.SETTINGS, hand_built.NOW, deck, span)
+    printed = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    assert printed == (hand_built.GOLDEN / f"{golden}.json").read_text(encoding="utf-8")
