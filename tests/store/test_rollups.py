@@ -163,8 +163,13 @@ def test_check_reports_rollups_that_differ_and_repair_rebuilds_them(
     db.close()
     url = f"sqlite:///{db_path}"
     assert check_collection(url, SETTINGS).clean
-    raw(db_path, "UPDATE review_rollup SET passed = passed + 1 WHERE rowid = 1")
-    raw(db_path, "UPDATE calibration_rollup SET predicted = predicted + 0.5 WHERE rowid = 1")
+    raw(
+        db_path,
+        "UPDATE review_rollup SET passed = passed + 1"
+        " WHERE (day, hour, deck_id) = (SELECT day, hour, deck_id FROM review_rollup LIMIT 1)",
+        "UPDATE calibration_rollup SET predicted = predicted + 0.5 WHERE (fine_bin, day, deck_id)"
+        " = (SELECT fine_bin, day, deck_id FROM calibration_rollup LIMIT 1)",
+    )
     found = check_collection(url, SETTINGS)
     [finding] = [f for f in found.problems if f.kind == "rollups_differ"]
     assert finding.repairable and len(finding.ids) == 2

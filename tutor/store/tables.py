@@ -263,9 +263,10 @@ class ReviewRollup(SQLModel, table=True):
     adds its row and an undo subtracts it."""
 
     __tablename__ = "review_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows kept in key order: read in that order
     day: int = Field(primary_key=True)
-    deck_id: int = Field(primary_key=True)
     hour: int = Field(primary_key=True)
+    deck_id: int = Field(primary_key=True)
     reviews: int = 0
     passed: int = 0
     milliseconds: int = 0
@@ -275,7 +276,7 @@ class ReviewRollup(SQLModel, table=True):
     young_passed: int = 0
     mature: int = 0
     mature_passed: int = 0
-    review_id_sum: int = 0  # with `reviews`: tells whether the rollups hold every logged answer
+    review_id_sum: int = 0  # the sum of the answers' ids: `tutor check` tells answers apart
 
 
 class CalibrationRollup(SQLModel, table=True):
@@ -283,9 +284,10 @@ class CalibrationRollup(SQLModel, table=True):
     deck and thousandth of predicted recall (tutor.calibration.fine_bin)."""
 
     __tablename__ = "calibration_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows kept in key order: read in that order
+    fine_bin: int = Field(primary_key=True)
     day: int = Field(primary_key=True)
     deck_id: int = Field(primary_key=True)
-    fine_bin: int = Field(primary_key=True)
     reviews: int = 0
     passed: int = 0
     predicted: float = 0.0  # the sum of the predictions
