@@ -11,10 +11,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, and_, case, cast, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    select,
+)
 
 from tutor.state import Phase
 from tutor.store.tables import (
@@ -103,29 +114,53 @@ def calibration_query(*where: Any) -> Any:
     )
 
 
-def _upsert(
-    conn: Connection, table: Table, keys: Sequence[str], rows: list[dict[str, Any]]
-) -> None:
-    """Add each row's sums to the rollup row of its keys (created when missing)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
-    sums = [name for name in rows[0] if name not in keys]
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=list(keys),
-            set_={name: table.c[name] + statement.excluded[name] for name in sums},
-        ),
-        rows,
+_ROLLUPS = (
+    (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
+    (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
+)
+
+
+@cache
+def _upsert(table: Table, dialect_name: str) -> Any:
+    """The statement adding a row's sums to the rollup row of its keys (created when missing):
+    INSERT ... ON CONFLICT DO UPDATE, which SQLite and PostgreSQL both accept. Built once."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    keys = [column.name for column in table.primary_key]
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={
+            column.name: column + statement.excluded[column.name]
+            for column in table.c
+            if column.name not in keys
+        },
     )
 
 
-def _apply(conn: Connection, sign: int, *where: Any) -> None:
-    """Add (sign 1) or subtract (sign -1) the reviews matching `where` from both rollups."""
-    for table, query, keys, columns in (
-        (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
-        (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
-    ):
-        found = conn.execute(query(*where)).all()
+@cache
+def _one_review(query: Any) -> Any:
+    """`query` for the review whose id is bound as `review_id`: built once, run at each answer."""
+    return query(review_table.c.id == bindparam("review_id"))
+
+
+@cache
+def _empty_rows(table: Table) -> Any:
+    """Deletes the rows of the bound `days` that count no answer any more."""
+    days = table.c.day.in_(bindparam("days", expanding=True))
+    return delete(table).where(days, table.c.reviews == 0)
+
+
+def _apply(conn: Connection, sign: int, *where: Any, review_id: int | None = None) -> None:
+    """Add (sign 1) or subtract (sign -1) the reviews matching `where`, or the one review
+    `review_id`, from both rollups."""
+    for table, query, keys, columns in _ROLLUPS:
+        if review_id is not None:
+            found = conn.execute(_one_review(query), {"review_id": review_id}).all()
+        else:
+            found = conn.execute(query(*where)).all()
         if not found:
             continue
         rows = [
@@ -135,20 +170,19 @@ def _apply(conn: Connection, sign: int, *where: Any) -> None:
             }
             for row in found
         ]
-        _upsert(conn, table, keys, rows)
+        conn.execute(_upsert(table, conn.dialect.name), rows)
         if sign < 0:
-            days = sorted({row["day"] for row in rows})
-            conn.execute(delete(table).where(table.c.day.in_(days), table.c.reviews == 0))
+            conn.execute(_empty_rows(table), {"days": sorted({row["day"] for row in rows})})
 
 
 def add_review(conn: Connection, review_id: int) -> None:
     """Count one logged answer, in the transaction that wrote it."""
-    _apply(conn, 1, review_table.c.id == review_id)
+    _apply(conn, 1, review_id=review_id)
 
 
 def remove_review(conn: Connection, review_id: int) -> None:
     """Take back one answer about to be deleted (an undo), in the transaction that deletes it."""
-    _apply(conn, -1, review_table.c.id == review_id)
+    _apply(conn, -1, review_id=review_id)
 
 
 def remove_cards(conn: Connection, card_ids: Sequence[int]) -> None:
@@ -165,10 +199,7 @@ def add_cards(conn: Connection, card_ids: Sequence[int]) -> None:
 
 def rebuild(conn: Connection) -> None:
     """Replace both rollups by the sums of the whole log (after a migration or a bulk write)."""
-    for table, query, keys, columns in (
-        (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
-        (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
-    ):
+    for table, query, keys, columns in _ROLLUPS:
         conn.execute(delete(table))
         conn.execute(table.insert().from_select([*keys, *columns], query()))
 
@@ -200,10 +231,7 @@ def differences(conn: Connection) -> list[str]:
     """The rollup rows that differ from a rebuild from the log ("review_rollup day/deck/hour"),
     sums of predictions compared to float rounding."""
     found: list[str] = []
-    for table, query, keys, columns in (
-        (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
-        (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
-    ):
+    for table, query, keys, columns in _ROLLUPS:
         stored = _rows(conn, select(*(table.c[k] for k in (*keys, *columns))))
         rebuilt = _rows(conn, query())
         zero = (0,) * len(columns)
