@@ -124,11 +124,15 @@ _ROLLUPS = (
 def _upsert(table: Table, dialect_name: str) -> Any:
     """The statement adding a row's sums to the rollup row of its keys (created when missing):
     INSERT ... ON CONFLICT DO UPDATE, which SQLite and PostgreSQL both accept. Built once."""
+    statement: Any
     if dialect_name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(table)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table)
     keys = [column.name for column in table.primary_key]
     return statement.on_conflict_do_update(
         index_elements=keys,
