@@ -24,6 +24,7 @@ from tutor.config import DeckSettings, database_url
 from tutor.day import day_number, local_hour
 from tutor.scheduling import Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
+from tutor.store import rollups
 from tutor.store.db import open_database
 from tutor.store.reviews import state_values
 from tutor.store.server import advance_sequences
@@ -212,6 +213,7 @@ def build(
     flush(force=True)
     with db.write() as conn:
         advance_sequences(conn)  # the rows went in with their ids given
+        rollups.rebuild(conn)  # the statistics' sums, as the migration fills them
     db.close()
     return written
 

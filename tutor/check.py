@@ -13,7 +13,7 @@ from tutor.config import Settings
 from tutor.errors import StoreError
 from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase
-from tutor.store import integrity
+from tutor.store import integrity, rollups
 from tutor.store.db import open_database, sqlite_path
 from tutor.store.rescheduling import rescheduled_states
 from tutor.urls import shown_url
@@ -21,6 +21,7 @@ from tutor.urls import shown_url
 RESTORE_ADVICE = "restore a backup: `tutor restore latest`"
 FILE_KINDS = ("damaged_file", "refused")  # findings whose `what` is a whole message on the file
 MISSING_FILE_ADVICE = "the cards keep their history; restore the file or ignore"
+ROLLUPS_AGREE = "the statistics' rollups equal a rebuild from the review log"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class _Facts:
     replayed: dict[int, CardState] = field(default_factory=dict)  # cards whose state differs
     specs: dict[tuple[int, int | None], tuple[SchedulerSpec, bool]] = field(default_factory=dict)
     rescheduled: dict[int, list[CardState]] = field(default_factory=dict)  # tutor reschedule's
+    rollups: list[str] = field(default_factory=list)  # rollup rows that differ from a rebuild
 
     @property
     def deck_by_id(self) -> dict[int, integrity.DeckSource]:
@@ -313,10 +315,18 @@ def _deck_files(facts: _Facts) -> CheckResult:
     )
 
 
-def _rollups(_facts: _Facts) -> CheckResult:
-    # Statistics are computed from the log on demand; a rollup table would be checked here
-    # against a rebuild (and rebuilt by --repair).
-    return CheckResult("rollups", note="no rollups")
+def _rollups(facts: _Facts) -> CheckResult:
+    if not facts.rollups:
+        return CheckResult("rollups", note=ROLLUPS_AGREE)
+    finding = Finding(
+        "rollups_differ",
+        "statistics rollup rows that differ from a rebuild from the review log "
+        "(table day/deck/hour or bin)",
+        tuple(facts.rollups),
+        repairable=True,
+        advice="`tutor check --repair` rebuilds them from the log",
+    )
+    return CheckResult("rollups", (finding,))
 
 
 # Each check reads the facts and says what it found; a new check (a rollup) slots in here.
@@ -338,6 +348,7 @@ def _run(conn: Any, settings: Settings, sqlite: bool) -> tuple[tuple[CheckResult
         foreign_keys=integrity.foreign_key_violations(conn) if sqlite else None,
         settings=settings,
         rescheduled=rescheduled_states(conn),
+        rollups=rollups.differences(conn),
     )
     return tuple(check(facts) for _name, check in CHECKS), facts
 
@@ -349,6 +360,8 @@ def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[F
     integrity.set_states(conn, sorted(facts.replayed.items()))
     integrity.delete_orphan_states(conn, facts.orphans.states)
     integrity.delete_orphan_choices(conn, facts.orphans.choices)
+    if facts.rollups:
+        rollups.rebuild(conn)
     return tuple(fixed)
 
 

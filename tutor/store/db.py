@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 
 from tutor.collection_file import SCHEMA_VERSION, checked_version, damaged, inspect_file
 from tutor.errors import StoreError
-from tutor.store import tables
+from tutor.store import rollups, tables
 from tutor.store.server import connection_error, one_line, server_engine, shown_url
 
 BUSY_TIMEOUT_MS = 10_000
@@ -54,6 +54,13 @@ def _to_version_5(conn: Connection) -> None:
     next(i for i in tables.card_table.indexes if i.name == "ix_card_browse").create(conn)
 
 
+def _to_version_6(conn: Connection) -> None:
+    """The statistics' rollups, filled from the review log."""
+    tables.review_rollup_table.create(conn, checkfirst=True)
+    tables.calibration_rollup_table.create(conn, checkfirst=True)
+    rollups.rebuild(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -61,6 +68,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: _to_version_3,
     4: _to_version_4,
     5: _to_version_5,
+    6: _to_version_6,
 }
 
 

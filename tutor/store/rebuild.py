@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tutor.errors import StoreError
 from tutor.state import CardState
+from tutor.store import rollups
 from tutor.store.db import open_database
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
@@ -197,6 +198,7 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
             conn.execute(table.insert(), batch)
     _keep_befores(conn, befores)
     import_reschedulings(conn, data.get("reschedulings", []))  # version 3 on
+    rollups.rebuild(conn)
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}
 
 

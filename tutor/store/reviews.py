@@ -13,6 +13,7 @@ from tutor.errors import StoreError
 from tutor.errors import UndoRefused as UndoRefused  # re-exported
 from tutor.queue import DeckInfo as DeckInfo  # re-exported
 from tutor.state import CardState as CardState  # re-exported
+from tutor.store import rollups
 from tutor.store.decks import decks as decks  # re-exported
 from tutor.store.decks import parameter_set_id as parameter_set_id  # re-exported
 from tutor.store.flags import (  # re-exported: callers of the former single module keep working
@@ -149,6 +150,7 @@ def record_answer(
         )
     )
     review_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+    rollups.add_review(conn, review_id)
     if derived != before:  # changed outside the log (a repair, a revert): keep it for undo
         conn.execute(
             review_before_table.insert().values(review_id=review_id, state=before.to_json())
@@ -188,6 +190,7 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         "leech": bool(row.flags_before & LEECH),
         "suspended": bool(row.flags_before & SUSPENDED),
     }
+    rollups.remove_review(conn, review_id)
     conn.execute(choice_table.delete().where(choice_table.c.review_id == review_id))
     conn.execute(review_before_table.delete().where(review_before_table.c.review_id == review_id))
     conn.execute(review_table.delete().where(r.id == review_id))

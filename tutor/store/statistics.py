@@ -2,6 +2,8 @@
 
 The queries are SQLAlchemy Core expressions that SQLite and PostgreSQL both accept; "a day" is
 the learning day stored with each review (its `day` column), so no date arithmetic runs in SQL.
+The day-by-hour sums and calibration's bins are read from the rollups (tutor.store.rollups) when
+these hold every logged answer, and from the log itself otherwise.
 """
 
 from __future__ import annotations
@@ -29,7 +31,16 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from tutor.state import Phase
-from tutor.store.tables import SQLITE_FORMAT, card_table, choice_table, deck_table, review_table
+from tutor.store import rollups
+from tutor.store.tables import (
+    SQLITE_FORMAT,
+    calibration_rollup_table,
+    card_table,
+    choice_table,
+    deck_table,
+    review_rollup_table,
+    review_table,
+)
 
 PASS = review_table.c.rating > 1
 FINE_BINS = 1000  # calibration is summed in thousandths of predicted recall
@@ -91,6 +102,8 @@ def day_hour_summary(
     days) and mature review cards with their passes. Today, true retention, the calendar and the
     hours are all sums of these rows.
     """
+    if rollups.in_step(conn):
+        return _rolled_up_summary(conn, deck_ids)
     r = review_table.c
     right = case((r.correct.is_(None), PASS), else_=r.correct)
     first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
@@ -113,6 +126,24 @@ def day_hour_summary(
         .select_from(_reviews(deck_ids))
         .where(_in_decks(deck_ids))
         .group_by(r.day, r.hour)  # in the order of ix_review_summary, which covers the query
+    )
+    return [
+        (int(row[0]), int(row[1]), dict(zip(SUMMARY_COLUMNS, map(int, row[2:]), strict=True)))
+        for row in rows
+    ]
+
+
+def _rolled_up_summary(
+    conn: Connection, deck_ids: Sequence[int] | None
+) -> list[tuple[int, int, dict[str, int]]]:
+    """day_hour_summary's rows, summed from the rollup's days, decks and hours."""
+    u = review_rollup_table.c
+    decks = [u.deck_id.in_(deck_ids)] if deck_ids is not None else []
+    rows = conn.execute(
+        select(u.day, u.hour, *(func.sum(u[name]) for name in SUMMARY_COLUMNS))
+        .where(*decks)
+        .group_by(u.day, u.hour)
+        .order_by(u.day, u.hour)
     )
     return [
         (int(row[0]), int(row[1]), dict(zip(SUMMARY_COLUMNS, map(int, row[2:]), strict=True)))
@@ -179,6 +210,18 @@ def calibration(
 ) -> list[tuple[int, int, int, float]]:
     """(thousandth of predicted recall, reviews, passes, sum of predictions) over the answers
     that count for calibration (tutor.calibration): a prediction, on a later learning day."""
+    if rollups.in_step(conn):
+        u = calibration_rollup_table.c
+        where = [u.deck_id.in_(deck_ids)] if deck_ids is not None else []
+        if first_day is not None:
+            where.append(u.day >= first_day)
+        rolled = conn.execute(
+            select(u.fine_bin, func.sum(u.reviews), func.sum(u.passed), func.sum(u.predicted))
+            .where(*where)
+            .group_by(u.fine_bin)
+            .order_by(u.fine_bin)
+        )
+        return [(int(b), int(n), int(p), float(s)) for b, n, p, s in rolled]
     r = review_table.c
     fine = cast(r.retrievability * FINE_BINS, Integer)
     later_day = r.first_of_day.is_(True)  # with a prediction: a previous answer on an earlier day

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.deck.models import Card, Deck
 from tutor.deck.selection import DeckSelection
+from tutor.store import rollups
 from tutor.store.tables import UTCDateTime, card_table, deck_table
 from tutor.store.tags import sync_card_tags
 
@@ -224,6 +225,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
                 by_slug[found.slug] = found
 
     claimed: set[int] = set()
+    moved: list[int] = []  # cards coming from another deck, with their answers
     inserts: list[dict[str, Any]] = []
     content_updates: list[dict[str, Any]] = []
     place_updates: list[dict[str, Any]] = []
@@ -254,6 +256,8 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
             result.added += 1
             continue
         claimed.add(row.id)
+        if row.deck_id != deck_id:
+            moved.append(row.id)
         content = _content(card)
         if row.retired:
             result.restored += 1
@@ -287,12 +291,14 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
     if inserts:
         _insert_cards(conn, inserts)
     if content_updates:
+        rollups.remove_cards(conn, moved)
         conn.execute(
             card_table.update()
             .where(card_table.c.id == bindparam("card_id"))
             .values({k: bindparam(k) for k in content_updates[0] if k != "card_id"}),
             content_updates,
         )
+        rollups.add_cards(conn, moved)
     if place_updates:
         conn.execute(
             card_table.update()

@@ -327,3 +327,43 @@ class CardForget(SQLModel, table=True):
 
 
 card_forget_table = CardForget.__table__  # type: ignore[attr-defined]
+
+
+class ReviewRollup(SQLModel, table=True):
+    """The review log summed per learning day, deck and local hour (tutor.store.rollups): what
+    the statistics read instead of scanning every review. Every column is a sum, so an answer
+    adds its row and an undo subtracts it."""
+
+    __tablename__ = "review_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows kept in key order: read in that order
+    day: int = Field(primary_key=True)
+    hour: int = Field(primary_key=True)
+    deck_id: int = Field(primary_key=True)
+    reviews: int = 0
+    passed: int = 0
+    milliseconds: int = 0
+    correct: int = 0  # a right choice, or a pass on a recall card
+    new: int = 0  # answers to new cards
+    young: int = 0  # a review card's first answer of the day, interval under 21 days
+    young_passed: int = 0
+    mature: int = 0
+    mature_passed: int = 0
+    review_id_sum: int = 0  # the sum of the answers' ids: `tutor check` tells answers apart
+
+
+class CalibrationRollup(SQLModel, table=True):
+    """Calibration's answers (a prediction, on a later learning day) summed per learning day,
+    deck and thousandth of predicted recall (tutor.calibration.fine_bin)."""
+
+    __tablename__ = "calibration_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows kept in key order: read in that order
+    fine_bin: int = Field(primary_key=True)
+    day: int = Field(primary_key=True)
+    deck_id: int = Field(primary_key=True)
+    reviews: int = 0
+    passed: int = 0
+    predicted: float = 0.0  # the sum of the predictions
+
+
+review_rollup_table = ReviewRollup.__table__  # type: ignore[attr-defined]
+calibration_rollup_table = CalibrationRollup.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,245 @@
+"""Rollups of the review log: kept with each answer and undo, rebuilt from the log, compared.
+
+`review_rollup` sums the answers per learning day, deck and local hour; `calibration_rollup`
+sums calibration's answers per learning day, deck and thousandth of predicted recall. What one
+answer contributes is written once, as the GROUP BY queries below: the same queries add an
+answer, subtract an undone one, move a card's answers to another deck, and rebuild everything.
+Practice answers (custom study, not scheduled) would be left out here, in `_counted`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Table,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    select,
+)
+
+from tutor.state import Phase
+from tutor.store.tables import (
+    calibration_rollup_table,
+    card_table,
+    review_rollup_table,
+    review_table,
+)
+
+FINE_BINS = 1000  # as tutor.calibration.FINE_BINS: predictions summed in thousandths
+MATURE_DAYS = 21  # a review card is mature from an interval of 21 days (tutor.stats)
+SUMMARY_COLUMNS = (
+    "reviews",
+    "passed",
+    "milliseconds",
+    "correct",
+    "new",
+    "young",
+    "young_passed",
+    "mature",
+    "mature_passed",
+    "review_id_sum",  # lets `tutor check` tell one answer from another
+)
+CALIBRATION_COLUMNS = ("reviews", "passed", "predicted")
+_SUMMARY_KEYS = ("day", "deck_id", "hour")
+_CALIBRATION_KEYS = ("day", "deck_id", "fine_bin")
+_CHUNK = 500
+
+
+def _count(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _counted() -> list[Any]:
+    """The answers the rollups sum: every logged answer (practice answers would be left out)."""
+    return []
+
+
+def summary_query(*where: Any) -> Any:
+    """(day, deck id, hour, *SUMMARY_COLUMNS) of the reviews matching `where`."""
+    r, c = review_table.c, card_table.c
+    passed = r.rating > 1
+    right = case((r.correct.is_(None), passed), else_=r.correct)
+    first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
+    young = and_(first, r.interval_days < MATURE_DAYS)
+    mature = and_(first, r.interval_days >= MATURE_DAYS)
+    return (
+        select(
+            r.day,
+            c.deck_id,
+            r.hour,
+            func.count(),
+            _count(passed),
+            func.coalesce(func.sum(r.duration_ms), 0),
+            _count(right),
+            _count(r.phase_before == int(Phase.NEW)),
+            _count(young),
+            _count(and_(young, passed)),
+            _count(mature),
+            _count(and_(mature, passed)),
+            func.coalesce(func.sum(r.id), 0),
+        )
+        .select_from(review_table.join(card_table, c.id == r.card_id))
+        .where(*_counted(), *where)
+        .group_by(r.day, c.deck_id, r.hour)
+    )
+
+
+def calibration_query(*where: Any) -> Any:
+    """(day, deck id, thousandth, *CALIBRATION_COLUMNS) of calibration's answers matching
+    `where`: a prediction, on a later learning day (tutor.calibration)."""
+    r, c = review_table.c, card_table.c
+    fine = cast(r.retrievability * FINE_BINS, Integer)
+    return (
+        select(
+            r.day,
+            c.deck_id,
+            fine,
+            func.count(),
+            _count(r.rating > 1),
+            func.sum(r.retrievability),
+        )
+        .select_from(review_table.join(card_table, c.id == r.card_id))
+        .where(*_counted(), r.retrievability.is_not(None), r.first_of_day.is_(True), *where)
+        .group_by(r.day, c.deck_id, fine)
+    )
+
+
+_ROLLUPS = (
+    (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
+    (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
+)
+
+
+@cache
+def _upsert(table: Table, dialect_name: str) -> Any:
+    """The statement adding a row's sums to the rollup row of its keys (created when missing):
+    INSERT ... ON CONFLICT DO UPDATE, which SQLite and PostgreSQL both accept. Built once."""
+    statement: Any
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        statement = postgresql_insert(table)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(table)
+    keys = [column.name for column in table.primary_key]
+    return statement.on_conflict_do_update(
+        index_elements=keys,
+        set_={
+            column.name: column + statement.excluded[column.name]
+            for column in table.c
+            if column.name not in keys
+        },
+    )
+
+
+@cache
+def _one_review(query: Any) -> Any:
+    """`query` for the review whose id is bound as `review_id`: built once, run at each answer."""
+    return query(review_table.c.id == bindparam("review_id"))
+
+
+@cache
+def _empty_rows(table: Table) -> Any:
+    """Deletes the rows of the bound `days` that count no answer any more."""
+    days = table.c.day.in_(bindparam("days", expanding=True))
+    return delete(table).where(days, table.c.reviews == 0)
+
+
+def _apply(conn: Connection, sign: int, *where: Any, review_id: int | None = None) -> None:
+    """Add (sign 1) or subtract (sign -1) the reviews matching `where`, or the one review
+    `review_id`, from both rollups."""
+    for table, query, keys, columns in _ROLLUPS:
+        if review_id is not None:
+            found = conn.execute(_one_review(query), {"review_id": review_id}).all()
+        else:
+            found = conn.execute(query(*where)).all()
+        if not found:
+            continue
+        rows = [
+            {
+                **dict(zip(keys, row[:3], strict=True)),
+                **{name: sign * value for name, value in zip(columns, row[3:], strict=True)},
+            }
+            for row in found
+        ]
+        conn.execute(_upsert(table, conn.dialect.name), rows)
+        if sign < 0:
+            conn.execute(_empty_rows(table), {"days": sorted({row["day"] for row in rows})})
+
+
+def add_review(conn: Connection, review_id: int) -> None:
+    """Count one logged answer, in the transaction that wrote it."""
+    _apply(conn, 1, review_id=review_id)
+
+
+def remove_review(conn: Connection, review_id: int) -> None:
+    """Take back one answer about to be deleted (an undo), in the transaction that deletes it."""
+    _apply(conn, -1, review_id=review_id)
+
+
+def remove_cards(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Take back every answer of these cards (before they move to another deck)."""
+    for start in range(0, len(card_ids), _CHUNK):
+        _apply(conn, -1, review_table.c.card_id.in_(list(card_ids[start : start + _CHUNK])))
+
+
+def add_cards(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Count every answer of these cards again (after they moved to another deck)."""
+    for start in range(0, len(card_ids), _CHUNK):
+        _apply(conn, 1, review_table.c.card_id.in_(list(card_ids[start : start + _CHUNK])))
+
+
+def rebuild(conn: Connection) -> None:
+    """Replace both rollups by the sums of the whole log (after a migration or a bulk write)."""
+    for table, query, keys, columns in _ROLLUPS:
+        conn.execute(delete(table))
+        conn.execute(table.insert().from_select([*keys, *columns], query()))
+
+
+def in_step(conn: Connection) -> bool:
+    """True if the rollups count as many answers as the log holds.
+
+    Answers written around `add_review` (a bulk insert, an older tool) make it False, and the
+    statistics then read the log itself. Counting the log reads its smallest index; `tutor check`
+    compares every rollup row with a rebuild.
+    """
+    rolled = conn.execute(select(func.coalesce(func.sum(review_rollup_table.c.reviews), 0)))
+    logged = conn.execute(select(func.count()).select_from(review_table).where(*_counted()))
+    return int(rolled.scalar_one()) == int(logged.scalar_one())
+
+
+def _rows(conn: Connection, query: Any) -> dict[tuple[int, ...], tuple[Any, ...]]:
+    return {tuple(int(k) for k in row[:3]): tuple(row[3:]) for row in conn.execute(query)}
+
+
+def _same(stored: Iterable[Any], rebuilt: Iterable[Any]) -> bool:
+    return all(
+        math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+        for a, b in zip(stored, rebuilt, strict=True)
+    )
+
+
+def differences(conn: Connection) -> list[str]:
+    """The rollup rows that differ from a rebuild from the log ("review_rollup day/deck/hour"),
+    sums of predictions compared to float rounding."""
+    found: list[str] = []
+    for table, query, keys, columns in _ROLLUPS:
+        stored = _rows(conn, select(*(table.c[k] for k in (*keys, *columns))))
+        rebuilt = _rows(conn, query())
+        zero = (0,) * len(columns)
+        for key in sorted(stored.keys() | rebuilt.keys()):
+            if not _same(stored.get(key, zero), rebuilt.get(key, zero)):
+                found.append(f"{table.name} {'/'.join(map(str, key))}")
+    return found
