@@ -27,12 +27,12 @@ class HomeScreen(Screen[None]):
     """Every deck with what is due today; Enter reviews the selected one."""
 
     BINDINGS = [
-        Binding("enter", "review_selected", "Review deck", priority=True),
-        Binding("a", "review_all", "Review all"),
+        Binding("enter", "review_selected", "Review", priority=True),
+        Binding("a", "review_all", "All decks"),
         Binding("i", "import_decks", "Import"),
-        Binding("t", "stats", "Statistics"),
+        Binding("t", "stats", "Stats"),
         Binding("o", "optimize", "Optimize"),
-        Binding("c", "custom_study", "Custom study"),
+        Binding("c", "custom_study", "Study"),
         Binding("b", "browse", "Browse"),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("question_mark", "help", "Help"),
@@ -52,7 +52,7 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="empty")
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         table = self.query_one("#decks", DataTable)
