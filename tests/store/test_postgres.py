@@ -22,6 +22,7 @@ from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
 from tutor.scheduling import Grade
 from tutor.session import ReviewSession
+from tutor.store import rollups
 from tutor.store.db import Database, open_database
 from tutor.store.rebuild import rebuild
 from tutor.store.repository import export_collection
@@ -60,28 +61,29 @@ def test_every_command_works_by_url(
     assert code == 0 and f"schema version: {SCHEMA_VERSION}" in out and "cards: 10" in out
 
 
-def test_an_old_schema_migrates_on_either_database(db: Database) -> None:
-    """Version 1 (before parameter_fit, rescheduling) runs every migration up to today's."""
+def test_an_old_schema_migrates_on_either_database(db: Database, tmp_path: Path) -> None:
+    """Version 4 (before custom study's tables and the statistics' rollups) with a history runs
+    every later migration; the rollups come out equal to a rebuild from the log. (Migration 4
+    itself is tested on a committed version-3 file: tests/store/test_migration_v4.py.)"""
+    build_history(db, tmp_path / "decks")
     with db.write() as conn:
-        for table in ("rescheduled_card", "rescheduling", "parameter_fit"):
+        for table in ("practice", "card_tag", "card_forget", "review_rollup", "calibration_rollup"):
             conn.execute(text(f"DROP TABLE {table}"))
-        conn.execute(text("DROP INDEX ix_review_calibration"))
-        conn.execute(
-            text("CREATE INDEX ix_review_calibration ON review (retrievability, rating, day)")
-        )
-        conn.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+        conn.execute(text("DROP INDEX ix_card_browse"))
+        conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
     db.close()
     migrated = open_database(db.url)
     try:
         with migrated.read() as conn:
             found = inspect(conn)
-            assert {"parameter_fit", "rescheduling", "rescheduled_card"} <= set(
+            assert {"practice", "card_tag", "card_forget", "review_rollup"} <= set(
                 found.get_table_names()
             )
-            [index] = [
-                i for i in found.get_indexes("review") if i["name"] == "ix_review_calibration"
-            ]
-            assert index["column_names"] == ["retrievability", "rating", "day", "first_of_day"]
+            assert "ix_card_browse" in {i["name"] for i in found.get_indexes("card")}
+            assert rollups.differences(conn) == []
+            stored = conn.execute(text("SELECT sum(reviews) FROM review_rollup")).scalar()
+            logged = conn.execute(text("SELECT count(*) FROM review")).scalar()
+            assert stored == logged and logged > 0
             version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'"))
             assert version.scalar() == str(SCHEMA_VERSION)
     finally:

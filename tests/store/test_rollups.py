@@ -129,22 +129,22 @@ def test_a_card_moved_to_another_deck_takes_its_answers_along(
     assert compute(db, SETTINGS, NOW, "First").to_json()["today"]["reviews"] == total - moving
 
 
-def test_the_migration_from_version_3_fills_the_rollups_from_the_log(
+def test_the_migration_to_version_6_fills_the_rollups_from_the_log(
     db: Database, db_path: Path, tmp_path: Path
 ) -> None:
     build_history(db, tmp_path / "decks")
     expected = compute(db, SETTINGS, NOW).to_json()
     db.close()
-    raw(  # the version-3 schema: today's tables without the rollups
+    raw(  # the version-5 schema: today's tables without the rollups
         db_path,
         "DROP TABLE review_rollup",
         "DROP TABLE calibration_rollup",
-        "UPDATE meta SET value = '3' WHERE key = 'schema_version'",
+        "UPDATE meta SET value = '5' WHERE key = 'schema_version'",
     )
     migrated = open_database(f"sqlite:///{db_path}")
     try:
         with migrated.read() as conn:
-            assert schema_version(conn) == SCHEMA_VERSION == 5
+            assert schema_version(conn) == SCHEMA_VERSION == 6
             assert rollups.in_step(conn) and rollups.differences(conn) == []
         assert compute(migrated, SETTINGS, NOW).to_json() == expected
         assert [b for b in list_backups(db_path) if b.kind == "migration"]
@@ -152,7 +152,7 @@ def test_the_migration_from_version_3_fills_the_rollups_from_the_log(
         migrated.close()
     again = open_database(f"sqlite:///{db_path}")  # a second open migrates nothing
     again.close()
-    assert raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("5",)]
+    assert raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("6",)]
 
 
 def test_check_reports_rollups_that_differ_and_repair_rebuilds_them(
