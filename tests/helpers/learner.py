@@ -15,6 +15,7 @@ from tutor.config import DeckSettings
 from tutor.day import day_number, local_hour
 from tutor.scheduling import DEFAULT, Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
+from tutor.store import rollups
 from tutor.store.db import Database
 from tutor.store.reviews import state_values
 from tutor.store.tables import card_table, choice_table, deck_table, review_table
@@ -141,4 +142,5 @@ def simulate(
             choice_table.insert(),
             [{**c, "review_id": i} for c, i in zip(choices, ids, strict=True)],
         )
+        rollups.rebuild(conn)  # a bulk write around record_answer: the rollups follow it
     return len(reviews)
