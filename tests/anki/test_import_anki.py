@@ -264,7 +264,7 @@ def test_the_same_collection_into_another_folder_is_refused_whole(
     )
 
     assert code == 1
-    assert "deck name 'Code' is already used by" in err
+    assert "is already in this collection (already imported from" in err  # not its history twice
     assert "Nothing was changed" in err
     assert not (tmp_path / "b").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tutor-anki")] == []

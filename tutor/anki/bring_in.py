@@ -234,6 +234,13 @@ def _place_files(db: Database, conversion: Conversion, folder: Path, now: dateti
                 + "; ".join(p.message for p in trial.errors[:3])
                 + ". Nothing was changed"
             )
+        copies = [deck for deck in trial.decks if deck.skipped]
+        if copies:  # the same deck file is in the collection already, with its history
+            raise TutorError(
+                f"the Anki deck {copies[0].name!r} is already in this collection "
+                f"({'; '.join(copies[0].messages) or 'the same file'}), its history with it. "
+                "Nothing was changed"
+            )
         return _move_in(staging, staged, folder)
     except OSError as exc:
         raise ConfigError(
