@@ -83,7 +83,7 @@ def test_an_old_schema_migrates_on_either_database(db: Database, tmp_path: Path)
             assert rollups.differences(conn) == []
             stored = conn.execute(text("SELECT sum(reviews) FROM review_rollup")).scalar()
             logged = conn.execute(text("SELECT count(*) FROM review")).scalar()
-            assert stored == logged and logged > 0
+            assert logged is not None and logged > 0 and stored == logged
             version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'"))
             assert version.scalar() == str(SCHEMA_VERSION)
     finally:
