@@ -157,8 +157,12 @@ def build_anki(work: Path, tutor_db: Path) -> Path:
     return target
 
 
-def _ms(text: str) -> int:
-    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp() * 1000)
+def _ms(value: str | int) -> int:
+    """Milliseconds since 1970 of a stored time: the review log's integer microseconds, or the
+    card table's fixed-width text."""
+    if isinstance(value, int):
+        return value // 1000
+    return int(datetime.fromisoformat(value).replace(tzinfo=UTC).timestamp() * 1000)
 
 
 def _days_between(text: str, since_ms: int) -> int:
