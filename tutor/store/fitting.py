@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
 from tutor.store.tables import (
+    EPOCH,
     card_table,
     deck_table,
     parameter_fit_table,
@@ -59,14 +60,14 @@ class FitRecord:
 def histories(conn: Connection, deck_ids: Sequence[int] | None) -> dict[int, list[Answer]]:
     """Every card's answers in order, by card id (of the given decks, or all)."""
     r, c = review_table.c, card_table.c
-    query = select(r.card_id, r.reviewed_at, r.rating, r.day).order_by(
-        r.card_id, r.reviewed_at, r.id
-    )
+    micros = type_coerce(r.reviewed_at, BigInteger)  # the stored integer: no per-row type hook
+    query = select(r.card_id, micros, r.rating, r.day).order_by(r.card_id, r.reviewed_at, r.id)
     if deck_ids is not None:
         query = query.join(card_table, c.id == r.card_id).where(c.deck_id.in_(list(deck_ids)))
     result: dict[int, list[Answer]] = {}
     for card_id, at, rating, day in conn.execute(query):
-        result.setdefault(card_id, []).append((at, int(rating), int(day)))
+        answer = (EPOCH + timedelta(microseconds=at), int(rating), int(day))
+        result.setdefault(card_id, []).append(answer)
     return result
 
 

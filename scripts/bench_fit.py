@@ -1,0 +1,93 @@
+"""Benchmark: fitting FSRS to a log, tutor's whole path against fsrs-rs-python called directly.
+
+For each size (synthetic collections of 10k, 100k and 1M reviews asked for, built once and cached
+in --work) it times, in one process and interleaved:
+- tutor: the answers read from the collection, the fitting cutoff, the training items, and the fit
+  (what `tutor optimize` does before scoring), preparation included;
+- fsrs-rs-python alone: `FSRS(defaults).compute_parameters(items)` on the same items;
+and checks that both give the same parameters. Medians of --runs.
+
+    python scripts/bench_fit.py --work bench-data
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import fsrs_rs_python as rs
+from synthetic_collection import build
+
+from tutor import fitting
+from tutor.optimize import cut
+from tutor.store import fitting as store
+from tutor.store.db import Database, open_database
+
+NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+SIZES = (10_000, 100_000, 1_000_000)  # reviews asked for; about 80% are written
+
+
+def collection(work: Path, reviews: int) -> Path:
+    """The synthetic collection with that many reviews asked for (built once)."""
+    path = work / f"fit-{reviews}.db"
+    if not path.exists():
+        partial = work / f"fit-{reviews}.partial.db"
+        partial.unlink(missing_ok=True)
+        build(f"sqlite:///{partial}", max(100, reviews // 10), reviews, 10, 1, NOW)
+        partial.rename(path)
+    return path
+
+
+def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
+    """tutor's path to fitted parameters: read, cut, prepare, fit."""
+    with db.read() as conn:
+        histories = list(store.histories(conn, None).values())
+    cutoff = cut(histories)
+    training = [[(a, r) for a, r, _d in h if cutoff is None or a < cutoff] for h in histories]
+    items = fitting.training_items(training)
+    return fitting.fit(items), items, sum(len(h) for h in histories)
+
+
+def direct_fit(items: list[rs.FSRSItem]) -> list[float]:
+    """fsrs-rs-python called directly on prepared items."""
+    model = rs.FSRS(list(fitting.DEFAULT_PARAMETERS))
+    return [float(p) for p in model.compute_parameters(items)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, required=True, help="folder caching collections")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"{'reviews':>9} {'items':>8} {'tutor':>9} {'fsrs-rs':>9} {'ratio':>6}  same parameters")
+    for size in args.sizes:
+        db = open_database(f"sqlite:///{collection(args.work, size)}")
+        ours, theirs, same = [], [], True
+        try:
+            for _ in range(args.runs):
+                start = time.perf_counter()
+                fitted, items, answers = tutor_fit(db)
+                ours.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                direct = direct_fit(items)
+                theirs.append(time.perf_counter() - start)
+                same = same and fitted == direct
+        finally:
+            db.close()
+        mine, peer = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"{answers:>9} {len(items):>8} {mine:>8.2f}s {peer:>8.2f}s {mine / peer:>5.2f}x  "
+            f"{'yes' if same else 'NO'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
