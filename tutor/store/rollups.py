@@ -64,6 +64,11 @@ def _counted() -> list[Any]:
     return []
 
 
+def _named(expressions: Sequence[Any], names: Sequence[str]) -> list[Any]:
+    """The expressions labelled as the rollup table's columns, so a query reads like the table."""
+    return [e.label(n) for e, n in zip(expressions, names, strict=True)]
+
+
 def summary_query(*where: Any) -> Any:
     """(day, deck id, hour, *SUMMARY_COLUMNS) of the reviews matching `where`."""
     r, c = review_table.c, card_table.c
@@ -72,22 +77,23 @@ def summary_query(*where: Any) -> Any:
     first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
     young = and_(first, r.interval_days < MATURE_DAYS)
     mature = and_(first, r.interval_days >= MATURE_DAYS)
+    sums = (
+        r.day,
+        c.deck_id,
+        r.hour,
+        func.count(),
+        _count(passed),
+        func.coalesce(func.sum(r.duration_ms), 0),
+        _count(right),
+        _count(r.phase_before == int(Phase.NEW)),
+        _count(young),
+        _count(and_(young, passed)),
+        _count(mature),
+        _count(and_(mature, passed)),
+        func.coalesce(func.sum(r.id), 0),
+    )
     return (
-        select(
-            r.day,
-            c.deck_id,
-            r.hour,
-            func.count(),
-            _count(passed),
-            func.coalesce(func.sum(r.duration_ms), 0),
-            _count(right),
-            _count(r.phase_before == int(Phase.NEW)),
-            _count(young),
-            _count(and_(young, passed)),
-            _count(mature),
-            _count(and_(mature, passed)),
-            func.coalesce(func.sum(r.id), 0),
-        )
+        select(*_named(sums, (*_SUMMARY_KEYS, *SUMMARY_COLUMNS)))
         .select_from(review_table.join(card_table, c.id == r.card_id))
         .where(*_counted(), *where)
         .group_by(r.day, c.deck_id, r.hour)
@@ -99,15 +105,9 @@ def calibration_query(*where: Any) -> Any:
     `where`: a prediction, on a later learning day (tutor.calibration)."""
     r, c = review_table.c, card_table.c
     fine = cast(r.retrievability * FINE_BINS, Integer)
+    sums = (r.day, c.deck_id, fine, func.count(), _count(r.rating > 1), func.sum(r.retrievability))
     return (
-        select(
-            r.day,
-            c.deck_id,
-            fine,
-            func.count(),
-            _count(r.rating > 1),
-            func.sum(r.retrievability),
-        )
+        select(*_named(sums, (*_CALIBRATION_KEYS, *CALIBRATION_COLUMNS)))
         .select_from(review_table.join(card_table, c.id == r.card_id))
         .where(*_counted(), r.retrievability.is_not(None), r.first_of_day.is_(True), *where)
         .group_by(r.day, c.deck_id, fine)

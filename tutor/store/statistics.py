@@ -43,7 +43,6 @@ from tutor.store.tables import (
 )
 
 PASS = review_table.c.rating > 1
-FINE_BINS = 1000  # calibration is summed in thousandths of predicted recall
 
 
 def _count(condition: Any) -> Any:
@@ -72,72 +71,21 @@ def deck_ids(conn: Connection, name: str) -> list[int]:
     return selected(conn, name)
 
 
-def _reviews(deck_ids: Sequence[int] | None) -> Any:
-    """The review table, joined to cards only when a deck filter needs it."""
-    if deck_ids is None:
-        return review_table
-    return review_table.join(card_table, card_table.c.id == review_table.c.card_id)
-
-
-SUMMARY_COLUMNS = (
-    "reviews",
-    "passed",
-    "milliseconds",
-    "correct",
-    "new",
-    "young",
-    "young_passed",
-    "mature",
-    "mature_passed",
-)
+SUMMARY_COLUMNS = tuple(n for n in rollups.SUMMARY_COLUMNS if n != "review_id_sum")
 
 
 def day_hour_summary(
     conn: Connection, deck_ids: Sequence[int] | None
 ) -> list[tuple[int, int, dict[str, int]]]:
-    """(learning day, local hour, sums) over the whole review log, in one scan.
+    """(learning day, local hour, sums) over the whole review log.
 
     The sums (SUMMARY_COLUMNS): answers, passes, milliseconds, right answers (a right choice, or a
     pass on a recall card), new cards, and the day's first answers of young (interval under 21
     days) and mature review cards with their passes. Today, true retention, the calendar and the
-    hours are all sums of these rows.
+    hours are all sums of these rows. Read from the rollups, or, when they do not count every
+    answer, from the rollups' own query over the log (one definition of what an answer adds).
     """
-    if rollups.in_step(conn):
-        return _rolled_up_summary(conn, deck_ids)
-    r = review_table.c
-    right = case((r.correct.is_(None), PASS), else_=r.correct)
-    first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
-    young = and_(first, r.interval_days < 21)
-    mature = and_(first, r.interval_days >= 21)
-    rows = conn.execute(
-        select(
-            r.day,
-            r.hour,
-            func.count(),
-            _count(PASS),
-            func.coalesce(func.sum(r.duration_ms), 0),
-            _count(right),
-            _count(r.phase_before == int(Phase.NEW)),
-            _count(young),
-            _count(and_(young, PASS)),
-            _count(mature),
-            _count(and_(mature, PASS)),
-        )
-        .select_from(_reviews(deck_ids))
-        .where(_in_decks(deck_ids))
-        .group_by(r.day, r.hour)  # in the order of ix_review_summary, which covers the query
-    )
-    return [
-        (int(row[0]), int(row[1]), dict(zip(SUMMARY_COLUMNS, map(int, row[2:]), strict=True)))
-        for row in rows
-    ]
-
-
-def _rolled_up_summary(
-    conn: Connection, deck_ids: Sequence[int] | None
-) -> list[tuple[int, int, dict[str, int]]]:
-    """day_hour_summary's rows, summed from the rollup's days, decks and hours."""
-    u = review_rollup_table.c
+    u = _summed(conn, review_rollup_table, rollups.summary_query)
     decks = [u.deck_id.in_(deck_ids)] if deck_ids is not None else []
     rows = conn.execute(
         select(u.day, u.hour, *(func.sum(u[name]) for name in SUMMARY_COLUMNS))
@@ -149,6 +97,12 @@ def _rolled_up_summary(
         (int(row[0]), int(row[1]), dict(zip(SUMMARY_COLUMNS, map(int, row[2:]), strict=True)))
         for row in rows
     ]
+
+
+def _summed(conn: Connection, table: Any, query: Any) -> Any:
+    """The columns of a rollup table, or of its query over the log when the rollups are not in
+    step with it (a log written around `record_answer`)."""
+    return table.c if rollups.in_step(conn) else query().subquery().c
 
 
 def forecast(
@@ -210,29 +164,17 @@ def calibration(
 ) -> list[tuple[int, int, int, float]]:
     """(thousandth of predicted recall, reviews, passes, sum of predictions) over the answers
     that count for calibration (tutor.calibration): a prediction, on a later learning day."""
-    if rollups.in_step(conn):
-        u = calibration_rollup_table.c
-        where = [u.deck_id.in_(deck_ids)] if deck_ids is not None else []
-        if first_day is not None:
-            where.append(u.day >= first_day)
-        rolled = conn.execute(
-            select(u.fine_bin, func.sum(u.reviews), func.sum(u.passed), func.sum(u.predicted))
-            .where(*where)
-            .group_by(u.fine_bin)
-            .order_by(u.fine_bin)
-        )
-        return [(int(b), int(n), int(p), float(s)) for b, n, p, s in rolled]
-    r = review_table.c
-    fine = cast(r.retrievability * FINE_BINS, Integer)
-    later_day = r.first_of_day.is_(True)  # with a prediction: a previous answer on an earlier day
-    where = [r.retrievability.is_not(None), later_day, _in_decks(deck_ids), *_since(first_day)]
-    rows = conn.execute(
-        select(fine, func.count(), _count(PASS), func.sum(r.retrievability))
-        .select_from(_reviews(deck_ids))
+    u = _summed(conn, calibration_rollup_table, rollups.calibration_query)
+    where = [u.deck_id.in_(deck_ids)] if deck_ids is not None else []
+    if first_day is not None:
+        where.append(u.day >= first_day)
+    rolled = conn.execute(
+        select(u.fine_bin, func.sum(u.reviews), func.sum(u.passed), func.sum(u.predicted))
         .where(*where)
-        .group_by(fine)
+        .group_by(u.fine_bin)
+        .order_by(u.fine_bin)
     )
-    return [(int(b), int(n), int(p), float(s)) for b, n, p, s in rows]
+    return [(int(b), int(n), int(p), float(s)) for b, n, p, s in rolled]
 
 
 def tempting_distractors(
