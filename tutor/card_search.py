@@ -31,7 +31,11 @@ STATE_SQL = {
     "leech": "c.leech = TRUE",
     "retired": "c.retired = TRUE",
 }
+SEARCHED_COLUMNS = ("c.question", "c.body", "c.answer", "c.explanation")
 SEARCHED_TEXT = "(c.question || ' ' || c.body || ' ' || c.answer || ' ' || c.explanation)"
+LIKE_ESCAPE = "\\"
+LONGEST_LIKE = 10_000  # bytes; SQLite refuses LIKE patterns over 50,000
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,7 @@ def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: dat
             f"{' OR ' + in_decks(tagged_decks).removeprefix('AND ') if tagged_decks else ''})"
         )
     for n, words in enumerate(query.text):
-        values[f"text{n}"], values[f"exact{n}"] = words.lower(), words
-        lowered, exact = (
-            f"instr(lower({SEARCHED_TEXT}), :text{n})",
-            f"instr({SEARCHED_TEXT}, :exact{n})",
-        )
-        clauses.append(f"({lowered} > 0 OR {exact} > 0)")
+        clauses.append(_text_sql(words, n, values))
     clauses += [STATE_SQL[state] for state in query.states]
     for n, prop in enumerate(query.properties):
         clauses.append(_property_sql(prop, n, values, decks))
@@ -141,6 +140,29 @@ def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: dat
         clauses.append(f"EXISTS ({wrong})")
     order = "c.deck_id * 1, c.position, c.id" if query.text else "c.retired, c.deck_id, c.position"
     return Compiled(" AND ".join(clauses) or "TRUE", values, decks, order)
+
+
+def _text_sql(words: str, n: int, values: dict[str, Any]) -> str:
+    """Cards whose text holds `words` literally, ASCII letters in either case.
+
+    The same cards as instr(lower(text), words.lower()) OR instr(text, words) over the fields
+    joined by spaces: LIKE folds ASCII case as SQLite's lower() does, without copying each field;
+    `%`, `_` and the escape are escaped; a field is tested alone unless `words` holds the space
+    that joins two fields; the exact test is needed only when lower() changes a non-ASCII letter.
+    """
+    lowered = words.lower()
+    pattern = "".join(LIKE_ESCAPE + ch if ch in "%_" + LIKE_ESCAPE else ch for ch in lowered)
+    fields = (SEARCHED_TEXT,) if " " in words else SEARCHED_COLUMNS
+    if len(pattern.encode()) > LONGEST_LIKE:
+        values[f"text{n}"] = lowered
+        tests = [f"instr(lower({SEARCHED_TEXT}), :text{n}) > 0"]
+    else:
+        values[f"text{n}"] = f"%{pattern}%"
+        tests = [f"{field} LIKE :text{n} ESCAPE '{LIKE_ESCAPE}'" for field in fields]
+    if lowered != words.translate(ASCII_LOWER):
+        values[f"exact{n}"] = words
+        tests += [f"instr({field}, :exact{n}) > 0" for field in fields]
+    return f"({' OR '.join(tests)})"
 
 
 def _deck_tags(deck: DeckInfo) -> set[str]:
@@ -179,6 +201,15 @@ def _property_sql(
     return f"({reviewed} AND ({matched}))"
 
 
+@dataclass(frozen=True)
+class CardsPage:
+    """A page of the cards a query matches, as the browser shows it before they are counted."""
+
+    offset: int
+    cards: list[ListedCard]
+    more: bool  # cards match after this page
+
+
 def search(
     reader: Reader,
     query: CardQuery,
@@ -190,16 +221,39 @@ def search(
 ) -> SearchPage:
     """One page of the cards the query matches, in deck order, and the number matching."""
     compiled = compile_query(reader, query, settings, now)
-    base = f"FROM card c WHERE {compiled.where}"  # ix_card_browse covers it unless text is sought
-    if query.text:  # one scan of the card text: every match's id, counted here
-        every = reader.rows(f"SELECT c.id {base} ORDER BY {compiled.order}", compiled.values)
-        total, ids = len(every), every[offset : offset + limit]
-    else:
-        total = int(reader.rows(f"SELECT COUNT(*) {base}", compiled.values)[0][0])
-        ids = reader.rows(
-            f"SELECT c.id {base} ORDER BY {compiled.order} LIMIT :limit OFFSET :offset",
-            {**compiled.values, "limit": limit, "offset": offset},
-        )
+    page = _page(reader, query, compiled, now, limit, offset)
+    return SearchPage(_count(reader, compiled), offset, page.cards)
+
+
+def find_page(
+    reader: Reader,
+    query: CardQuery,
+    settings: Settings,
+    now: datetime,
+    *,
+    limit: int = PAGE,
+    offset: int = 0,
+) -> CardsPage:
+    """One page of the cards the query matches, in deck order, without counting them all."""
+    return _page(reader, query, compile_query(reader, query, settings, now), now, limit, offset)
+
+
+def count_matches(reader: Reader, query: CardQuery, settings: Settings, now: datetime) -> int:
+    """How many cards the query matches."""
+    return _count(reader, compile_query(reader, query, settings, now))
+
+
+def _page(
+    reader: Reader, query: CardQuery, compiled: Compiled, now: datetime, limit: int, offset: int
+) -> CardsPage:
+    # filters walk ix_card_browse in order and stop one card past the page; free text scans the
+    # table once, keeping the best rows in a sorter of the page's size
+    ids = reader.rows(
+        f"SELECT c.id FROM card c WHERE {compiled.where} ORDER BY {compiled.order} "
+        "LIMIT :limit OFFSET :offset",
+        {**compiled.values, "limit": limit + 1, "offset": offset},
+    )
+    more, ids = len(ids) > limit, ids[:limit]
     page = [int(row[0]) for row in ids]
     rows = reader.rows(
         f"SELECT {COLUMNS} FROM card c JOIN deck d ON d.id = c.deck_id "
@@ -208,7 +262,12 @@ def search(
     )
     order = {card_id: n for n, card_id in enumerate(page)}
     rows.sort(key=lambda row: order[int(row[0])])
-    return SearchPage(total, offset, [_listed(row, compiled.decks, now) for row in rows])
+    return CardsPage(offset, [_listed(row, compiled.decks, now) for row in rows], more)
+
+
+def _count(reader: Reader, compiled: Compiled) -> int:
+    sql = f"SELECT COUNT(*) FROM card c WHERE {compiled.where}"
+    return int(reader.rows(sql, compiled.values)[0][0])
 
 
 def matching_ids(reader: Reader, query: CardQuery, settings: Settings, now: datetime) -> list[int]:

@@ -98,6 +98,7 @@ ELAPSED_DAYS = "CAST(julianday(:now) - julianday(c.last_review) AS INTEGER)"  # 
 POSTGRESQL_WORDS = (
     ("instr(", "strpos("),
     (ELAPSED_DAYS, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
+    (" LIKE ", " ILIKE "),  # SQLite's LIKE ignores ASCII case, PostgreSQL's does not
 )
 
 
