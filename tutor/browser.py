@@ -6,7 +6,7 @@ from datetime import datetime
 
 from tutor.card_history import CardInfo, card_info
 from tutor.card_query import parse_query
-from tutor.card_search import SearchPage, search
+from tutor.card_search import CardsPage, count_matches, find_page
 from tutor.config import Settings
 from tutor.day import day_bounds
 from tutor.store.card_actions import forget_card
@@ -17,11 +17,18 @@ from tutor.store.queue import StoreReader
 
 def search_page(
     db: Database, text: str, settings: Settings, now: datetime, offset: int = 0
-) -> SearchPage:
-    """A page of the cards a search text finds (ConfigError: a term not understood)."""
+) -> CardsPage:
+    """A page of the cards a search text finds, not counted (ConfigError: a term not understood)."""
     query = parse_query(text)
     with db.read() as conn:
-        return search(StoreReader(conn), query, settings, now, offset=offset)
+        return find_page(StoreReader(conn), query, settings, now, offset=offset)
+
+
+def search_count(db: Database, text: str, settings: Settings, now: datetime) -> int:
+    """How many cards a search text finds."""
+    query = parse_query(text)
+    with db.read() as conn:
+        return count_matches(StoreReader(conn), query, settings, now)
 
 
 def info(db: Database, card_id: int, settings: Settings, now: datetime) -> CardInfo | None:

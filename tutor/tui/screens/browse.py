@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,7 +15,7 @@ from tutor.errors import TutorError
 from tutor.text import neutralise
 
 if TYPE_CHECKING:
-    from tutor.card_search import ListedCard, SearchPage
+    from tutor.card_search import CardsPage, ListedCard
     from tutor.tui.app import TutorApp
 
 COLUMNS = (
@@ -28,6 +28,24 @@ COLUMNS = (
     ("R", 4),
     ("Lapses", 6),
 )
+DROPPED_FIRST = ("S", "D", "Ivl")  # given up in this order while the question is narrower than
+QUESTION_WIDTH = 40
+EDGES = 2 + 2  # each cell's padding, and the scroll bar
+PREFETCH = 50  # rows from the end of those loaded at which the next page is read
+
+
+def layout(width: int) -> list[tuple[str, int]]:
+    """The columns shown at a terminal width, the question taking what the others leave."""
+    others = [(label, size or 0) for label, size in COLUMNS[1:]]
+
+    def room() -> int:
+        return width - EDGES - sum(size + 2 for _label, size in others)
+
+    for dropped in DROPPED_FIRST:
+        if room() >= QUESTION_WIDTH:
+            break
+        others = [column for column in others if column[0] != dropped]
+    return [("Question", max(12, room())), *others]
 
 
 class BrowseScreen(Screen[None]):
@@ -48,8 +66,11 @@ class BrowseScreen(Screen[None]):
         super().__init__()
         self.query_text = query
         self.cards: list[ListedCard] = []
-        self.total = 0
+        self.total: int | None = None  # None: still counting
+        self.more = False  # cards match after those loaded
         self.fetching = False
+        self.search_number = 0  # a worker's answer to an earlier search is dropped
+        self.columns: list[tuple[str, int]] = []
 
     @property
     def tutor(self) -> TutorApp:
@@ -67,13 +88,25 @@ class BrowseScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#browse-table", DataTable)
-        others = sum(width or 0 for _label, width in COLUMNS) + 2 * len(COLUMNS)
-        for label, width in COLUMNS:
-            room = width or max(12, self.app.size.width - others - 2)  # the question takes the rest
-            table.add_column(label, width=room, key=label.lower())
-        table.focus()
+        self._lay_out(self.app.size.width)
+        self.query_one("#browse-table", DataTable).focus()
         self.run_search()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if layout(event.size.width) != self.columns:
+            self._lay_out(event.size.width)
+
+    def _lay_out(self, width: int) -> None:
+        """The table's columns for this width, the rows loaded so far put back."""
+        table = self.query_one("#browse-table", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        self.columns = layout(width)
+        for label, size in self.columns:
+            table.add_column(label, width=size, key=label.lower())
+        self._add_rows(self.cards)
+        if self.cards:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_text = event.value
@@ -81,13 +114,14 @@ class BrowseScreen(Screen[None]):
         self.run_search()
 
     def run_search(self, keep_row: int = 0) -> None:
-        self.cards, self.total = [], 0
+        self.search_number += 1
+        self.cards, self.total, self.more = [], None, False
         self.query_one("#browse-table", DataTable).clear()
         self.query_one("#browse-status", Static).update(Text("Searching…"))
-        self.load_page(0, keep_row)
+        self.load_page(self.search_number, 0, keep_row)
 
     @work(thread=True, exclusive=True, group="browse")
-    def load_page(self, offset: int, keep_row: int = 0) -> None:
+    def load_page(self, number: int, offset: int, keep_row: int = 0) -> None:
         from tutor.browser import search_page
 
         app = self.tutor
@@ -95,41 +129,78 @@ class BrowseScreen(Screen[None]):
         try:
             page = search_page(app.database, self.query_text, app.settings, app.clock(), offset)
         except TutorError as exc:
-            self.app.call_from_thread(self._failed, exc.message)
+            self.app.call_from_thread(self._failed, number, exc.message)
             return
-        self.app.call_from_thread(self._show, page, keep_row)
+        self.app.call_from_thread(self._show, number, page, keep_row)
 
-    def _failed(self, message: str) -> None:
-        self.fetching = False
-        self.query_one("#browse-status", Static).update(Text(neutralise(message)))
+    @work(thread=True, exclusive=True, group="browse-count")
+    def count_cards(self, number: int) -> None:
+        from tutor.browser import search_count
 
-    def _show(self, page: SearchPage, keep_row: int) -> None:
-        from tutor.cards_report import cells
+        app = self.tutor
+        try:
+            total = search_count(app.database, self.query_text, app.settings, app.clock())
+        except TutorError as exc:
+            self.app.call_from_thread(self._failed, number, exc.message)
+            return
+        self.app.call_from_thread(self._counted, number, total)
 
+    def _failed(self, number: int, message: str) -> None:
+        if number == self.search_number:
+            self.fetching = False
+            self.query_one("#browse-status", Static).update(Text(neutralise(message)))
+
+    def _show(self, number: int, page: CardsPage, keep_row: int) -> None:
+        if number != self.search_number:
+            return
         self.fetching = False
         table = self.query_one("#browse-table", DataTable)
-        self.total = page.total
-        for card in page.cards:
-            values = cells(card)
-            values[0] = " ".join(values[0].split())
-            row = [Text(neutralise(v), no_wrap=True, overflow="ellipsis") for v in values]
-            table.add_row(*row, key=str(card.id))
+        self._add_rows(page.cards)
         self.cards += page.cards
-        shown = f"{len(self.cards)} shown" if self.total > len(self.cards) else "all shown"
-        self.query_one("#browse-status", Static).update(
-            Text(
-                f"{self.total} card{'s' if self.total != 1 else ''} ({shown}).  "
-                "/ search, Enter card info, s suspend, b bury, f forget, e edit, r review now"
-            )
-        )
+        self.more = page.more
+        if page.offset == 0:
+            if page.more:
+                self.count_cards(number)
+            else:
+                self.total = len(page.cards)
+        self._show_status()
         if keep_row and table.row_count:
             table.move_cursor(row=min(keep_row, table.row_count - 1))
 
+    def _counted(self, number: int, total: int) -> None:
+        if number == self.search_number:
+            self.total = total
+            self._show_status()
+
+    def _add_rows(self, cards: list[ListedCard]) -> None:
+        from tutor.cards_report import cells
+
+        table = self.query_one("#browse-table", DataTable)
+        shown = [
+            next(n for n, (name, _w) in enumerate(COLUMNS) if name == label)
+            for label, _ in self.columns
+        ]
+        for card in cards:
+            values = cells(card)
+            values[0] = " ".join(values[0].split())
+            row = [Text(neutralise(values[n]), no_wrap=True, overflow="ellipsis") for n in shown]
+            table.add_row(*row, key=str(card.id))
+
+    def _show_status(self) -> None:
+        loaded = len(self.cards)
+        if self.total is None:
+            found = f"{loaded}+ cards (counting…)"
+        else:
+            shown = f"{loaded} shown" if self.total > loaded else "all shown"
+            found = f"{self.total} card{'s' if self.total != 1 else ''} ({shown})"
+        keys = "/ search, Enter card info, s suspend, b bury, f forget, e edit, r review now"
+        self.query_one("#browse-status", Static).update(Text(f"{found}.  {keys}"))
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        near_end = event.cursor_row >= len(self.cards) - 10
-        if near_end and len(self.cards) < self.total and not self.fetching:
+        near_end = event.cursor_row >= len(self.cards) - PREFETCH
+        if near_end and self.more and not self.fetching:
             self.fetching = True
-            self.load_page(len(self.cards))
+            self.load_page(self.search_number, len(self.cards))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_info()
