@@ -4,6 +4,8 @@ cards it should; free text is literal (`_`, `%`); bad terms are one clear messag
 from __future__ import annotations
 
 import json
+import shlex
+import string
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from tests.conftest import WriteDeck
 from tutor.card_history import card_info
 from tutor.card_query import parse_query
-from tutor.card_search import search
+from tutor.card_search import count_matches, find_page, search
 from tutor.cli import main
 from tutor.config import DeckSettings, Settings
 from tutor.errors import ConfigError, NotFoundError
@@ -280,3 +282,116 @@ def test_cards_command_prints_the_matches_as_json_and_text(
     assert main(["--db", str(db_path), "cards", "is:bogus"]) == 2
     assert "tutor: search term 'is:bogus'" in capsys.readouterr().err
     assert main(["--db", str(db_path), "cards", "--info", "999"]) == 4
+
+
+ODD_TEXT = """\
+# Odd
+
+## Back\\slash and 50% off_peak
+
+Tab	separated ÉCOLE answer.
+
+## École straße
+
+Kelvin \u212a sign; ends with a word
+
+## Plain tail
+
+Starts the answer
+"""
+ODD_TERMS = (
+    "\\",
+    "back\\slash",
+    "\\s",
+    "50%",
+    "%",
+    "_",
+    "off_peak",
+    "OFF_PEAK",
+    "ÉCOLE",
+    "école",
+    "École",
+    "STRASSE",
+    "straße",
+    "STRAßE",
+    "\u212a",
+    "k",
+    "word plain",
+    "tail starts",
+    "off_peak  tab",
+    "off_peak tab",
+    "a word",
+    "tab\tseparated",
+    "ssE",
+    "answer.",
+)
+
+
+def joined_rule(term: str, fields: tuple[str, ...]) -> bool:
+    """The rule free text followed before this change: in the fields joined by spaces, the term
+    lowered by Python in the text lowered by SQLite (ASCII letters only), or the term as typed."""
+    joined = " ".join(fields)
+    ascii_lowered = joined.translate(str.maketrans(string.ascii_uppercase, string.ascii_lowercase))
+    return term.lower() in ascii_lowered or term in joined
+
+
+@pytest.mark.sqlite_only
+def test_free_text_finds_exactly_the_cards_the_joined_text_rule_found(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [write_deck("odd.md", ODD_TEXT)], START)
+    with db.read() as conn:
+        fields = {
+            question: (question, body, answer, explanation)
+            for question, body, answer, explanation in conn.exec_driver_sql(
+                "SELECT question, body, answer, explanation FROM card"
+            )
+        }
+    for term in ODD_TERMS:
+        expected = sorted(q for q, text in fields.items() if joined_rule(term, text))
+        assert found(db, shlex.quote(term)) == expected, term
+    assert found(db, "back\\\\slash") == ["Back\\slash and 50% off_peak"]  # shlex: \\ is one \
+    # the question and the answer, joined by a space either side of the empty body
+    assert found(db, '"peak  tab"') == ["Back\\slash and 50% off_peak"]
+    assert found(db, '"peak tab"') == []
+    assert found(db, "École") == ["École straße"]
+    assert found(db, "école") == []  # as before: only ASCII letters match in either case
+
+
+def test_free_text_with_a_backslash_or_a_wildcard_is_literal_on_every_database(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    import_paths(db, [write_deck("odd.md", ODD_TEXT)], START)
+    assert found(db, '"\\\\s"') == ["Back\\slash and 50% off_peak"]
+    assert found(db, "0%") == ["Back\\slash and 50% off_peak"]
+    assert found(db, "F_P") == ["Back\\slash and 50% off_peak"]
+    assert found(db, "%off") == []
+    assert found(db, "_") == ["Back\\slash and 50% off_peak"]
+    assert found(db, '"ends with a"') == ["École straße"]
+    assert found(db, "TAIL") == ["Plain tail"]
+
+
+def test_pages_read_without_counting_join_up_to_the_whole_result(built: Database) -> None:
+    at = START + timedelta(hours=3)
+    for text in ("", "answer", "is:review", "prop:r<0.7", "tag:trap", "picked:", "a"):
+        query = parse_query(text)
+        with built.read() as conn:
+            reader = StoreReader(conn)
+            whole = search(reader, query, SETTINGS, at, limit=1000)
+            pages = [
+                find_page(reader, query, SETTINGS, at, limit=2, offset=n) for n in (0, 2, 4, 6)
+            ]
+            counted = count_matches(reader, query, SETTINGS, at)
+        read = [card.id for page in pages for card in page.cards]
+        assert read == [card.id for card in whole.cards], text
+        assert counted == whole.total == len(read), text
+        assert [page.more for page in pages] == [counted > n + 2 for n in (0, 2, 4, 6)], text
+
+
+def test_a_term_too_long_for_a_like_pattern_is_still_found(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    long_answer = "Zz" * 30_000
+    import_paths(db, [write_deck("long.md", f"# Long\n\n## Long one\n\n{long_answer}\n")], START)
+    assert found(db, "zZ" * 25_000) == ["Long one"]  # past SQLite's 50,000-byte LIKE limit
+    assert found(db, "zZ" * 25_000 + "y") == []
