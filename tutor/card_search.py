@@ -221,8 +221,13 @@ def search(
 ) -> SearchPage:
     """One page of the cards the query matches, in deck order, and the number matching."""
     compiled = compile_query(reader, query, settings, now)
-    page = _page(reader, query, compiled, now, limit, offset)
-    return SearchPage(_count(reader, compiled), offset, page.cards)
+    if query.text:  # every card's text is read anyway: one scan finds and counts them all
+        sql = f"SELECT c.id FROM card c WHERE {compiled.where} ORDER BY {compiled.order}"
+        every = reader.rows(sql, compiled.values)
+        page = [int(row[0]) for row in every[offset : offset + limit]]
+        return SearchPage(len(every), offset, _cards(reader, compiled, page, now))
+    found = _page(reader, compiled, now, limit, offset)
+    return SearchPage(_count(reader, compiled), offset, found.cards)
 
 
 def find_page(
@@ -235,7 +240,7 @@ def find_page(
     offset: int = 0,
 ) -> CardsPage:
     """One page of the cards the query matches, in deck order, without counting them all."""
-    return _page(reader, query, compile_query(reader, query, settings, now), now, limit, offset)
+    return _page(reader, compile_query(reader, query, settings, now), now, limit, offset)
 
 
 def count_matches(reader: Reader, query: CardQuery, settings: Settings, now: datetime) -> int:
@@ -243,18 +248,19 @@ def count_matches(reader: Reader, query: CardQuery, settings: Settings, now: dat
     return _count(reader, compile_query(reader, query, settings, now))
 
 
-def _page(
-    reader: Reader, query: CardQuery, compiled: Compiled, now: datetime, limit: int, offset: int
-) -> CardsPage:
+def _page(reader: Reader, compiled: Compiled, now: datetime, limit: int, offset: int) -> CardsPage:
     # filters walk ix_card_browse in order and stop one card past the page; free text scans the
-    # table once, keeping the best rows in a sorter of the page's size
+    # table once, keeping the first rows in a sorter of the page's size
     ids = reader.rows(
         f"SELECT c.id FROM card c WHERE {compiled.where} ORDER BY {compiled.order} "
         "LIMIT :limit OFFSET :offset",
         {**compiled.values, "limit": limit + 1, "offset": offset},
     )
-    more, ids = len(ids) > limit, ids[:limit]
-    page = [int(row[0]) for row in ids]
+    page = [int(row[0]) for row in ids[:limit]]
+    return CardsPage(offset, _cards(reader, compiled, page, now), more=len(ids) > limit)
+
+
+def _cards(reader: Reader, compiled: Compiled, page: list[int], now: datetime) -> list[ListedCard]:
     rows = reader.rows(
         f"SELECT {COLUMNS} FROM card c JOIN deck d ON d.id = c.deck_id "
         f"WHERE c.id IN ({','.join(str(i) for i in page) or 'NULL'})",
@@ -262,7 +268,7 @@ def _page(
     )
     order = {card_id: n for n, card_id in enumerate(page)}
     rows.sort(key=lambda row: order[int(row[0])])
-    return CardsPage(offset, [_listed(row, compiled.decks, now) for row in rows], more)
+    return [_listed(row, compiled.decks, now) for row in rows]
 
 
 def _count(reader: Reader, compiled: Compiled) -> int:
