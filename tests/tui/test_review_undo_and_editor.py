@@ -14,6 +14,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Static
 
 from tests.conftest import WriteDeck
+from tests.tui.settle import settle
 from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
 from tutor.store import db as store_db
@@ -174,7 +175,7 @@ async def test_a_failing_editor_is_a_message_and_q_still_quits(
         await pilot.pause()
         first = card_on_screen(app)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any(expected in m for m in messages), messages
         assert "re-imported" not in last_line(app).replace("not re-imported", "")
@@ -201,7 +202,7 @@ async def test_an_editor_run_whose_deck_cannot_be_reimported_is_not_reported_as_
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         assert any("none is marked [x]" in n.message for n in app._notifications)
         assert last_line(app).startswith("Deck not re-imported")
         await pilot.press("q")
@@ -224,7 +225,7 @@ async def test_an_editor_run_whose_reimport_hits_a_locked_database_is_a_message(
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         other.rollback()
         other.close()
         assert any("busy" in n.message for n in app._notifications)
