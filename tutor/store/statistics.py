@@ -24,6 +24,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    literal_column,
     not_,
     or_,
     select,
@@ -267,12 +268,13 @@ def questions(conn: Connection, card_ids: Sequence[int]) -> dict[int, tuple[str,
 
 def first_answers_by_card(
     conn: Connection, first_day: int | None, deck_ids: Sequence[int] | None, cards: Any = None
-) -> list[tuple[str, list[dict[str, Any]], int, int]]:
-    """(card kind, options, answers, passes) of each card, over the answers true retention counts
-    (the day's first answer of a review card), for the correction for guessing."""
+) -> list[tuple[str, int, int, int, int]]:
+    """(card kind, options, right options, answers, passes) of each card, over the answers true
+    retention counts (the day's first answer of a review card), for the correction for guessing.
+    The options are counted in SQL: their text never comes to Python."""
     r, c = review_table.c, card_table.c
     first = and_(r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True))
-    # the log summed per card first, then each card's options read once (not sorted with them)
+    # the log summed per card first, then each card's options counted once
     per_card = (
         select(r.card_id, func.count().label("n"), _count(PASS).label("passed"))
         .where(first, *_since(first_day))
@@ -280,12 +282,24 @@ def first_answers_by_card(
         .subquery()
     )
     rows = conn.execute(
-        select(c.kind, c.options, per_card.c.n, per_card.c.passed)
+        select(c.kind, *_option_counts(conn), per_card.c.n, per_card.c.passed)
         .select_from(per_card.join(card_table, c.id == per_card.c.card_id))
         .where(_in_decks(deck_ids, cards))
         .order_by(per_card.c.card_id)
     )
-    return [(str(kind), list(options or []), int(n), int(p)) for kind, options, n, p in rows]
+    return [
+        (str(kind), int(n or 0), int(right or 0), int(a), int(p)) for kind, n, right, a, p in rows
+    ]
+
+
+def _option_counts(conn: Connection) -> tuple[Any, Any]:
+    """A card's options and its right options, counted in the database's JSON functions."""
+    if _sqlite(conn):
+        each = "json_each(card.options) WHERE json_extract(json_each.value, '$.correct')"
+    else:
+        each = "json_array_elements(card.options) AS o WHERE (o ->> 'correct')::boolean"
+    options = func.coalesce(func.json_array_length(card_table.c.options), 0)
+    return options, literal_column(f"(SELECT count(*) FROM {each})")
 
 
 @dataclass(frozen=True)
