@@ -140,7 +140,19 @@ def _summed(conn: Connection, table: Any, query: Any, cards: Any = None) -> Any:
     step with it (a log written around `record_answer`) or only some `cards` count."""
     if cards is not None:
         return query(review_table.c.card_id.in_(cards)).subquery().c
-    return table.c if rollups.in_step(conn) else query().subquery().c
+    return table.c if _in_step(conn) else query().subquery().c
+
+
+def _in_step(conn: Connection) -> bool:
+    """`rollups.in_step`, asked once per transaction (the statistics read both rollups)."""
+    transaction = conn.get_transaction()
+    if transaction is None:
+        return rollups.in_step(conn)
+    asked = conn.info.get("tutor_rollups_in_step")
+    if asked is None or asked[0] is not transaction:
+        asked = (transaction, rollups.in_step(conn))
+        conn.info["tutor_rollups_in_step"] = asked
+    return bool(asked[1])
 
 
 def forecast(
