@@ -92,6 +92,20 @@ def test_the_rollups_and_the_log_give_a_tag_the_same_numbers(tagged: Database) -
     assert everything.time.reviews == 9 and everything.tag is None
 
 
+def test_a_tag_on_every_active_card_gives_the_numbers_of_no_tag(tagged: Database) -> None:
+    with tagged.write() as conn:
+        active = conn.execute(card_table.select().where(card_table.c.retired.is_(False))).all()
+        conn.execute(
+            card_tag_table.insert(), [{"card_id": row.id, "tag": "every"} for row in active]
+        )
+        rollups.rebuild(conn)  # no tag: the rollups; a tag: the log through the rollups' queries
+    everything = compute(tagged, SETTINGS, NOW, span="all").to_json()
+    every = compute(tagged, SETTINGS, NOW, span="all", tag="every").to_json()
+    assert every.pop("tag") == "every" and every["counts"].pop("retired") == 0
+    assert everything["counts"].pop("retired") == 1  # card 9: a tag scope holds active cards
+    assert every == everything
+
+
 def test_stats_tag_command_prints_json_with_the_tag_and_text_at_a_terminal(
     tagged: Database,
     db_path: Any,
