@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="how far back the charts look (default: year)",
     )
     stats.add_argument("--json", action="store_true", help="print every number as JSON")
+    stats.add_argument(
+        "--tag", metavar="TAG", help="only the cards with this tag (printed as text, not a screen)"
+    )
 
     suspended = commands.add_parser(
         "suspended", help="list suspended cards (leeches among them) with their ids"
@@ -511,7 +514,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from tutor.stats_report import render
 
     settings = load_settings()
-    if not args.json and _has_terminal():  # else plain text: the screen needs keys and a display
+    # plain text without a terminal (the screen needs keys and a display) or with --tag
+    if not args.json and args.tag is None and _has_terminal():
         from tutor.tui.app import TutorApp
 
         db = _open(args)
@@ -529,7 +533,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         return 0
     db = _open(args)
     try:
-        stats = compute(db, settings, utc_now(), args.deck, args.range)
+        stats = compute(db, settings, utc_now(), args.deck, args.range, tag=args.tag)
     finally:
         db.close()
     if args.json:

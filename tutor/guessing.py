@@ -19,12 +19,17 @@ ONE_RIGHT, SELECT_ALL, RECALL = "one_right", "select_all", "recall"
 
 def kind_and_chance(kind: str, options: Sequence[dict[str, Any]]) -> tuple[str, float | None]:
     """The kind of card for the correction, and a blind guess's chance of passing it."""
-    if kind != "choice" or len(options) < 2:
-        return RECALL, None
     right = sum(1 for option in options if option.get("correct"))
+    return counted_kind_and_chance(kind, len(options), right)
+
+
+def counted_kind_and_chance(kind: str, options: int, right: int) -> tuple[str, float | None]:
+    """`kind_and_chance` of a card with `options` options, `right` of them right."""
+    if kind != "choice" or options < 2:
+        return RECALL, None
     if right > 1:
-        return SELECT_ALL, 1 / (2 ** len(options) - 1)
-    return ONE_RIGHT, 1 / len(options)
+        return SELECT_ALL, 1 / (2**options - 1)
+    return ONE_RIGHT, 1 / options
 
 
 def corrected(rate: float, chance: float) -> float:
@@ -36,12 +41,12 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def report(cards: Iterable[tuple[str, Sequence[dict[str, Any]], int, int]]) -> Guessing:
-    """Rows for (card kind, options, answers, passes) of each card: answers and passes summed per
-    kind, the correction applied per chance and weighted by answers."""
+def report(cards: Iterable[tuple[str, int, int, int, int]]) -> Guessing:
+    """Rows for (card kind, options, right options, answers, passes) of each card: answers and
+    passes summed per kind, the correction applied per chance and weighted by answers."""
     sums: dict[str, dict[float | None, list[int]]] = {ONE_RIGHT: {}, SELECT_ALL: {}, RECALL: {}}
-    for kind, options, reviews, passed in cards:
-        group, chance = kind_and_chance(kind, options)
+    for kind, options, right, reviews, passed in cards:
+        group, chance = counted_kind_and_chance(kind, options, right)
         into = sums[group].setdefault(chance, [0, 0])
         into[0] += reviews
         into[1] += passed

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from tutor import calibration, guessing, misconceptions, scheduling
-from tutor.config import DeckSettings, Settings
+from tutor import calibration, guessing, misconceptions
+from tutor.card_query import CardQuery
+from tutor.card_search import compile_query
+from tutor.config import Settings
 from tutor.day import day_bounds, day_number
-from tutor.queue import no_such_deck
-from tutor.scheduling import SchedulerSpec
+from tutor.errors import NotFoundError
+from tutor.queue import curve, no_such_deck
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -37,6 +38,7 @@ from tutor.stats_data import (
 from tutor.store import reviews as review_store
 from tutor.store import statistics as sql
 from tutor.store.db import Database
+from tutor.store.queue import StoreReader
 
 RANGES = {"month": 30, "year": 365, "all": None}
 MATURE_DAYS = 21
@@ -69,9 +71,15 @@ def _rate(passed: int, total: int) -> float | None:
 
 
 def compute(
-    db: Database, settings: Settings, now: datetime, deck: str | None = None, span: str = "year"
+    db: Database,
+    settings: Settings,
+    now: datetime,
+    deck: str | None = None,
+    span: str = "year",
+    tag: str | None = None,
 ) -> StatsReport:
-    """Every statistic for a deck (and its sub-decks) or the whole collection."""
+    """Every statistic for a deck (and its sub-decks) or the whole collection; with `tag`, of
+    the cards with that tag only (the cards `tutor cards tag:TAG` finds)."""
     if span not in RANGES:
         raise ValueError(span)
     zone = settings.tzinfo()
@@ -86,18 +94,20 @@ def compute(
             ids = sql.deck_ids(conn, deck)
             if not ids:
                 raise no_such_deck([deck])
+        cards, tagged = _tagged(conn, settings, now, tag) if tag is not None else (None, None)
         parameters = {d.id: d.parameters for d in review_store.decks(conn)}
-        summary = sql.day_hour_summary(conn, ids)
+        by_day = sql.summary_by_day(conn, ids, cards)
+        by_hour = sql.summary_by_hour(conn, first_day, ids, cards)
         bounds = [start] + [
             day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1]
             for i in range(FORECAST_DAYS)
         ]
-        due_before = sql.forecast(conn, bounds, now, ids)
-        counts = sql.card_counts(conn, ids)
-        per_card = _per_card(conn, ids, parameters, now)
-        fine_bins = sql.calibration(conn, first_day, ids)
-        distractors = sql.tempting_distractors(conn, first_day, ids, 20)
-        by_card = sql.first_answers_by_card(conn, first_day, ids)
+        due_before = sql.forecast(conn, bounds, now, ids, cards)
+        counts = sql.card_counts(conn, ids, cards)
+        per_card = _per_card(conn, ids, parameters, now, cards)
+        fine_bins = sql.calibration(conn, first_day, ids, cards)
+        distractors = sql.tempting_distractors(conn, first_day, ids, 20, cards)
+        by_card = sql.first_answers_by_card(conn, first_day, ids, cards)
         names = sql.questions(conn, [row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -106,15 +116,12 @@ def compute(
         rounded = round(recall, 4) if recall is not None else None
         return HardCard(card_id, lapses, rounded, question, deck_name)
 
-    done_today = _sum(summary, lambda day, _hour: day == today)
-    per_day: dict[int, int] = {}
-    hours: dict[int, dict[str, int]] = {}
-    for day, hour_of_day, sums in summary:
-        per_day[day] = per_day.get(day, 0) + sums["reviews"]
-        if first_day is None or day >= first_day:
-            into = hours.setdefault(hour_of_day, dict.fromkeys(sums, 0))
-            for key, value in sums.items():
-                into[key] += value
+    done_today = _sum(by_day, today, today)
+    per_day = {day: sums["reviews"] for day, sums in by_day}
+    hours = dict(by_hour)
+    found = misconceptions.find(db, ids)
+    if tagged is not None:
+        found = [m for m in found if m.card_id in tagged]
     total_ms = sum(h["milliseconds"] for h in hours.values())
     total_reviews = sum(h["reviews"] for h in hours.values())
     return StatsReport(
@@ -128,7 +135,7 @@ def compute(
             seconds=round(done_today["milliseconds"] / 1000, 1),
             new_learned=done_today["new"],
         ),
-        true_retention=_true_retention(summary, today),
+        true_retention=_true_retention(by_day, today),
         forecast=Forecast(
             overdue=due_before[0],
             days=tuple(
@@ -185,23 +192,36 @@ def compute(
             ),
         ),
         guessing=guessing.report(by_card),
-        misconceptions=misconceptions.summary(misconceptions.find(db, ids), TOP_MISCONCEPTIONS),
+        misconceptions=misconceptions.summary(found, TOP_MISCONCEPTIONS),
+        tag=tag,
     )
 
 
-def _sum(
-    summary: list[tuple[int, int, dict[str, int]]], keep: Callable[[int, int], bool]
-) -> dict[str, int]:
-    """The sums of the summary rows (day, hour) that `keep` accepts."""
+def _tagged(conn: Any, settings: Settings, now: datetime, tag: str) -> tuple[Any, set[int]]:
+    """The cards with `tag`, by the browser's rule for `tag:` (tutor.card_search): as a SELECT
+    for the store's queries, and as ids. NotFoundError when no card has it."""
+    compiled = compile_query(StoreReader(conn), CardQuery(tags=(tag,)), settings, now)
+    select_ids = f"SELECT c.id FROM card c WHERE {compiled.where}"
+    tagged = {int(row[0]) for row in StoreReader(conn).rows(select_ids, compiled.values)}
+    if not tagged:
+        raise NotFoundError(
+            f"no card has the tag {tag!r}; tags come from a deck's front matter and its cards' "
+            "`Tags:` lines (`tutor cards tag:TAG` searches them)"
+        )
+    return sql.cards_selected(conn, select_ids, compiled.values), tagged
+
+
+def _sum(by_day: list[tuple[int, dict[str, int]]], low: int, high: int) -> dict[str, int]:
+    """The sums of the days from `low` to `high`."""
     total = dict.fromkeys(sql.SUMMARY_COLUMNS, 0)
-    for day, hour, sums in summary:
-        if keep(day, hour):
+    for day, sums in by_day:
+        if low <= day <= high:
             for key, value in sums.items():
                 total[key] += value
     return total
 
 
-def _true_retention(summary: list[tuple[int, int, dict[str, int]]], today: int) -> TrueRetention:
+def _true_retention(by_day: list[tuple[int, dict[str, int]]], today: int) -> TrueRetention:
     periods = {
         "today": (today, today),
         "yesterday": (today - 1, today - 1),
@@ -212,11 +232,7 @@ def _true_retention(summary: list[tuple[int, int, dict[str, int]]], today: int) 
     }
     result = []
     for name, (low, high) in periods.items():
-
-        def within(day: int, _hour: int, low: int = low, high: int = high) -> bool:
-            return low <= day <= high
-
-        sums = _sum(summary, within)
+        sums = _sum(by_day, low, high)
         young = (sums["young"], sums["young_passed"])
         mature = (sums["mature"], sums["mature_passed"])
         total = (young[0] + mature[0], young[1] + mature[1])
@@ -252,17 +268,19 @@ def _per_card(
     deck_ids: list[int] | None,
     parameters: dict[int, list[float] | None],
     now: datetime,
+    cards: Any = None,
 ) -> _PerCard:
     """Intervals, stability, difficulty and today's predicted recall of the scheduled cards,
     counted in SQL once per forgetting curve (decks may use different parameter sets)."""
     by_curve: dict[tuple[float, float], list[int]] = {}
     for deck_id, values in parameters.items():
-        curve = scheduling.forgetting_curve(SchedulerSpec.for_deck(DeckSettings(), values))
-        by_curve.setdefault(curve, []).append(deck_id)
+        by_curve.setdefault(curve(values), []).append(deck_id)
     edges = (DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1], RECALL_EDGES[1:-1])
     parts = [
-        sql.card_bins(conn, deck_ids, decks if len(by_curve) > 1 else None, curve, now, edges, TOP)
-        for curve, decks in by_curve.items()
+        sql.card_bins(
+            conn, deck_ids, decks if len(by_curve) > 1 else None, shape, now, edges, TOP, cards
+        )
+        for shape, decks in by_curve.items()
     ]
 
     def added(totals: list[int], counts: list[list[int]]) -> _Counts:

@@ -390,10 +390,12 @@ class StatsReport:
     time: TimeSpent
     guessing: Guessing
     misconceptions: Misconceptions
+    tag: str | None = None  # only the cards with this tag
 
     def to_json(self) -> dict[str, Any]:
         return {
             "deck": self.deck,
+            **({"tag": self.tag} if self.tag is not None else {}),
             "range": self.span,
             "generated_at": self.generated_at,
             "today": self.today.to_json(),

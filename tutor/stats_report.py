@@ -120,6 +120,8 @@ def render(stats: StatsReport, width: int | None = None) -> str:
     """The whole report as text; card text cut to `width` (default: $COLUMNS, the terminal, 80)."""
     width = width or shutil.get_terminal_size().columns
     deck = neutralise(stats.deck or "all decks")
+    if stats.tag is not None:
+        deck += f", tag {neutralise(stats.tag)}"
     out = [f"Statistics: {deck}  (range: {stats.span})", ""]
     for title, lines in sections(stats):
         out.append(title)
