@@ -51,7 +51,7 @@ def test_a_restored_export_keeps_parameter_values_and_reschedulings(
     assert status == "ok" and note is not None and "hold the state" in note
     with rescheduled.read() as conn:
         data = export_collection(conn)
-    assert data["version"] == 3
+    assert data["version"] == 4
     values = {tuple(p["parameters"]) for p in data["parameter_sets"]}
     assert values == {tuple(DEFAULT), tuple(TRUE_PARAMETERS)}
     [run] = data["reschedulings"]

@@ -110,8 +110,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-EXPORT_VERSION = 3  # 3 added `reschedulings`
-READABLE_VERSIONS = (2, 3)  # what `tutor restore` reads
+EXPORT_VERSION = 4  # 3 added `reschedulings`, 4 each card's `forgotten_at`
+READABLE_VERSIONS = (2, 3, 4)  # what `tutor restore` reads
 
 
 def export_collection(conn: Connection) -> dict[str, Any]:
@@ -119,6 +119,7 @@ def export_collection(conn: Connection) -> dict[str, Any]:
 
     It holds every stored value, so `tutor restore` rebuilds the same collection from it.
     """
+    from tutor.store.card_actions import forgotten_at
     from tutor.store.rescheduling import export_reschedulings
 
     meta = {
@@ -206,6 +207,7 @@ def export_collection(conn: Connection) -> dict[str, Any]:
     for card_reviews in reviews.values():
         card_reviews.sort(key=lambda r: (r["reviewed_at"], r["id"]))
     cards = []
+    forgotten = forgotten_at(conn)
     query = (
         select(card_table, deck_table.c.name.label("deck_name"))
         .join(deck_table, deck_table.c.id == card_table.c.deck_id)
@@ -244,6 +246,7 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                     "lapses": row.lapses,
                 },
                 "reviews": reviews.get(row.id, []),
+                "forgotten_at": _iso(forgotten.get(row.id)),
             }
         )
     return {
