@@ -40,6 +40,7 @@ class BrowseScreen(Screen[None]):
         Binding("b", "bury", "Bury"),
         Binding("f", "forget", "Forget"),
         Binding("e", "edit", "Edit"),
+        Binding("a", "add_card", "Add card"),
         Binding("r", "review_now", "Review now"),
         Binding("escape", "back", "Back"),
     ]
@@ -119,7 +120,8 @@ class BrowseScreen(Screen[None]):
         self.query_one("#browse-status", Static).update(
             Text(
                 f"{self.total} card{'s' if self.total != 1 else ''} ({shown}).  "
-                "/ search, Enter card info, s suspend, b bury, f forget, e edit, r review now"
+                "/ search, Enter card info, s suspend, b bury, f forget, e edit, a add, "
+                "r review now"
             )
         )
         if keep_row and table.row_count:
@@ -201,6 +203,15 @@ class BrowseScreen(Screen[None]):
         for problem in report.errors[:5]:
             self.app.notify(str(problem), title="Deck not re-imported", severity="warning")
         self.run_search(self.query_one("#browse-table", DataTable).cursor_row)
+
+    def action_add_card(self) -> None:
+        """A new card in the selected card's deck file, written in $EDITOR."""
+        from tutor.tui.add_card import add_card
+
+        card = self.selected()
+        if card is not None:
+            row = self.query_one("#browse-table", DataTable).cursor_row
+            add_card(self, card.deck, card.source_path, lambda: self.run_search(row))
 
     def action_review_now(self) -> None:
         from tutor.study import Study
