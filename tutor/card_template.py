@@ -13,10 +13,10 @@ from tutor.safe_write import write_atomic
 # a recall card).
 TEMPLATE = (
     "## \n"
-    '<!-- A new card: write the question after "## " above, then fill in the options: one\n'
-    '     right (- [x]) and at least one wrong (- [ ]), each as "text — why", and the\n'
-    "     explanation. For a recall card, replace the options and the explanation with the\n"
-    "     answer. This note is for you: it is never shown. -->\n"
+    '<!-- A new card: the question after "## " above, then the options: one\n'
+    '     right (- [x]) and at least one wrong (- [ ]), each as "text — why",\n'
+    "     then the explanation. For a recall card, write the answer in place\n"
+    "     of the options and the explanation. This note is never shown. -->\n"
     "\n"
     "- [x] \n"
     "- [ ] \n"

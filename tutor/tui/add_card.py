@@ -31,6 +31,7 @@ def add_card(screen: Screen[None], deck: str, path: str | None, done: Callable[[
             severity="error",
         )
         return
+    app.clear_notifications()  # an earlier attempt's error is answered by this one
     file = Path(path)
     appended = None
     try:
