@@ -40,7 +40,7 @@ class BrowseScreen(Screen[None]):
         Binding("b", "bury", "Bury"),
         Binding("f", "forget", "Forget"),
         Binding("e", "edit", "Edit"),
-        Binding("a", "add_card", "Add card"),
+        Binding("a", "add_card", "Add"),
         Binding("r", "review_now", "Review now"),
         Binding("escape", "back", "Back"),
     ]
@@ -65,7 +65,7 @@ class BrowseScreen(Screen[None]):
         yield Static(id="browse-status")
         table: DataTable[Text] = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         table = self.query_one("#browse-table", DataTable)
