@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,19 +42,21 @@ def tagged(db: Database, db_path: Path, write_deck: WriteDeck) -> Path:
         "# Mixed\n\n## Eat\nTags: Verbs\n\nC.\n\n## Table\nTags: nouns\n\nD.\n",
     )
     import_paths(db, [verbs, mixed], START)
+    clock = [START]
     for day in (0, 8):
-        at = START + timedelta(days=day)
-        session = ReviewSession(db, SETTINGS, clock=lambda at=at: at, sync=False)
+        clock[0] = START + timedelta(days=day)
+        session = ReviewSession(db, SETTINGS, clock=lambda: clock[0], sync=False)
         while session.next_card() is not None:
             session.answer(Grade.EASY)
     db.close()
     return db_path
 
 
-def exported(capsys: pytest.CaptureFixture[str], collection: Path, *args: str) -> dict:  # type: ignore[type-arg]
+def exported(capsys: pytest.CaptureFixture[str], collection: Path, *args: str) -> dict[str, Any]:
     code, out, err = run(capsys, "--db", str(collection), "export", *args)
     assert code == 0, err
-    return json.loads(out)  # type: ignore[no-any-return]
+    data: dict[str, Any] = json.loads(out)
+    return data
 
 
 def test_export_tag_keeps_the_tagged_cards_with_their_whole_history(

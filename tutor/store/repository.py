@@ -168,6 +168,8 @@ def export_collection(conn: Connection, only: Collection[int] | None = None) -> 
     rows = conn.execute(
         select(review_table).order_by(review_table.c.card_id, review_table.c.id)
     ).all()
+    if only is not None:  # each card's log walks on its own: the others' rows are not needed
+        rows = [row for row in rows if row.card_id in only]
     for row, step in zip(rows, walk(rows, reschedulings(conn), stored_befores(conn)), strict=True):
         before, after = step.before, step.after
         flags = row.flags_before
