@@ -39,7 +39,11 @@ def add_card(screen: Screen[None], deck: str, path: str | None, done: Callable[[
         if broken is None:
             appended = append_template(file)
     except (TutorError, OSError) as exc:
-        message = exc.message if isinstance(exc, TutorError) else f"cannot write {path}: {exc}"
+        message = (
+            exc.message
+            if isinstance(exc, TutorError)
+            else f"cannot add a card to {path}: {exc.strerror or exc}; the file is unchanged"
+        )
         app.notify(message, title="No card added", severity="error", timeout=12)
         return
     line = appended.line if appended is not None else max(1, broken.line if broken else 1)
