@@ -187,3 +187,23 @@ async def test_a_in_the_browser_adds_to_the_selected_cards_deck(
     with db.read() as conn:
         total = conn.execute(select(func.count()).select_from(card_table)).scalar_one()
     assert total == 4
+
+
+async def test_a_on_a_row_holding_only_other_decks_says_so_and_adds_nothing(
+    db: Database, write_deck: WriteDeck, filler: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    french = "# Languages::French\n\n## Chat\n\nCat.\n"
+    deck = write_deck("french.md", french)
+    import_paths(db, [deck], NOW)
+    use_editor(monkeypatch, filler)
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")  # the cursor is on "Languages", which has no file of its own
+        await settle(pilot)
+        assert any("Languages holds only other decks" in m for m in messages(app))
+        assert editor_calls(filler) == [] and deck.read_text(encoding="utf-8") == french
+        await pilot.press("down", "a")
+        await settle(pilot)
+        assert "1 card added to Languages::French." in messages(app)
+    assert questions(db, "Languages::French") == ["Chat", "What does a cat say?"]
