@@ -168,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "decks", nargs="*", metavar="DECK", help="with --apkg: these decks and their sub-decks"
     )
+    export.add_argument(
+        "--tag",
+        action="append",
+        metavar="TAG",
+        help="only the cards with this tag (again for more: every one), with their whole history",
+    )
 
     commands.add_parser("info", help="where the collection lives, versions and counts")
 
@@ -642,7 +648,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if output is not None:
             check_output_path(output, protected=sqlite_path(db.url))
         with db.read() as conn:
-            data = export_collection(conn)
+            data = export_collection(conn, _tagged(conn, args.tag) if args.tag else None)
     finally:
         db.close()
     if output is not None:
@@ -661,10 +667,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tagged(conn: Any, tags: list[str]) -> set[int]:
+    """The cards `tutor export --tag` writes; NotFoundError when no card has the tags."""
+    from tutor.errors import NotFoundError
+    from tutor.store.tags import tagged_cards
+
+    cards = tagged_cards(conn, tags)
+    if not cards:
+        named = ", ".join(repr(t) for t in tags)
+        raise NotFoundError(
+            f"no card has the tag{'s' * (len(tags) > 1)} {named}; nothing was exported"
+        )
+    return cards
+
+
 def _export_apkg(args: argparse.Namespace) -> int:
     from tutor.anki.export import export_apkg
     from tutor.errors import ConfigError
 
+    if args.tag:
+        raise ConfigError("--tag chooses cards for the JSON dump; --apkg exports whole decks")
     if not args.apkg:
         raise ConfigError("DECK names go with --apkg FILE: `tutor export --apkg decks.apkg DECK`")
     if args.output or args.json:

@@ -196,9 +196,9 @@ async def test_5_help_at_80x24_fits_or_scrolls_to_its_last_key_and_home_has_help
     app = app_for(db, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen) and ("a", "review every deck") in app.screen.keys
+        assert isinstance(app.screen, HelpScreen) and ("A", "review every deck") in app.screen.keys
         await pilot.press("escape")
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -277,7 +277,7 @@ async def test_9_leaving_a_review_opened_from_home_returns_home_and_q_there_quit
     import_paths(db, [SEED_DECK], NOW)
     app = app_for(db, review=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press(key)

@@ -18,7 +18,9 @@ from tutor.store.rescheduling import import_reschedulings
 from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state
 from tutor.store.server import advance_sequences
 from tutor.store.tables import (
+    card_forget_table,
     card_table,
+    card_tag_table,
     choice_table,
     deck_table,
     meta_table,
@@ -197,6 +199,20 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
         if batch:
             conn.execute(table.insert(), batch)
     _keep_befores(conn, befores)
+    forgets = [  # version 4 on, as the cards' own tags
+        {"card_id": card["id"], "forgotten_at": _time(card["forgotten_at"])}
+        for card in data["cards"]
+        if card.get("forgotten_at") is not None
+    ]
+    if forgets:
+        conn.execute(card_forget_table.insert(), forgets)
+    tags = [
+        {"card_id": card["id"], "tag": tag}
+        for card in data["cards"]
+        for tag in card.get("tags", [])
+    ]
+    if tags:
+        conn.execute(card_tag_table.insert(), tags)
     import_reschedulings(conn, data.get("reschedulings", []))  # version 3 on
     rollups.rebuild(conn)
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -110,16 +111,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-EXPORT_VERSION = 3  # 3 added `reschedulings`
-READABLE_VERSIONS = (2, 3)  # what `tutor restore` reads
+EXPORT_VERSION = 4  # 3 added `reschedulings`, 4 each card's `forgotten_at` and own `tags`
+READABLE_VERSIONS = (2, 3, 4)  # what `tutor restore` reads
 
 
-def export_collection(conn: Connection) -> dict[str, Any]:
+def export_collection(conn: Connection, only: Collection[int] | None = None) -> dict[str, Any]:
     """A full dump of the collection: decks, cards with their states and review logs.
 
     It holds every stored value, so `tutor restore` rebuilds the same collection from it.
+    `only`: just these cards (and their decks, logs, forgets and rescheduled states).
     """
+    from tutor.store.card_actions import forgotten_at
     from tutor.store.rescheduling import export_reschedulings
+    from tutor.store.tags import own_tags
 
     meta = {
         row.key: row.value
@@ -164,6 +168,8 @@ def export_collection(conn: Connection) -> dict[str, Any]:
     rows = conn.execute(
         select(review_table).order_by(review_table.c.card_id, review_table.c.id)
     ).all()
+    if only is not None:  # each card's log walks on its own: the others' rows are not needed
+        rows = [row for row in rows if row.card_id in only]
     for row, step in zip(rows, walk(rows, reschedulings(conn), stored_befores(conn)), strict=True):
         before, after = step.before, step.after
         flags = row.flags_before
@@ -206,12 +212,16 @@ def export_collection(conn: Connection) -> dict[str, Any]:
     for card_reviews in reviews.values():
         card_reviews.sort(key=lambda r: (r["reviewed_at"], r["id"]))
     cards = []
+    forgotten = forgotten_at(conn)
+    tags = own_tags(conn)
     query = (
         select(card_table, deck_table.c.name.label("deck_name"))
         .join(deck_table, deck_table.c.id == card_table.c.deck_id)
         .order_by(deck_table.c.name, card_table.c.position, card_table.c.id)
     )
     for row in conn.execute(query):
+        if only is not None and row.id not in only:
+            continue
         cards.append(
             {
                 "id": row.id,
@@ -244,8 +254,16 @@ def export_collection(conn: Connection) -> dict[str, Any]:
                     "lapses": row.lapses,
                 },
                 "reviews": reviews.get(row.id, []),
+                "forgotten_at": _iso(forgotten.get(row.id)),
+                "tags": tags.get(row.id, []),
             }
         )
+    runs = export_reschedulings(conn)
+    if only is not None:
+        kept = {card["deck"] for card in cards}
+        decks = [deck for deck in decks if deck["name"] in kept]
+        for run in runs:
+            run["states"] = [state for state in run["states"] if state["card_id"] in only]
     return {
         "format": "tutor-export",
         "version": EXPORT_VERSION,
@@ -254,5 +272,5 @@ def export_collection(conn: Connection) -> dict[str, Any]:
         "parameter_fits": parameter_fits,
         "decks": decks,
         "cards": cards,
-        "reschedulings": export_reschedulings(conn),
+        "reschedulings": runs,
     }

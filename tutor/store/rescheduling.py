@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select
 
 from tutor.state import CardState
+from tutor.store.card_actions import forgotten_at
 from tutor.store.queue import card_state as _state
 from tutor.store.reviews import _STATE_COLUMNS, state_values
 from tutor.store.tables import (
@@ -55,7 +56,9 @@ class RunRecord:
 
 
 def card_logs(conn: Connection, deck_ids: Sequence[int] | None) -> list[CardLog]:
-    """Every live (not retired) card with answers, of the given decks (or all), with its log."""
+    """Every live (not retired) card with answers, of the given decks (or all), with its log: the
+    answers after its last forget, if it was forgotten (a card forgotten since it was last
+    answered is new, and left out)."""
     c, r = card_table.c, review_table.c
     cards = select(c.id, c.deck_id, c.version, *_STATE_COLUMNS).where(
         c.retired.is_(False), c.reps > 0
@@ -67,8 +70,11 @@ def card_logs(conn: Connection, deck_ids: Sequence[int] | None) -> list[CardLog]
         for row in conn.execute(cards)
     }
     answers = select(r.card_id, r.reviewed_at, r.rating).order_by(r.card_id, r.reviewed_at, r.id)
+    forgotten = forgotten_at(conn)
     for card_id, at, rating in conn.execute(answers):
         log = logs.get(card_id)
+        if card_id in forgotten and at <= forgotten[card_id]:
+            continue
         if log is not None:
             log.answers.append((at, int(rating)))
     return [log for log in logs.values() if log.answers]

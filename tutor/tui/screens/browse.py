@@ -58,6 +58,7 @@ class BrowseScreen(Screen[None]):
         Binding("b", "bury", "Bury"),
         Binding("f", "forget", "Forget"),
         Binding("e", "edit", "Edit"),
+        Binding("a", "add_card", "Add"),
         Binding("r", "review_now", "Review now"),
         Binding("escape", "back", "Back"),
     ]
@@ -85,7 +86,7 @@ class BrowseScreen(Screen[None]):
         yield Static(id="browse-status")
         table: DataTable[Text] = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield Footer(compact=True)  # every key fits 80 columns
 
     def on_mount(self) -> None:
         self._lay_out(self.app.size.width)
@@ -193,7 +194,7 @@ class BrowseScreen(Screen[None]):
         else:
             shown = f"{loaded} shown" if self.total > loaded else "all shown"
             found = f"{self.total} card{'s' if self.total != 1 else ''} ({shown})"
-        keys = "/ search, Enter card info, s suspend, b bury, f forget, e edit, r review now"
+        keys = "/ search, Enter card info; the other keys are below"  # fits 80 columns
         self.query_one("#browse-status", Static).update(Text(f"{found}.  {keys}"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -272,6 +273,15 @@ class BrowseScreen(Screen[None]):
         for problem in report.errors[:5]:
             self.app.notify(str(problem), title="Deck not re-imported", severity="warning")
         self.run_search(self.query_one("#browse-table", DataTable).cursor_row)
+
+    def action_add_card(self) -> None:
+        """A new card in the selected card's deck file, written in $EDITOR."""
+        from tutor.tui.add_card import add_card
+
+        card = self.selected()
+        if card is not None:
+            row = self.query_one("#browse-table", DataTable).cursor_row
+            add_card(self, card.deck, card.source_path, lambda: self.run_search(row))
 
     def action_review_now(self) -> None:
         from tutor.study import Study

@@ -28,7 +28,8 @@ class HomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "review_selected", "Review", priority=True),
-        Binding("a", "review_all", "All decks"),
+        Binding("A", "review_all", "All decks", show=False),  # the line above the table says it
+        Binding("a", "add_card", "Add card"),
         Binding("i", "import_decks", "Import"),
         Binding("t", "stats", "Stats"),
         Binding("o", "optimize", "Optimize"),
@@ -40,6 +41,7 @@ class HomeScreen(Screen[None]):
     ]
 
     _width = 0
+    _paths: dict[str, str | None] = {}  # deck name -> its file (replaced, never mutated)
 
     @property
     def tutor(self) -> TutorApp:
@@ -81,7 +83,9 @@ class HomeScreen(Screen[None]):
         now = app.clock()
         try:
             due = collection_due(app.database, app.settings, now)
-            cards = {d.name: d.cards for d in deck_counts(app.database, app.settings, now)}
+            counted = deck_counts(app.database, app.settings, now)
+            cards = {d.name: d.cards for d in counted}
+            self._paths = {d.name: d.path for d in counted}
         except TutorError as exc:
             self.app.notify(exc.message, title="Cannot read the collection", severity="error")
             self.query_one("#decks", DataTable).display = False
@@ -128,7 +132,7 @@ class HomeScreen(Screen[None]):
             self.query_one("#today", Static).update(
                 Text(
                     f"Due today: {totals[0]} new, {totals[1]} learning, {totals[2]} review "
-                    f"({due_now} cards).   Enter reviews the selected deck, a reviews all."
+                    f"({due_now} cards).   Enter reviews the selected deck, A reviews all."
                 )
             )
             self._show_misconceptions()
@@ -176,7 +180,7 @@ class HomeScreen(Screen[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("review_selected", "review_all"):
+        if action in ("review_selected", "review_all", "add_card"):
             return self.query_one("#decks", DataTable).row_count > 0
         return True
 
@@ -192,6 +196,22 @@ class HomeScreen(Screen[None]):
 
     def action_review_all(self) -> None:
         self.tutor.start_review(None)
+
+    def action_add_card(self) -> None:
+        """A new card in the selected deck's file, written in $EDITOR (tutor/tui/add_card.py)."""
+        from tutor.tui.add_card import add_card
+
+        table = self.query_one("#decks", DataTable)
+        if table.row_count == 0:
+            return
+        deck = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if deck not in self._paths:
+            self.app.notify(
+                f"{deck} holds only other decks; select one of them to add a card to it.",
+                title="No card added",
+            )
+            return
+        add_card(self, deck, self._paths[deck], self.action_refresh)
 
     def action_import_decks(self) -> None:
         from tutor.tui.screens.importer import ImportScreen
