@@ -29,6 +29,7 @@ TAGS_LINE = re.compile(
 )  # a card's own tags: the first line under the heading (and id)
 TAG = re.compile(r"^[^\s,\[\]]+$")
 ID_COMMENT = re.compile(r"^\s*<!--\s*id\s*:\s*(.*?)\s*-->\s*$", re.IGNORECASE)
+REASONING_SEPARATOR = re.compile(r" (?:—|--) ")
 EXPLANATION_LABEL = re.compile(
     r"^\s*(?:\*\*|__)?explanation(?::(?:\*\*|__)|(?:\*\*|__)?:)\s*", re.IGNORECASE
 )
@@ -36,10 +37,6 @@ FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention", "converted
 RETENTION_RANGE = (0.70, 0.99)
 MARKED_LINE = re.compile(r"\n[^\S\n]*[#`~]")  # searched in "\n" + text: a literal to look for
 FRONT_MATTER_LINE = re.compile(r"^([^\s:#][^:]*):(?:[ \t]+(.*?))?[ \t]*$")
-# a plain card's lines that are not prose: a list item (group 1), a fence, a comment or an
-# indented line; a blank line, however white, is none of these
-PLAIN_MARKED = re.compile(r"\n(?:([-*+][ \t])|[`~<]|[^\S\n]+\S)")  # in "\n" + text
-LEADING_BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*")
 
 
 @dataclass(slots=True)
@@ -390,35 +387,36 @@ class _Parser:
         one-line options (all valid, at least one right and one wrong) and an explanation, or an
         answer; no indented line, code fence, other list or comment. Whatever this accepts, the
         careful path reads the same way; everything else (every error included) goes there.
-        It reads the card as one string: a regular expression finds the lines that are not
-        prose (PLAIN_MARKED), so the prose lines are never looked at one by one.
         """
-        if not raw.question:
-            return None
-        text = "\n" + "\n".join(self.lines[raw.start : raw.end])  # PLAIN_MARKED's literal
-        if "\nTags:" in text:
+        lines = self.lines[raw.start : raw.end]
+        if not raw.question or any(text.startswith("Tags:") for text in lines):
             return None  # a card's own tags: the careful path reads them
+        head = 0
+        while head < len(lines) and not lines[head].strip():
+            head += 1
         slug = None
-        if "<!--" in text:
-            head = LEADING_BLANK_LINES.match(text, 1).end()  # type: ignore[union-attr]
-            head_end = text.find("\n", head)
-            head_end = len(text) if head_end < 0 else head_end
-            if "<!--" in text[head:head_end]:
-                match = ID_COMMENT.match(text[head:head_end])
-                if match is None or not SLUG.match(match.group(1)):
-                    return None
-                slug, text = match.group(1), text[head_end:]
+        if head < len(lines) and "<!--" in lines[head]:
+            match = ID_COMMENT.match(lines[head])
+            if match is None or not SLUG.match(match.group(1)):
+                return None
+            slug, lines = match.group(1), lines[head + 1 :]
         options: list[_Option] = []
-        first_option = last_end = -1
+        first_option = last_option = -1
         seen: set[str] = set()
-        for marked in PLAIN_MARKED.finditer(text):
-            start = marked.start() + 1
-            if marked.group(1) is None or (last_end >= 0 and start != last_end + 1):
-                return None  # a fence, comment, indented line, or options not in one run
-            end = text.find("\n", start)
-            end = len(text) if end < 0 else end
-            match = OPTION.match(text, start, end)
-            if match is None:
+        for index, text in enumerate(lines):
+            if not text:
+                continue
+            first = text[0]
+            if first not in "-*+`~<" and not first.isspace():
+                continue  # prose: no list, fence, comment or indentation starts here
+            if first in "-*+" and text[1:2] not in (" ", "\t"):
+                continue  # not a list item either: `**bold**`, `---`
+            if first.isspace() and not text.strip():
+                continue
+            if first not in "-*+":
+                return None
+            match = OPTION.match(text)
+            if match is None or (last_option >= 0 and index != last_option + 1):
                 return None
             option_text, reasoning = _split_reasoning((match.group(2) or "").strip())
             folded = " ".join(option_text.casefold().split())
@@ -428,25 +426,22 @@ class _Parser:
             options.append(
                 {"text": option_text, "correct": match.group(1) != " ", "reasoning": reasoning}
             )
-            first_option = start if first_option < 0 else first_option
-            last_end = end
+            first_option = index if first_option < 0 else first_option
+            last_option = index
         if not options:
-            answer = text.strip()
+            answer = "\n".join(lines).strip("\n").strip()
             if not answer:
                 return None
             return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
+        after = lines[last_option + 1 :]
         correct = sum(o["correct"] for o in options)
-        if (
-            len(options) > MAX_OPTIONS
-            or correct in (0, len(options))
-            or text[last_end + 1 : last_end + 2] not in ("", "\n")  # a line right after them
-        ):
+        if len(options) > MAX_OPTIONS or correct in (0, len(options)) or (after and after[0]):
             return None
-        explanation = text[last_end + 1 :].strip()
+        explanation = "\n".join(after).strip("\n").strip()
         return Card.model_validate(
             {
                 "question": raw.question,
-                "body": text[:first_option].strip(),
+                "body": "\n".join(lines[:first_option]).strip("\n").strip(),
                 "slug": slug,
                 "options": options,
                 "explanation": EXPLANATION_LABEL.sub("", explanation, count=1).strip(),
@@ -614,12 +609,10 @@ def _indented(text: str) -> bool:
 
 
 def _split_reasoning(text: str) -> tuple[str, str]:
-    """An option's text and its reasoning, cut at the first ` — ` or ` -- `."""
-    dash, hyphens = text.find(" — "), text.find(" -- ")
-    cut = dash if hyphens < 0 or 0 <= dash < hyphens else hyphens
-    if cut < 0:
+    parts = REASONING_SEPARATOR.split(text, maxsplit=1)
+    if len(parts) == 1:
         return text.strip(), ""
-    return text[:cut].strip(), text[cut + 3 + (cut == hyphens) :].strip()
+    return parts[0].strip(), parts[1].strip()
 
 
 def _block(lines: list[_Line]) -> str:
