@@ -24,12 +24,23 @@ from tutor.scheduling import Grade
 from tutor.session import ReviewSession
 from tutor.store import db as store_db
 from tutor.store.db import Database, open_database
+from tutor.store.flags import set_flags
 
 WORKER = [sys.executable, "-m", "tests.helpers.backup_worker"]
 
 
 def kinds(collection: Path) -> list[str]:
     return [b.kind for b in list_backups(collection)]
+
+
+def answer_one(db: Database) -> None:
+    """Give the collection one answer: from then on it holds what no deck file holds."""
+    session = ReviewSession(
+        db, Settings(timezone="UTC", defaults=DeckSettings(fuzz=False)), clock=lambda: START
+    )
+    session.next_card()
+    session.grade(None, 1000)
+    session.answer(Grade.GOOD)
 
 
 def test_backup_of_an_open_wal_database_holds_the_pages_not_yet_in_the_main_file(
@@ -92,6 +103,7 @@ def test_automatic_backup_before_an_import_that_changes_something_only(
 ) -> None:
     deck = write_deck("r.md", "# R\n\n## Old question\n\nA\n")
     import_paths(db, [deck], START)
+    answer_one(db)
     assert kinds(db_path) == []
     assert main(["--db", str(db_path), "import", str(deck)]) == 0  # unchanged
     assert [k for k in kinds(db_path) if k != "daily"] == []
@@ -114,6 +126,7 @@ def test_daily_backup_once_a_day_after_the_command_and_never_for_due(
     db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA\n")], START)
+    answer_one(db)
     monkeypatch.setenv("TUTOR_NOW", "2026-03-02T10:00:00+00:00")
     assert main(["--db", str(db_path), "due"]) == 0
     assert kinds(db_path) == []
@@ -125,10 +138,43 @@ def test_daily_backup_once_a_day_after_the_command_and_never_for_due(
     assert kinds(db_path) == ["daily", "daily"]
 
 
+def test_no_automatic_backup_while_the_collection_holds_only_what_its_deck_files_hold(
+    db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deck = write_deck("r.md", "# R\n\n## Q1\n\nA1\n\n## Q2\n\nA2\n")
+    monkeypatch.setenv("TUTOR_NOW", "2026-03-02T10:00:00+00:00")
+    assert main(["--db", str(db_path), "import", str(deck)]) == 0  # a new collection
+    deck.write_text("# R\n\n## Q1\n\nA1\n\n## Q3\n\nA3\n", encoding="utf-8")
+    assert main(["--db", str(db_path), "import", str(deck)]) == 0  # a change, still no answer
+    assert main(["--db", str(db_path), "decks"]) == 0
+    assert kinds(db_path) == []  # neither the day's backup nor one before the import
+
+    card = next(r[0] for r in sqlite3.connect(db_path).execute("SELECT id FROM card"))
+    with db.write() as conn:  # a suspended card is the learner's, not the file's
+        set_flags(conn, card, suspended=True)
+    assert main(["--db", str(db_path), "decks"]) == 0
+    [daily] = list_backups(db_path)
+    assert daily.kind == "daily" and review_count(daily.path) == 0
+
+
+def test_the_first_answer_makes_the_collection_worth_its_daily_backup(
+    db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA\n")], START)
+    monkeypatch.setenv("TUTOR_NOW", "2026-03-02T10:00:00+00:00")
+    assert main(["--db", str(db_path), "decks"]) == 0
+    assert kinds(db_path) == []
+    answer_one(db)
+    assert main(["--db", str(db_path), "decks"]) == 0
+    [daily] = list_backups(db_path)
+    assert daily.kind == "daily" and review_count(daily.path) == 1
+
+
 def test_backup_before_a_migration_only_when_one_runs(
     db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA\n")], START)
+    answer_one(db)
     db.close()
     open_database(f"sqlite:///{db_path}").close()
     assert kinds(db_path) == []

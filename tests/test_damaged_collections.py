@@ -22,6 +22,8 @@ from tutor.clock import utc_now
 from tutor.config import Settings
 from tutor.errors import StoreError
 from tutor.peek import first_card
+from tutor.scheduling import Grade
+from tutor.session import ReviewSession
 from tutor.store.db import open_database
 from tutor.tui.app import TutorApp
 
@@ -43,9 +45,17 @@ def tutor(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def collection(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The bundled deck imported (its daily backup made, at 09:00); the clock then at 15:00."""
+    """The bundled deck imported and one card answered (the day's backup made, at 09:00: a
+    collection without answers gets none); the clock then at 15:00."""
     monkeypatch.setenv("TUTOR_NOW", DAY)
     assert main(["--db", str(db_path), "import", str(SEED_DECK)]) == 0
+    db = open_database(f"sqlite:///{db_path}")
+    session = ReviewSession(db, Settings(timezone="UTC"), clock=utc_now)
+    session.next_card()
+    session.grade(None, 1000)
+    session.answer(Grade.GOOD)
+    db.close()
+    assert main(["--db", str(db_path), "decks"]) == 0
     assert [b.kind for b in list_backups(db_path)] == ["daily"]
     monkeypatch.setenv("TUTOR_NOW", LATER)
     return db_path
@@ -114,7 +124,7 @@ def test_a_broken_collection_is_never_backed_up_and_restore_latest_puts_the_good
 
     restored = tutor(collection, "restore", "latest", "--yes")
     assert restored.returncode == 0, restored.stderr
-    assert "1 deck, 10 cards, 0 reviews" in restored.stdout
+    assert "1 deck, 10 cards, 1 review" in restored.stdout
     assert tutor(collection, "decks").returncode == 0
     assert [b.path for b in list_backups(collection)] == [good.path]
 

@@ -227,26 +227,35 @@ def keep(backups: list[Backup]) -> set[Backup]:
     return kept
 
 
-def _has_content(collection: Path) -> bool:
-    """True if the collection holds at least one deck (an empty one is not worth a backup)."""
+WORTH_KEEPING = (  # what a collection holds that no deck file can give back, in cheap order
+    "SELECT EXISTS (SELECT 1 FROM review)",
+    "SELECT EXISTS (SELECT 1 FROM practice)",
+    "SELECT EXISTS (SELECT 1 FROM card WHERE suspended OR buried_until IS NOT NULL)",
+)
+
+
+def _worth_a_backup(collection: Path) -> bool:
+    """True if the collection holds an answer (a review or a practice answer) or a suspended or
+    buried card. Without them it holds only what its deck files hold: they rebuild it."""
     try:
         conn = sqlite3.connect(f"{collection.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM deck)").fetchone() == (1,))
+            return any(conn.execute(query).fetchone() == (1,) for query in WORTH_KEEPING)
         finally:
             conn.close()
     except sqlite3.Error:
-        return True
+        return True  # an older schema or a damaged file: back it up if it can be
 
 
 def automatic_backup(url: str, kind: str, now: datetime, *, rotation: bool = True) -> Path | None:
-    """A backup before a change (kind: import, migration, optimize, restore) of a non-empty
-    SQLite collection; None for another database, a missing file or an empty collection."""
+    """A backup before a change (kind: import, migration, optimize, restore) or the day's of an
+    SQLite collection worth one (`_worth_a_backup`: answers or flags to lose); None for another
+    database, a missing file or a collection holding only what its deck files hold."""
     try:
         collection = collection_file(url)
     except StoreError:
         return None
-    if not collection.is_file() or not _has_content(collection):
+    if not collection.is_file() or not _worth_a_backup(collection):
         return None
     return make_backup(collection, kind, now, rotation=rotation)
 

@@ -146,7 +146,7 @@ def _import_paths(
             report.decks.append(result)
             continue
         try:
-            deck = parse_bytes(data, path)
+            deck = parse_bytes(data, path, digest)
         except DeckError as exc:
             report.errors.extend(exc.problems)
             continue

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tutor.deck import parser
 from tutor.deck.models import Deck
@@ -123,3 +126,56 @@ def test_broken_cards_get_the_careful_paths_errors() -> None:
         careful(BROKEN, "broken.md")
     assert quick.value.problems == slow.value.problems
     assert [p.line for p in quick.value.problems] == [1, 9, 11]
+
+
+WORDS = st.text(alphabet=" \t\u00a0\u2014-xX[]*+`~<!>:;ab\u00e9\x0b", max_size=12)
+CARD_LINES = st.one_of(
+    st.builds("- [x] {}".format, WORDS),
+    st.builds("- [ ] {}".format, WORDS),
+    st.builds(
+        "{}[{}] {} {} {}".format,
+        st.sampled_from(["- ", "* ", "+\t", " - ", "-", "1. "]),
+        st.sampled_from(["x", " ", "X", "y"]),
+        WORDS,
+        st.sampled_from(["—", "--", "-", ""]),
+        WORDS,
+    ),
+    st.builds("<!-- id: {} -->".format, st.sampled_from(["a-1", "b", "bad id", ""])),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\t",
+            "\u00a0",
+            "Tags: a, b",
+            "Explanation: why",
+            "```",
+            "~~~",
+            "<!-- note -->",
+            "    code",
+            "---",
+            "**bold**",
+            "## Another?",
+            "##",
+        ]
+    ),
+    WORDS,
+)
+DECKS = st.lists(CARD_LINES, max_size=30).map(lambda lines: "## Q?\n" + "\n".join(lines))
+
+
+def read(text: str, how: Callable[[str, str], Deck]) -> object:
+    """The deck and its cards' fields as one path reads them, or that path's problems."""
+    try:
+        deck = how(text, "deck.md")
+    except DeckError as error:
+        return error.problems
+    return deck, [c.model_dump() for c in deck.cards]
+
+
+@settings(
+    derandomize=True, max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(DECKS)
+def test_the_quick_path_reads_any_card_as_the_careful_path_does(text: str) -> None:
+    assert read(text, parser.parse_text) == read(text, careful)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from tests.conftest import NOW, WriteDeck
+from tests.conftest import NOW, SEED_DECK, WriteDeck
+from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
+from tutor.scheduling import Grade
+from tutor.session import ReviewSession
+from tutor.store import sync
 from tutor.store.db import Database
-from tutor.store.tables import card_table, deck_table
+from tutor.store.tables import card_table, deck_table, review_table
 
 DECK = """
 ---
@@ -299,3 +307,48 @@ def test_folder_import_skips_hidden_folders(
     write_deck("b.md", "# B\n\n## Q\n\nx\n", folder="decks/.git")
     report = run(db, tmp_path / "decks")
     assert [d.name for d in report.decks] == ["A"]
+
+
+OPTION = st.builds(
+    lambda text, correct, reasoning: {"text": text, "correct": correct, "reasoning": reasoning},
+    st.text(max_size=20),
+    st.booleans(),
+    st.text(),
+)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(st.lists(OPTION, max_size=9))
+def test_options_are_stored_as_the_json_they_always_were(options: list[dict[str, Any]]) -> None:
+    assert sync._options_json(options) == json.dumps(options)
+
+
+def test_a_bundled_deck_answered_edited_and_imported_again_keeps_every_answer(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    text = SEED_DECK.read_text(encoding="utf-8")
+    path = write_deck("edge.md", text)
+    run(db, path)
+    session = ReviewSession(
+        db, Settings(timezone="UTC", defaults=DeckSettings(fuzz=False)), clock=lambda: NOW
+    )
+    for grade in (Grade.GOOD, Grade.AGAIN, Grade.EASY):
+        assert session.next_card() is not None
+        session.grade(None, 2000)
+        session.answer(grade)
+    before = cards(db)
+    with db.read() as conn:
+        log = conn.execute(select(review_table)).all()
+    edited = text.replace("Explanation:", "Explanation: (edited)", 1)
+    path.write_text(edited + "\n## A new card?\n\nIts answer.\n", encoding="utf-8")
+
+    [deck] = run(db, path).decks
+    assert (deck.updated, deck.added, deck.retired) == (1, 1, 0)
+    after = cards(db)
+    with db.read() as conn:
+        assert conn.execute(select(review_table)).all() == log
+    kept = ("id", "phase", "stability", "difficulty", "due", "reps", "lapses", "options")
+    for question, card in before.items():
+        assert {k: after[question][k] for k in kept} == {k: card[k] for k in kept}
+    edited_cards = [q for q in before if after[q]["explanation"] != before[q]["explanation"]]
+    assert len(edited_cards) == 1 and "(edited)" in str(after[edited_cards[0]]["explanation"])

@@ -102,7 +102,9 @@ def parse_text(text: str, path: str | Path, source_hash: str | None = None) -> D
 
 class _Parser:
     def __init__(self, text: str, path: str) -> None:
-        text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        text = text.removeprefix("\ufeff")
+        if "\r" in text:  # a search of the text costs far less than two copies of it
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
         self.lines = text.split("\n")
         self.path = path
