@@ -25,7 +25,7 @@ import fsrs_rs_python as rs
 from synthetic_collection import build
 
 from tutor import fitting
-from tutor.optimize import cut
+from tutor.optimize import training_cut
 from tutor.store import fitting as store
 from tutor.store.db import Database, open_database
 
@@ -45,13 +45,13 @@ def collection(work: Path, reviews: int) -> Path:
 
 
 def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
-    """tutor's path to fitted parameters: read, cut, prepare, fit."""
+    """tutor's path to fitted parameters (that of `tutor optimize`): read, cut, prepare, fit."""
     with db.read() as conn:
-        histories = list(store.histories(conn, None).values())
-    cutoff = cut(histories)
-    training = [[(a, r) for a, r, _d in h if cutoff is None or a < cutoff] for h in histories]
-    items = fitting.training_items(training)
-    return fitting.fit(items), items, sum(len(h) for h in histories)
+        rows = store.answer_rows(conn, None)
+    _answers, cutoff = training_cut(rows)
+    assert cutoff is not None, "a benchmark collection has later-day answers"
+    items = fitting.training_items_from_rows(rows, cutoff)
+    return fitting.fit(items), items, len(rows)
 
 
 def direct_fit(items: list[rs.FSRSItem]) -> list[float]:

@@ -6,7 +6,7 @@ Imported lazily: `tutor review` never loads it. Elapsed time is counted as the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +15,8 @@ import fsrs_rs_python as rs
 DEFAULT_PARAMETERS = tuple(float(p) for p in rs.DEFAULT_PARAMETERS)
 
 Review = tuple[datetime, int]  # (time, rating)
+AnswerRow = tuple[int, int, int, int]  # (card id, microseconds since the epoch, rating, day)
+MICROS_PER_DAY = 86_400_000_000
 
 
 def elapsed_days(earlier: datetime, later: datetime) -> int:
@@ -40,6 +42,33 @@ def training_items(histories: Sequence[Sequence[Review]]) -> list[rs.FSRSItem]:
         for i in range(1, len(history)):
             if elapsed_days(history[i - 1][0], history[i][0]) > 0:
                 items.append(rs.FSRSItem(reviews[: i + 1]))
+    return items
+
+
+def training_items_from_rows(rows: Iterable[AnswerRow], before: int) -> list[rs.FSRSItem]:
+    """training_items of each card's answers before `before` (microseconds), from stored rows
+    ordered by card then time: one pass over integers, equal review objects shared."""
+    shared: dict[int, rs.FSRSReview] = {}
+    items = []
+    card: int | None = None
+    previous = 0
+    reviews: list[rs.FSRSReview] = []
+    for card_id, at, rating, _day in rows:
+        if at >= before:
+            continue  # a card's later answers are after it too
+        if card_id != card:
+            days = 0
+            card, reviews = card_id, []
+        else:
+            days = (at - previous) // MICROS_PER_DAY if at > previous else 0  # elapsed_days
+        previous = at
+        key = days * 8 + rating
+        review = shared.get(key)
+        if review is None:
+            review = shared[key] = rs.FSRSReview(rating, days)
+        reviews.append(review)
+        if days:
+            items.append(rs.FSRSItem(reviews))  # copies the reviews so far
     return items
 
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from tutor import calibration
 from tutor.calibration import Calibration
@@ -19,6 +19,7 @@ from tutor.deck.selection import DeckSelection
 from tutor.errors import NotFoundError, TutorError
 from tutor.store import fitting as store
 from tutor.store.db import Database
+from tutor.store.tables import EPOCH, MICROSECOND
 
 MIN_REVIEWS = 400  # later-day answers needed before a fit is tried
 HELD_OUT = 0.25  # the latest quarter of the later-day answers scores the sets
@@ -26,6 +27,7 @@ ALL_DECKS = ""  # the target of a fit for every deck
 
 Progress = Callable[[str], None]
 History = Sequence[store.Answer]
+Moment = TypeVar("Moment", datetime, int)  # a time: as a datetime, or stored microseconds
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,35 @@ def score_set(
 
 def cut(histories: Sequence[History]) -> datetime | None:
     """The time that leaves the latest HELD_OUT of the later-day answers after it."""
-    times = sorted(h[i][0] for h in histories for i in range(1, len(h)) if later_day(h, i))
+    times = [h[i][0] for h in histories for i in range(1, len(h)) if later_day(h, i)]
+    return _held_out_start(times)
+
+
+def later_day_times(rows: Sequence[store.AnswerRow]) -> list[int]:
+    """The time (microseconds) of each later-day answer among answer rows (by card, then time)."""
+    times = []
+    card: int | None = None
+    previous_day = 0
+    for card_id, at, _rating, day in rows:
+        if card_id == card and day > previous_day:
+            times.append(at)
+        card, previous_day = card_id, day
+    return times
+
+
+def _held_out_start(times: list[Moment]) -> Moment | None:
+    """The time that leaves the latest HELD_OUT of `times` after it (sorts them in place)."""
     if not times:
         return None
+    times.sort()
     return times[min(len(times) - 1, int(len(times) * (1 - HELD_OUT)))]
+
+
+def training_cut(rows: Sequence[store.AnswerRow]) -> tuple[int, int | None]:
+    """(later-day answers, the cut in microseconds) over answer rows: what `cut` says, on the
+    stored integers; the cut is None only without any later-day answer."""
+    times = later_day_times(rows)
+    return len(times), _held_out_start(times)
 
 
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
@@ -147,21 +174,21 @@ def optimize(
     with db.read() as conn:
         names = store.deck_names(conn)
         ids = _selected(names, deck)
-        histories = store.histories(conn, ids)
-        card_decks = store.card_decks(conn, list(histories))
+        rows = store.answer_rows(conn, ids)
         deck_sets = store.deck_parameters(conn)
-    lists = list(histories.values())
-    answers = sum(1 for h in lists for i in range(1, len(h)) if later_day(h, i))
-    cutoff = cut(lists)  # None only without any later-day answer
-    if answers < MIN_REVIEWS or cutoff is None:
+        histories = store.grouped(rows)
+        card_decks = store.card_decks(conn, list(histories))
+    answers, cut_micros = training_cut(rows)
+    if answers < MIN_REVIEWS or cut_micros is None:
         return Outcome(target, "too little data", answers, MIN_REVIEWS - answers, dry_run=dry_run)
     say("fitting")
-    training = [[(a, r) for a, r, _d in h if a < cutoff] for h in lists]
-    items = fitting.training_items(training)
+    items = fitting.training_items_from_rows(rows, cut_micros)
     try:
         fitted = fitting.fit(items)
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
         raise TutorError(f"fsrs-rs could not fit the parameters: {exc}") from None
+    cutoff = EPOCH + cut_micros * MICROSECOND
+    lists = list(histories.values())
     say("scoring")
     before = _score_current(histories, card_decks, deck_sets, cutoff)
     after = score_set(fitted, lists, cutoff)
