@@ -8,10 +8,11 @@ Every fitted set is kept with its date, review count and scores; `revert` goes b
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from tutor import calibration
 from tutor.calibration import Calibration
@@ -24,10 +25,10 @@ from tutor.store.tables import EPOCH, MICROSECOND
 MIN_REVIEWS = 400  # later-day answers needed before a fit is tried
 HELD_OUT = 0.25  # the latest quarter of the later-day answers scores the sets
 ALL_DECKS = ""  # the target of a fit for every deck
+MICROS_PER_HOUR = 3_600_000_000
 
 Progress = Callable[[str], None]
 History = Sequence[store.Answer]
-Moment = TypeVar("Moment", datetime, int)  # a time: as a datetime, or stored microseconds
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,15 @@ def score_set(
 
 def cut(histories: Sequence[History]) -> datetime | None:
     """The time that leaves the latest HELD_OUT of the later-day answers after it."""
-    times = [h[i][0] for h in histories for i in range(1, len(h)) if later_day(h, i)]
-    return _held_out_start(times)
+    times = sorted(h[i][0] for h in histories for i in range(1, len(h)) if later_day(h, i))
+    return times[_held_out_index(len(times))] if times else None
+
+
+def training_cut(rows: Sequence[store.AnswerRow]) -> tuple[int, int | None]:
+    """(later-day answers, `cut` in microseconds) from answer rows ordered by card then time;
+    the cut is None only without any later-day answer."""
+    times = later_day_times(rows)
+    return len(times), (_nth_smallest(times, _held_out_index(len(times))) if times else None)
 
 
 def later_day_times(rows: Sequence[store.AnswerRow]) -> list[int]:
@@ -110,19 +118,22 @@ def later_day_times(rows: Sequence[store.AnswerRow]) -> list[int]:
     return times
 
 
-def _held_out_start(times: list[Moment]) -> Moment | None:
-    """The time that leaves the latest HELD_OUT of `times` after it (sorts them in place)."""
-    if not times:
-        return None
-    times.sort()
-    return times[min(len(times) - 1, int(len(times) * (1 - HELD_OUT)))]
+def _held_out_index(count: int) -> int:
+    """The position, in time order, of the first of `count` answers held out."""
+    return min(count - 1, int(count * (1 - HELD_OUT)))
 
 
-def training_cut(rows: Sequence[store.AnswerRow]) -> tuple[int, int | None]:
-    """(later-day answers, the cut in microseconds) over answer rows: what `cut` says, on the
-    stored integers; the cut is None only without any later-day answer."""
-    times = later_day_times(rows)
-    return len(times), _held_out_start(times)
+def _nth_smallest(values: list[int], n: int) -> int:
+    """sorted(values)[n], sorting only the values of the hour that holds it (a full sort of a
+    large log's times takes longer than reading them)."""
+    counts = Counter(map(MICROS_PER_HOUR.__rfloordiv__, values))
+    below = 0
+    for hour in sorted(counts):
+        if below + counts[hour] > n:
+            span = range(hour * MICROS_PER_HOUR, (hour + 1) * MICROS_PER_HOUR)
+            return sorted(filter(span.__contains__, values))[n - below]
+        below += counts[hour]
+    raise IndexError(f"no value {n} among {len(values)}")
 
 
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
