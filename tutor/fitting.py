@@ -45,11 +45,20 @@ def training_items(histories: Sequence[Sequence[Review]]) -> list[rs.FSRSItem]:
     return items
 
 
+class _SharedReviews(dict[int, rs.FSRSReview]):
+    """One FSRSReview per (elapsed days, rating), keyed days * 8 + rating: items copy them."""
+
+    def __missing__(self, key: int) -> rs.FSRSReview:
+        review = self[key] = rs.FSRSReview(key & 7, key >> 3)
+        return review
+
+
 def training_items_from_rows(rows: Iterable[AnswerRow], before: int) -> list[rs.FSRSItem]:
     """training_items of each card's answers before `before` (microseconds), from stored rows
-    ordered by card then time: one pass over integers, equal review objects shared."""
-    shared: dict[int, rs.FSRSReview] = {}
-    items = []
+    ordered by card then time: one pass over integers (elapsed_days on microseconds)."""
+    shared = _SharedReviews()
+    items: list[rs.FSRSItem] = []
+    add_item, item = items.append, rs.FSRSItem
     card: int | None = None
     previous = 0
     reviews: list[rs.FSRSReview] = []
@@ -57,18 +66,13 @@ def training_items_from_rows(rows: Iterable[AnswerRow], before: int) -> list[rs.
         if at >= before:
             continue  # a card's later answers are after it too
         if card_id != card:
-            days = 0
-            card, reviews = card_id, []
+            card, reviews = card_id, [shared[rating]]
+        elif at - previous >= MICROS_PER_DAY:
+            reviews.append(shared[(at - previous) // MICROS_PER_DAY * 8 + rating])
+            add_item(item(reviews))  # copies the card's reviews so far
         else:
-            days = (at - previous) // MICROS_PER_DAY if at > previous else 0  # elapsed_days
+            reviews.append(shared[rating])  # the same 24 hours: elapsed days 0, no item
         previous = at
-        key = days * 8 + rating
-        review = shared.get(key)
-        if review is None:
-            review = shared[key] = rs.FSRSReview(rating, days)
-        reviews.append(review)
-        if days:
-            items.append(rs.FSRSItem(reviews))  # copies the reviews so far
     return items
 
 
