@@ -25,7 +25,7 @@ import fsrs_rs_python as rs
 from synthetic_collection import build
 
 from tutor import fitting
-from tutor.optimize import training_cut
+from tutor.optimize import held_out_cut
 from tutor.store import fitting as store
 from tutor.store.db import Database, open_database
 
@@ -48,9 +48,10 @@ def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
     """tutor's path to fitted parameters (that of `tutor optimize`): read, cut, prepare, fit."""
     with db.read() as conn:
         rows = store.answer_rows(conn, None)
-    _answers, cutoff = training_cut(rows)
+    prepared = fitting.prepare(rows)
+    cutoff = held_out_cut(prepared.later_day_times)
     assert cutoff is not None, "a benchmark collection has later-day answers"
-    items = fitting.training_items_from_rows(rows, cutoff)
+    items = prepared.items_before(cutoff)
     return fitting.fit(items), items, len(rows)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from datetime import datetime
 
 import fsrs_rs_python as rs
@@ -53,27 +54,47 @@ class _SharedReviews(dict[int, rs.FSRSReview]):
         return review
 
 
-def training_items_from_rows(rows: Iterable[AnswerRow], before: int) -> list[rs.FSRSItem]:
-    """training_items of each card's answers before `before` (microseconds), from stored rows
-    ordered by card then time: one pass over integers (elapsed_days on microseconds)."""
+@dataclass(frozen=True)
+class PreparedLog:
+    """One pass over a log's answer rows: the training item of every answer given a day or more
+    after its card's previous one, with that answer's time, and the time of every answer given on
+    a later learning day than its card's previous one (what the held-out cut counts)."""
+
+    items: list[rs.FSRSItem]
+    item_times: list[int]  # microseconds, one per item
+    later_day_times: list[int]  # microseconds
+
+    def items_before(self, cut: int) -> list[rs.FSRSItem]:
+        """training_items of each card's answers before `cut`: an item holds only its answer and
+        earlier ones, so those of answers before the cut are exactly the items of that log."""
+        return list(compress(self.items, [at < cut for at in self.item_times]))
+
+
+def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
+    """The PreparedLog of answer rows ordered by card then time, in one pass over integers
+    (elapsed_days on microseconds: whole 24-hour periods)."""
     shared = _SharedReviews()
     items: list[rs.FSRSItem] = []
-    add_item, item = items.append, rs.FSRSItem
+    item_times: list[int] = []
+    later: list[int] = []
+    add_item, add_time, add_later, item = items.append, item_times.append, later.append, rs.FSRSItem
     card: int | None = None
-    previous = 0
+    previous = previous_day = 0
     reviews: list[rs.FSRSReview] = []
-    for card_id, at, rating, _day in rows:
-        if at >= before:
-            continue  # a card's later answers are after it too
+    for card_id, at, rating, day in rows:
         if card_id != card:
             card, reviews = card_id, [shared[rating]]
-        elif at - previous >= MICROS_PER_DAY:
-            reviews.append(shared[(at - previous) // MICROS_PER_DAY * 8 + rating])
-            add_item(item(reviews))  # copies the card's reviews so far
         else:
-            reviews.append(shared[rating])  # the same 24 hours: elapsed days 0, no item
-        previous = at
-    return items
+            if day > previous_day:
+                add_later(at)
+            if at - previous >= MICROS_PER_DAY:
+                reviews.append(shared[(at - previous) // MICROS_PER_DAY * 8 + rating])
+                add_item(item(reviews))  # copies the card's reviews so far
+                add_time(at)
+            else:
+                reviews.append(shared[rating])  # the same 24 hours: elapsed days 0, no item
+        previous, previous_day = at, day
+    return PreparedLog(items, item_times, later)
 
 
 def fit(items: Sequence[rs.FSRSItem], start: Sequence[float] | None = None) -> list[float]:

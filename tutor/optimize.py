@@ -99,23 +99,11 @@ def cut(histories: Sequence[History]) -> datetime | None:
     return times[_held_out_index(len(times))] if times else None
 
 
-def training_cut(rows: Sequence[store.AnswerRow]) -> tuple[int, int | None]:
-    """(later-day answers, `cut` in microseconds) from answer rows ordered by card then time;
-    the cut is None only without any later-day answer."""
-    times = later_day_times(rows)
-    return len(times), (_nth_smallest(times, _held_out_index(len(times))) if times else None)
-
-
-def later_day_times(rows: Sequence[store.AnswerRow]) -> list[int]:
-    """The time (microseconds) of each later-day answer among answer rows (by card, then time)."""
-    times = []
-    card: int | None = None
-    previous_day = 0
-    for card_id, at, _rating, day in rows:
-        if card_id == card and day > previous_day:
-            times.append(at)
-        card, previous_day = card_id, day
-    return times
+def held_out_cut(later_day_times: list[int]) -> int | None:
+    """`cut` in microseconds, from the times of the later-day answers (None without any)."""
+    if not later_day_times:
+        return None
+    return _nth_smallest(later_day_times, _held_out_index(len(later_day_times)))
 
 
 def _held_out_index(count: int) -> int:
@@ -189,11 +177,13 @@ def optimize(
         deck_sets = store.deck_parameters(conn)
         histories = store.grouped(rows)
         card_decks = store.card_decks(conn, list(histories))
-    answers, cut_micros = training_cut(rows)
+    prepared = fitting.prepare(rows)
+    answers = len(prepared.later_day_times)
+    cut_micros = held_out_cut(prepared.later_day_times)
     if answers < MIN_REVIEWS or cut_micros is None:
         return Outcome(target, "too little data", answers, MIN_REVIEWS - answers, dry_run=dry_run)
     say("fitting")
-    items = fitting.training_items_from_rows(rows, cut_micros)
+    items = prepared.items_before(cut_micros)
     try:
         fitted = fitting.fit(items)
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
