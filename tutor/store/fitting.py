@@ -191,6 +191,15 @@ def live_cards(conn: Connection, deck_ids: Sequence[int] | None) -> int:
     return int(conn.execute(query).scalar() or 0)
 
 
+def live_cards_by_deck(conn: Connection, deck_ids: Sequence[int] | None) -> dict[int, int]:
+    """How many cards are not retired in each deck holding any (of the given decks, or all)."""
+    c = card_table.c
+    query = select(c.deck_id, func.count()).where(c.retired.is_(False)).group_by(c.deck_id)
+    if deck_ids is not None:
+        query = query.where(c.deck_id.in_(list(deck_ids)))
+    return {int(d): int(n) for d, n in conn.execute(query)}
+
+
 def last_fit_at(conn: Connection) -> datetime | None:
     """When the optimizer last ran (adopted or not), or None."""
     return conn.execute(select(func.max(parameter_fit_table.c.fitted_at))).scalar()  # type: ignore[no-any-return]
