@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from datetime import datetime
+from itertools import compress
 
 import fsrs_rs_python as rs
 

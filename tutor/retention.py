@@ -148,9 +148,9 @@ def in_force(db: Database, deck: str | None, settings: Settings) -> InForce:
         groups.setdefault(key, []).append(deck_id)
     if not groups:  # no live card: the scope's own deck, or every deck's set and defaults
         own = [i for i, name in names.items() if name == deck]
-        parameters = sets.get(own[0]) if own else (root.parameters if root else None)
-        chosen = settings.for_deck(deck, fronts.get(deck)) if deck else settings.defaults
-        return InForce(tuple(parameters or DEFAULT), chosen, None, 0, 0, counts)
+        values = sets.get(own[0]) if own else (root.parameters if root else None)
+        fallback = settings.for_deck(deck, fronts.get(deck)) if deck else settings.defaults
+        return InForce(tuple(values or DEFAULT), fallback, None, 0, 0, counts)
     (parameters, chosen), members = max(groups.items(), key=lambda g: sum(live[i] for i in g[1]))
     share = sum(live[i] for i in members)
     return InForce(parameters, chosen, names[members[0]], share, sum(live.values()), counts)

@@ -1,4 +1,4 @@
-"""Retention advice as text: the simulated year at each desired retention, for the CLI and the TUI."""
+"""Retention advice as text: the simulated year at each desired retention, for CLI and TUI."""
 
 from __future__ import annotations
 
@@ -51,7 +51,10 @@ def table(advice: Advice) -> list[tuple[str, str, str, str, str, str]]:
 def advice_lines(advice: Advice) -> list[str]:
     """The table, with the current and the least-work retention marked, for a person."""
     widths = (9, 13, 9, 8, 9)
-    lines = [heading(advice), "  " + "".join(f"{h:>{w}}" for h, w in zip(HEADER, widths, strict=True))]
+    lines = [
+        heading(advice),
+        "  " + "".join(f"{h:>{w}}" for h, w in zip(HEADER, widths, strict=True)),
+    ]
     for *cells, marks in table(advice):
         lines.append(
             "  "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Connection, func, select, type_coerce
 
@@ -72,7 +72,7 @@ def answer_rows(conn: Connection, deck_ids: Sequence[int] | None) -> list[Answer
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()  # type: ignore[no-any-return]
+        return cast(list[AnswerRow], cursor.fetchall())
     finally:
         cursor.close()
 
