@@ -132,6 +132,33 @@ def test_the_one_pass_preparation_counts_days_and_cuts_as_the_scheduler_and_cut_
     assert "delta_t: 0 }, FSRSReview { rating: 3, delta_t: 1 }" in repr(prepared.items[0])
 
 
+def test_a_damaged_review_log_stops_the_fit_with_a_message(
+    learner_file: Path, db_path: Path
+) -> None:
+    import random
+    import sqlite3
+
+    from tutor.errors import StoreError
+    from tutor.store.db import open_database
+
+    db_path.write_bytes(learner_file.read_bytes())
+    conn = sqlite3.connect(db_path)
+    roots = conn.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'review'").fetchall()
+    [(page,)] = conn.execute("PRAGMA page_size").fetchall()
+    conn.close()
+    with db_path.open("r+b") as handle:  # the read goes through the driver's own cursor
+        for (root,) in roots:
+            handle.seek((root - 1) * page)
+            handle.write(random.Random(root).randbytes(page))
+    db = open_database(f"sqlite:///{db_path}", create=False)
+    try:
+        with pytest.raises(StoreError, match="is damaged or not a database"):
+            optimize.optimize(db, NOW)
+    finally:
+        db.close()
+    assert optimize.history(open_database(f"sqlite:///{db_path}", create=False)) == []
+
+
 def test_a_sets_score_equals_the_statistics_calibration_of_the_same_predictions(
     learner: Database,
 ) -> None:

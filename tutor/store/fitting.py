@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, Connection, func, select, type_coerce
+from sqlalchemy.exc import DBAPIError
 
 from tutor.store.tables import (
     EPOCH,
@@ -69,10 +70,13 @@ def answer_rows(conn: Connection, deck_ids: Sequence[int] | None) -> list[Answer
         ids = [int(i) for i in deck_ids]  # integers only: safe to render into the statement
         query = query.join(card_table, c.id == r.card_id).where(c.deck_id.in_(ids))
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql)
         return cast(list[AnswerRow], cursor.fetchall())
+    except driver_error as exc:  # wrapped as SQLAlchemy does: Database turns it into a message
+        raise DBAPIError.instance(sql, None, exc, driver_error, dialect=conn.dialect) from exc
     finally:
         cursor.close()
 
