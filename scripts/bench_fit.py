@@ -5,7 +5,8 @@ in --work) it times, in one process and interleaved:
 - tutor: the answers read from the collection, the fitting cutoff, the training items, and the fit
   (what `tutor optimize` does before scoring), preparation included;
 - fsrs-rs-python alone: `FSRS(defaults).compute_parameters(items)` on the same items;
-and checks that both give the same parameters. Medians of --runs.
+and checks that both give the same parameters. Medians of --runs, of wall-clock time and of the
+process's CPU time (steadier than wall-clock time on a machine others load).
 
     python scripts/bench_fit.py --work bench-data
 """
@@ -25,7 +26,7 @@ import fsrs_rs_python as rs
 from synthetic_collection import build
 
 from tutor import fitting
-from tutor.optimize import cut
+from tutor.optimize import held_out_cut
 from tutor.store import fitting as store
 from tutor.store.db import Database, open_database
 
@@ -45,13 +46,14 @@ def collection(work: Path, reviews: int) -> Path:
 
 
 def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
-    """tutor's path to fitted parameters: read, cut, prepare, fit."""
+    """tutor's path to fitted parameters (that of `tutor optimize`): read, cut, prepare, fit."""
     with db.read() as conn:
-        histories = list(store.histories(conn, None).values())
-    cutoff = cut(histories)
-    training = [[(a, r) for a, r, _d in h if cutoff is None or a < cutoff] for h in histories]
-    items = fitting.training_items(training)
-    return fitting.fit(items), items, sum(len(h) for h in histories)
+        rows = store.answer_rows(conn, None)
+    prepared = fitting.prepare(rows)
+    cutoff = held_out_cut(prepared.later_day_times)
+    assert cutoff is not None, "a benchmark collection has later-day answers"
+    items = prepared.items_before(cutoff)
+    return fitting.fit(items), items, len(rows)
 
 
 def direct_fit(items: list[rs.FSRSItem]) -> list[float]:
@@ -67,25 +69,31 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"{'reviews':>9} {'items':>8} {'tutor':>9} {'fsrs-rs':>9} {'ratio':>6}  same parameters")
+    print(
+        f"{'reviews':>9} {'items':>8} {'tutor':>9} {'fsrs-rs':>9} {'ratio':>6} "
+        f"{'cpu ratio':>9}  same parameters"
+    )
     for size in args.sizes:
         db = open_database(f"sqlite:///{collection(args.work, size)}")
-        ours, theirs, same = [], [], True
+        ours, theirs, our_cpu, their_cpu, same = [], [], [], [], True
         try:
             for _ in range(args.runs):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 fitted, items, answers = tutor_fit(db)
                 ours.append(time.perf_counter() - start)
-                start = time.perf_counter()
+                our_cpu.append(time.process_time() - cpu)
+                start, cpu = time.perf_counter(), time.process_time()
                 direct = direct_fit(items)
                 theirs.append(time.perf_counter() - start)
+                their_cpu.append(time.process_time() - cpu)
                 same = same and fitted == direct
         finally:
             db.close()
         mine, peer = statistics.median(ours), statistics.median(theirs)
+        cpu_ratio = statistics.median(our_cpu) / statistics.median(their_cpu)
         print(
-            f"{answers:>9} {len(items):>8} {mine:>8.2f}s {peer:>8.2f}s {mine / peer:>5.2f}x  "
-            f"{'yes' if same else 'NO'}"
+            f"{answers:>9} {len(items):>8} {mine:>8.2f}s {peer:>8.2f}s {mine / peer:>5.2f}x "
+            f"{cpu_ratio:>8.2f}x  {'yes' if same else 'NO'}"
         )
 
 

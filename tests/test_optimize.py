@@ -93,6 +93,72 @@ def test_fitted_values_equal_fsrs_rs_called_directly_on_the_same_items(
     assert outcome.fitted_on == len(items)
 
 
+def test_the_one_pass_preparation_counts_days_and_cuts_as_the_scheduler_and_cut_do() -> None:
+    from tutor import fitting
+    from tutor.store.tables import EPOCH, MICROSECOND
+
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    day, tick = timedelta(days=1), timedelta(microseconds=1)
+    gaps = [  # (after the previous answer, rating, learning day)
+        [(timedelta(0), 1, 0), (timedelta(0), 3, 0), (day - tick, 3, 1), (day, 3, 2)],
+        [(timedelta(0), 3, 0), (3 * day + tick, 2, 3), (timedelta(minutes=5), 1, 3), (day, 3, 4)],
+        [(timedelta(0), 4, 0), (40 * day, 3, 40), (timedelta(hours=30), 3, 41)],
+    ]
+    histories: list[list[store.Answer]] = []
+    for offset, card in enumerate(gaps):
+        at, history = start + offset * timedelta(hours=7), []
+        for gap, rating, learning_day in card:
+            at += gap
+            history.append((at, rating, learning_day))
+        histories.append(history)
+    rows = [
+        (card_id, (at - EPOCH) // MICROSECOND, rating, learning_day)
+        for card_id, history in enumerate(histories, start=1)
+        for at, rating, learning_day in history
+    ]
+    prepared = fitting.prepare(rows)
+    cut = optimize.cut(histories)
+    assert cut is not None
+    assert prepared.later_day_times and len(prepared.later_day_times) == sum(
+        optimize.later_day(h, i) for h in histories for i in range(len(h))
+    )
+    assert optimize.held_out_cut(list(prepared.later_day_times)) == (cut - EPOCH) // MICROSECOND
+    for before in [cut, *(at for h in histories for at, _r, _d in h), start + 99 * day]:
+        expected = fitting.training_items(
+            [[(at, rating) for at, rating, _d in h if at < before] for h in histories]
+        )
+        got = prepared.items_before((before - EPOCH) // MICROSECOND)
+        assert [repr(i) for i in got] == [repr(i) for i in expected]
+    assert "delta_t: 0 }, FSRSReview { rating: 3, delta_t: 1 }" in repr(prepared.items[0])
+
+
+def test_a_damaged_review_log_stops_the_fit_with_a_message(
+    learner_file: Path, db_path: Path
+) -> None:
+    import random
+    import sqlite3
+
+    from tutor.errors import StoreError
+    from tutor.store.db import open_database
+
+    db_path.write_bytes(learner_file.read_bytes())
+    conn = sqlite3.connect(db_path)
+    roots = conn.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'review'").fetchall()
+    [(page,)] = conn.execute("PRAGMA page_size").fetchall()
+    conn.close()
+    with db_path.open("r+b") as handle:  # the read goes through the driver's own cursor
+        for (root,) in roots:
+            handle.seek((root - 1) * page)
+            handle.write(random.Random(root).randbytes(page))
+    db = open_database(f"sqlite:///{db_path}", create=False)
+    try:
+        with pytest.raises(StoreError, match="is damaged or not a database"):
+            optimize.optimize(db, NOW)
+        assert optimize.history(db) == []  # nothing stored
+    finally:
+        db.close()
+
+
 def test_a_sets_score_equals_the_statistics_calibration_of_the_same_predictions(
     learner: Database,
 ) -> None:

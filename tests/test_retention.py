@@ -67,6 +67,27 @@ def test_the_table_equals_fsrs_rs_simulator_called_directly(learner: Database) -
     assert known[-1] > known[0]  # a higher retention keeps more cards known
 
 
+def test_every_deck_simulates_the_parameters_and_settings_that_schedule_most_cards(
+    db: Database,
+) -> None:
+    from tutor.optimize import optimize
+    from tutor.retention_report import heading
+
+    simulate(db, NOW, cards=150, deck="Big", seed=1)
+    simulate(db, NOW, cards=90, deck="Small", seed=2)
+    assert optimize(db, NOW, "Small").status == "adopted"  # Small alone gets fitted values
+    settings = Settings(overrides={"Big": {"desired_retention": 0.85}})
+    every, small = advise(db, settings), advise(db, settings, "Small")
+    assert (every.cards, every.scheduled_as, every.share) == (240, "Big", 150)
+    assert every.parameters == tuple(DEFAULT) and every.current == 0.85
+    assert "settings (those of deck Big, which schedule 150 of the 240 cards)" in heading(every)
+    assert heading(every).startswith("A year of every deck (240 cards)")
+    assert (small.cards, small.scheduled_as, small.share) == (90, "Small", 90)
+    assert small.parameters != tuple(DEFAULT) and small.current == 0.9
+    assert heading(small).startswith("A year of deck Small and its sub-decks (90 cards)")
+    assert "(those of deck Small) and your pace" in heading(small)
+
+
 def test_set_retention_writes_only_that_key_and_keeps_comments(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     original = (

@@ -6,15 +6,18 @@ Imported lazily: `tutor review` never loads it. Elapsed time is counted as the s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import compress
 
 import fsrs_rs_python as rs
 
 DEFAULT_PARAMETERS = tuple(float(p) for p in rs.DEFAULT_PARAMETERS)
 
 Review = tuple[datetime, int]  # (time, rating)
+AnswerRow = tuple[int, int, int, int]  # (card id, microseconds since the epoch, rating, day)
+MICROS_PER_DAY = 86_400_000_000
 
 
 def elapsed_days(earlier: datetime, later: datetime) -> int:
@@ -41,6 +44,57 @@ def training_items(histories: Sequence[Sequence[Review]]) -> list[rs.FSRSItem]:
             if elapsed_days(history[i - 1][0], history[i][0]) > 0:
                 items.append(rs.FSRSItem(reviews[: i + 1]))
     return items
+
+
+class _SharedReviews(dict[int, rs.FSRSReview]):
+    """One FSRSReview per (elapsed days, rating), keyed days * 8 + rating: items copy them."""
+
+    def __missing__(self, key: int) -> rs.FSRSReview:
+        review = self[key] = rs.FSRSReview(key & 7, key >> 3)
+        return review
+
+
+@dataclass(frozen=True)
+class PreparedLog:
+    """One pass over a log's answer rows: the training item of every answer given a day or more
+    after its card's previous one, with that answer's time, and the time of every answer given on
+    a later learning day than its card's previous one (what the held-out cut counts)."""
+
+    items: list[rs.FSRSItem]
+    item_times: list[int]  # microseconds, one per item
+    later_day_times: list[int]  # microseconds
+
+    def items_before(self, cut: int) -> list[rs.FSRSItem]:
+        """training_items of each card's answers before `cut`: an item holds only its answer and
+        earlier ones, so those of answers before the cut are exactly the items of that log."""
+        return list(compress(self.items, [at < cut for at in self.item_times]))
+
+
+def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
+    """The PreparedLog of answer rows ordered by card then time, in one pass over integers
+    (elapsed_days on microseconds: whole 24-hour periods)."""
+    shared = _SharedReviews()
+    items: list[rs.FSRSItem] = []
+    item_times: list[int] = []
+    later: list[int] = []
+    add_item, add_time, add_later, item = items.append, item_times.append, later.append, rs.FSRSItem
+    card: int | None = None
+    previous = previous_day = 0
+    reviews: list[rs.FSRSReview] = []
+    for card_id, at, rating, day in rows:
+        if card_id != card:
+            card, reviews = card_id, [shared[rating]]
+        else:
+            if day > previous_day:
+                add_later(at)
+            if at - previous >= MICROS_PER_DAY:
+                reviews.append(shared[(at - previous) // MICROS_PER_DAY * 8 + rating])
+                add_item(item(reviews))  # copies the card's reviews so far
+                add_time(at)
+            else:
+                reviews.append(shared[rating])  # the same 24 hours: elapsed days 0, no item
+        previous, previous_day = at, day
+    return PreparedLog(items, item_times, later)
 
 
 def fit(items: Sequence[rs.FSRSItem], start: Sequence[float] | None = None) -> list[float]:

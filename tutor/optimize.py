@@ -8,6 +8,7 @@ Every fitted set is kept with its date, review count and scores; `revert` goes b
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,10 +20,12 @@ from tutor.deck.selection import DeckSelection
 from tutor.errors import NotFoundError, TutorError
 from tutor.store import fitting as store
 from tutor.store.db import Database
+from tutor.store.tables import EPOCH, MICROSECOND
 
 MIN_REVIEWS = 400  # later-day answers needed before a fit is tried
 HELD_OUT = 0.25  # the latest quarter of the later-day answers scores the sets
 ALL_DECKS = ""  # the target of a fit for every deck
+MICROS_PER_HOUR = 3_600_000_000
 
 Progress = Callable[[str], None]
 History = Sequence[store.Answer]
@@ -93,9 +96,32 @@ def score_set(
 def cut(histories: Sequence[History]) -> datetime | None:
     """The time that leaves the latest HELD_OUT of the later-day answers after it."""
     times = sorted(h[i][0] for h in histories for i in range(1, len(h)) if later_day(h, i))
-    if not times:
+    return times[_held_out_index(len(times))] if times else None
+
+
+def held_out_cut(later_day_times: list[int]) -> int | None:
+    """`cut` in microseconds, from the times of the later-day answers (None without any)."""
+    if not later_day_times:
         return None
-    return times[min(len(times) - 1, int(len(times) * (1 - HELD_OUT)))]
+    return _nth_smallest(later_day_times, _held_out_index(len(later_day_times)))
+
+
+def _held_out_index(count: int) -> int:
+    """The position, in time order, of the first of `count` answers held out."""
+    return min(count - 1, int(count * (1 - HELD_OUT)))
+
+
+def _nth_smallest(values: list[int], n: int) -> int:
+    """sorted(values)[n], sorting only the values of the hour that holds it (a full sort of a
+    large log's times takes longer than reading them)."""
+    counts = Counter(map(MICROS_PER_HOUR.__rfloordiv__, values))
+    below = 0
+    for hour in sorted(counts):
+        if below + counts[hour] > n:
+            span = range(hour * MICROS_PER_HOUR, (hour + 1) * MICROS_PER_HOUR)
+            return sorted(filter(span.__contains__, values))[n - below]
+        below += counts[hour]
+    raise IndexError(f"no value {n} among {len(values)}")
 
 
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
@@ -147,21 +173,23 @@ def optimize(
     with db.read() as conn:
         names = store.deck_names(conn)
         ids = _selected(names, deck)
-        histories = store.histories(conn, ids)
-        card_decks = store.card_decks(conn, list(histories))
+        rows = store.answer_rows(conn, ids)
         deck_sets = store.deck_parameters(conn)
-    lists = list(histories.values())
-    answers = sum(1 for h in lists for i in range(1, len(h)) if later_day(h, i))
-    cutoff = cut(lists)  # None only without any later-day answer
-    if answers < MIN_REVIEWS or cutoff is None:
+        histories = store.grouped(rows)
+        card_decks = store.card_decks(conn, list(histories))
+    prepared = fitting.prepare(rows)
+    answers = len(prepared.later_day_times)
+    cut_micros = held_out_cut(prepared.later_day_times)
+    if answers < MIN_REVIEWS or cut_micros is None:
         return Outcome(target, "too little data", answers, MIN_REVIEWS - answers, dry_run=dry_run)
     say("fitting")
-    training = [[(a, r) for a, r, _d in h if a < cutoff] for h in lists]
-    items = fitting.training_items(training)
+    items = prepared.items_before(cut_micros)
     try:
         fitted = fitting.fit(items)
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
         raise TutorError(f"fsrs-rs could not fit the parameters: {exc}") from None
+    cutoff = EPOCH + cut_micros * MICROSECOND
+    lists = list(histories.values())
     say("scoring")
     before = _score_current(histories, card_decks, deck_sets, cutoff)
     after = score_set(fitted, lists, cutoff)

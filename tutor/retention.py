@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from tutor.config import Settings
+from tutor.config import DeckSettings, Settings
 from tutor.state import Phase
 from tutor.store import fitting as store
 from tutor.store import integrity
@@ -53,6 +53,13 @@ class Advice:
     cards: int
     answers: int
     seconds_per_answer: float | None  # the learner's mean, None without answers
+    scheduled_as: str | None = None  # the deck whose parameters and settings were simulated
+    share: int = 0  # the cards scheduled with exactly those
+
+    @property
+    def scope(self) -> str:
+        """The cards the table is about, named for a person."""
+        return f"deck {self.target} and its sub-decks" if self.target else "every deck"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +67,8 @@ class Advice:
             "current_retention": self.current,
             "best_retention": self.best.retention,
             "cards": self.cards,
+            "scheduled_as": self.scheduled_as,
+            "scheduled_as_cards": self.share,
             "answers": self.answers,
             "seconds_per_answer": (
                 round(self.seconds_per_answer, 2) if self.seconds_per_answer is not None else None
@@ -105,26 +114,52 @@ def pace(counts: Sequence[tuple[int, int, int, int]]) -> dict[str, Any]:
     }
 
 
-def _in_force(db: Database, deck: str | None, settings: Settings) -> tuple[Any, ...]:
+@dataclass(frozen=True)
+class InForce:
+    """What the simulation of a scope runs on: the parameters and deck settings that schedule
+    most of its live cards (the deck holding the most of them names them), the pace counts."""
+
+    parameters: tuple[float, ...]
+    settings: DeckSettings
+    scheduled_as: str | None  # the deck whose parameters and settings those are (None: no card)
+    share: int  # the scope's live cards scheduled with exactly these
+    cards: int  # the scope's live cards
+    counts: list[tuple[int, int, int, int]]
+
+
+def in_force(db: Database, deck: str | None, settings: Settings) -> InForce:
+    """The scope's simulation inputs, the same rule for a deck (with its sub-decks) and for every
+    deck: a single-deck collection gives the same table for both."""
     from tutor.optimize import ALL_DECKS, _selected, active
     from tutor.scheduling import DEFAULT
 
     with db.read() as conn:
         names = store.deck_names(conn)
         ids = _selected(names, deck)
-        if deck is not None:
-            own = [i for i in ids or () if names[i] == deck]
-            sets = store.deck_parameters(conn)
-            parameters = sets.get(own[0]) if own else None
-            front = {d.name: d.settings for d in integrity.decks(conn)}.get(deck)
-            deck_settings = settings.for_deck(deck, front)
-        else:
-            fit = active(store.fits(conn, ALL_DECKS)).get(ALL_DECKS)
-            parameters = fit.parameters if fit else None
-            deck_settings = settings.defaults
+        sets = store.deck_parameters(conn)
+        fronts = {d.name: d.settings for d in integrity.decks(conn)}
+        live = store.live_cards_by_deck(conn, ids)
         counts = store.answer_counts(conn, ids)
-        cards = store.live_cards(conn, ids)
-    return tuple(parameters or DEFAULT), deck_settings, counts, cards
+        root = active(store.fits(conn, ALL_DECKS)).get(ALL_DECKS) if deck is None else None
+    groups: dict[tuple[tuple[float, ...], DeckSettings], list[int]] = {}
+    for deck_id in sorted(live, key=lambda i: (-live[i], names[i])):
+        name = names[deck_id]
+        key = (tuple(sets.get(deck_id) or DEFAULT), settings.for_deck(name, fronts.get(name)))
+        groups.setdefault(key, []).append(deck_id)
+    if not groups:  # no live card: the scope's own deck, or every deck's set and defaults
+        own = [i for i, name in names.items() if name == deck]
+        values = sets.get(own[0]) if own else (root.parameters if root else None)
+        fallback = settings.for_deck(deck, fronts.get(deck)) if deck else settings.defaults
+        return InForce(tuple(values or DEFAULT), fallback, None, 0, 0, counts)
+    (parameters, chosen), members = max(groups.items(), key=lambda g: sum(live[i] for i in g[1]))
+    share = sum(live[i] for i in members)
+    return InForce(parameters, chosen, names[members[0]], share, sum(live.values()), counts)
+
+
+def _in_force(db: Database, deck: str | None, settings: Settings) -> tuple[Any, ...]:
+    """in_force as (parameters, deck settings, pace counts, live cards)."""
+    found = in_force(db, deck, settings)
+    return found.parameters, found.settings, found.counts, found.cards
 
 
 def advise(
@@ -140,9 +175,10 @@ def advise(
     from tutor import fitting
 
     say = progress or (lambda _what: None)
-    parameters, deck_settings, counts, cards = _in_force(db, deck, settings)
+    found = in_force(db, deck, settings)
+    parameters, deck_settings, counts = found.parameters, found.settings, found.counts
     inputs = fitting.SimulationInputs(
-        deck_size=max(cards, 1),
+        deck_size=max(found.cards, 1),
         new_per_day=deck_settings.new_per_day,
         reviews_per_day=deck_settings.reviews_per_day,
         maximum_interval=deck_settings.maximum_interval,
@@ -173,7 +209,9 @@ def advise(
         best=min(rows, key=lambda r: r.seconds_per_known),
         current=deck_settings.desired_retention,
         parameters=parameters,
-        cards=cards,
+        cards=found.cards,
+        scheduled_as=found.scheduled_as,
+        share=found.share,
         answers=answers,
         seconds_per_answer=millis / 1000 / answers if answers else None,
     )

@@ -93,32 +93,22 @@ class OptimizeScreen(Screen[None]):
         )
 
     def show_advice(self, advice: Advice) -> None:
-        from tutor.retention_report import advice_lines
+        from tutor.retention_report import heading, table
 
         self.advice = advice
-        self.query_one("#optimize-progress", Static).update(Text(advice_lines(advice)[0]))
-        table = self.query_one("#retention", DataTable)
-        table.clear()
-        for row in advice.rows:
-            marks = ["least work"] if row is advice.best else []
-            marks += ["current"] if abs(row.retention - advice.current) < 1e-9 else []
-            table.add_row(
-                Text(f"{row.retention:.2f}", justify="right"),
-                Text(f"{row.reviews_per_day:.1f}", justify="right"),
-                Text(f"{row.minutes_per_day:.1f}", justify="right"),
-                Text(f"{row.known:.0f}", justify="right"),
-                Text(f"{row.seconds_per_known:.0f}", justify="right"),
-                Text(", ".join(marks)),
-                key=f"{row.retention:.2f}",
-            )
-        table.display = True
-        table.move_cursor(row=advice.rows.index(advice.best))
-        table.focus()
+        self.query_one("#optimize-progress", Static).update(Text(heading(advice)))
+        grid = self.query_one("#retention", DataTable)
+        grid.clear()
+        for *cells, marks in table(advice):
+            grid.add_row(*(Text(c, justify="right") for c in cells), Text(marks), key=cells[0])
+        grid.display = True
+        grid.move_cursor(row=advice.rows.index(advice.best))
+        grid.focus()
         self.query_one("#retention-note", Static).update(
             Text(
                 f"Least work per card known: {advice.best.retention:.2f} (now "
-                f"{advice.current:.2f}). Enter writes the selected retention for this deck into "
-                "the settings file; Escape goes back."
+                f"{advice.current:.2f}). Enter writes the selected retention for "
+                f"{neutralise(advice.scope)} into the settings file; Escape goes back."
             )
         )
 
