@@ -3,8 +3,9 @@ suspension. Stdlib only (the first paint uses it before SQLAlchemy or fsrs load)
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -23,6 +24,10 @@ class Reader(Protocol):
     """Runs one of the queue's SQL texts (`tutor.queue_sql`) with named values."""
 
     def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]: ...
+
+    def each(self, sql: str, values: Mapping[str, Any]) -> Iterable[Sequence[Any]]:
+        """The same rows one at a time, never all held at once (read before the next query)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -152,23 +157,31 @@ class Today:
         return sorted((due, i) for due, i in found if due is not None)
 
     def reviews(self) -> list[int]:
-        """Review cards due today, lowest predicted recall first, within each deck's limit."""
+        """Review cards due today, lowest predicted recall first, within each deck's limit.
+
+        The due cards stream past: each deck keeps only as many as its limit lets it show (the
+        most at risk), so a collection with 100,000 cards due holds a few hundred in memory.
+        """
         query = sql.REVIEWS_DUE.format(decks=sql.in_decks(self.selected))
         shapes: dict[int, tuple[float, float]] = {}
-        ranked = []
-        for card_id, deck_id, stability, last in self.reader.rows(query, self._values()):
+        left = {deck_id: self.review_allowance(deck_id) for deck_id in self.decks}
+        kept: dict[int, list[tuple[float, int]]] = {}  # per deck, a heap of (-risk, -card id)
+        for card_id, deck_id, stability, last in self.reader.each(query, self._values()):
+            room = left[deck_id]
+            if room == 0:
+                continue
             if deck_id not in shapes:
                 shapes[deck_id] = curve(self.decks[deck_id].parameters)
-            risk = recall(shapes[deck_id], stability, moment(last), self.now)
-            ranked.append((risk, int(card_id), int(deck_id)))
-        ranked.sort()
-        left = {deck_id: self.review_allowance(deck_id) for deck_id in self.decks}
-        chosen = []
-        for _risk, card_id, deck_id in ranked:
-            if left[deck_id] > 0:
-                left[deck_id] -= 1
-                chosen.append(card_id)
-        return chosen
+            entry = (-recall(shapes[deck_id], stability, moment(last), self.now), -int(card_id))
+            heap = kept.setdefault(deck_id, [])
+            if len(heap) < room:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:  # more at risk than the least at risk kept
+                heapq.heapreplace(heap, entry)
+        ranked = sorted(
+            (-risk, -card_id, deck_id) for deck_id, heap in kept.items() for risk, card_id in heap
+        )
+        return [card_id for _risk, card_id, _deck_id in ranked]
 
     def new_cards(self) -> Iterator[int]:
         """New cards deck by deck (decks in name order, cards in deck order), within the limits."""

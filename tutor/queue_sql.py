@@ -130,6 +130,10 @@ class SqliteReader:
         encoded = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
         return self.conn.execute(sql, encoded).fetchall()
 
+    def each(self, sql: str, values: Mapping[str, Any]) -> Iterator[Sequence[Any]]:
+        encoded = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
+        yield from self.conn.execute(sql, encoded)
+
 
 @contextmanager
 def sqlite_reader(path: Path) -> Iterator[SqliteReader | None]:
