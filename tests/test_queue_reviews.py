@@ -1,5 +1,6 @@
 """Today's reviews read as a stream: each deck's most at-risk cards within its limit, in the
-order the whole list sorted by predicted recall would give, through either reader."""
+order the whole list sorted by predicted recall would give, through either reader; and the first
+card found without ranking them all is the same card."""
 
 from __future__ import annotations
 
@@ -35,7 +36,10 @@ def due_collection(tmp_path: Path, write_deck: WriteDeck) -> Iterator[tuple[Data
     rng = random.Random(5)
     with db.write() as conn:
         for card_id in range(1, 121):
-            last = START + timedelta(days=rng.choice([10, 20, 20, 30, 45, 60]))
+            last = START + timedelta(
+                days=rng.choice([10, 20, 20, 30, 45, 60, 95]),  # 95: answered "in the future"
+                microseconds=rng.choice([0, 0, 1, -1]),  # a microsecond either side of a day
+            )
             conn.execute(
                 text(
                     "UPDATE card SET phase = :phase, stability = :stability, difficulty = 5, "
@@ -112,3 +116,30 @@ def test_a_deck_selection_streams_only_its_own_due_cards(
         chosen = today.reviews()
         assert chosen == by_definition(reader, today)
     assert len(chosen) == 6 and all(81 <= card_id <= 120 for card_id in chosen)
+
+
+@pytest.mark.parametrize("hours", [0, 5, 23, 24 * 3 + 1, 24 * 30])
+@pytest.mark.parametrize(
+    ("limit", "overrides"),
+    [(3, {}), (3, {"Alpha": {"reviews_per_day": 0}}), (0, {"Beta": {"reviews_per_day": 1}})],
+)
+def test_the_first_card_is_the_head_of_the_whole_order(
+    due_collection: tuple[Database, Path],
+    hours: int,
+    limit: int,
+    overrides: dict[str, dict[str, int]],
+) -> None:
+    db, path = due_collection
+    settings = Settings(
+        timezone="UTC", defaults=DeckSettings(reviews_per_day=limit), overrides=overrides
+    )
+    now = NOW + timedelta(hours=hours, microseconds=hours)
+    with db.read() as conn:
+        today = Today.read(StoreReader(conn), settings, now)
+        expected = next(today.order(), None)
+        assert today.first() == expected
+    with sqlite3.connect(path) as conn:
+        for names in (None, ["beta"], ["alpha", "gamma"]):
+            today = Today.read(SqliteReader(conn), settings, now, names)
+            assert today.first() == next(today.order(), None)
+    assert expected is not None

@@ -202,5 +202,41 @@ class Today:
         yield from (card_id for due, card_id in learning if self.now < due <= ahead)
 
     def first(self) -> int | None:
-        """The card a new session shows first (None: nothing to review now)."""
-        return next(self.order(), None)
+        """The card a new session shows first (None: nothing to review now): the first of
+        `order()`, the reviews' head found without ranking every due card."""
+        learning = self.learning()
+        due_now = next((card_id for due, card_id in learning if due <= self.now), None)
+        if due_now is not None:
+            return due_now
+        review = self._most_at_risk()
+        if review is not None:
+            return review
+        new = next(self.new_cards(), None)
+        if new is not None:
+            return new
+        ahead = self.now + LEARN_AHEAD
+        return next((card_id for due, card_id in learning if self.now < due <= ahead), None)
+
+    def _most_at_risk(self) -> int | None:
+        """The first of `reviews()`: the cards near each deck's largest elapsed days over
+        stability (within a day's error either side, and a relative 1e-9), ranked exactly."""
+        room = [deck_id for deck_id in self.decks if self.review_allowance(deck_id) > 0]
+        if not room:
+            return None
+        decks = sql.in_decks(room)
+        values: dict[str, Any] = self._values()
+        cases = []
+        for deck_id, bound in self.reader.rows(sql.REVIEW_RISK_BOUND.format(decks=decks), values):
+            values[f"bound_{int(deck_id)}"] = max(float(bound or 0), 0.0) * (1 - 1e-9)
+            cases.append(f"WHEN {int(deck_id)} THEN :bound_{int(deck_id)}")
+        bounds = f"CASE c.deck_id {' '.join(cases)} END" if cases else "NULL"
+        query = sql.REVIEW_RISK_CANDIDATES.format(decks=decks, bounds=bounds)
+        shapes: dict[int, tuple[float, float]] = {}
+        best: tuple[float, int] | None = None
+        for card_id, deck_id, stability, last in self.reader.rows(query, values):
+            if deck_id not in shapes:
+                shapes[deck_id] = curve(self.decks[deck_id].parameters)
+            ranked = (recall(shapes[deck_id], stability, moment(last), self.now), int(card_id))
+            if best is None or ranked < best:
+                best = ranked
+        return None if best is None else best[1]
