@@ -1,9 +1,11 @@
 """The review's key bar: rebuilt once per burst of binding changes while a review opens (each
-rebuild mounts every key anew: most of the first frame's work beyond a bare app), and always
-showing the keys that apply."""
+rebuild mounts every key anew: most of the first frame's work beyond a bare app), always showing
+the keys that apply, and keeping no removed key alive (Textual's own kept every one: 14 widgets an
+answer, a session's memory growing by 10 MB every 30 answers)."""
 
 from __future__ import annotations
 
+import gc
 import random
 from datetime import UTC, datetime
 from typing import Any
@@ -16,6 +18,7 @@ from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
 from tutor.store.db import Database
 from tutor.tui.app import TutorApp
+from tutor.tui.screens.review import ReviewScreen
 from tutor.tui.widgets.footer import Footer
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -64,3 +67,22 @@ async def test_opening_a_review_rebuilds_the_footer_once_and_every_change_shows(
             await settle(pilot)
             assert keys_shown(app) == keys_that_apply(app), key
             assert expected in keys_shown(app), key
+
+
+async def test_a_long_review_keeps_no_removed_key_alive(db: Database) -> None:
+    import_paths(db, [SEED_DECK], NOW)
+    settings = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False))
+    app = TutorApp(
+        db, settings, start_in_review=True, clock=lambda: NOW, rng=random.Random(0), sync=False
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(6):  # each answer rebuilds the footer twice (question, then answer)
+            await pilot.press("space")
+            await pilot.press("3")
+            await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.presented is not None
+        assert len(app.screen.session.done) == 6  # type: ignore[union-attr]
+        gc.collect()
+        keys = [o for o in gc.get_objects() if type(o).__name__ == "FooterKey"]
+        assert keys and [key for key in keys if not key.is_attached] == []

@@ -1,4 +1,4 @@
-"""Textual's footer, rebuilt once per burst of binding changes instead of once per change."""
+"""Textual's footer, rebuilt once per burst of binding changes, and without keeping old keys."""
 
 from __future__ import annotations
 
@@ -23,3 +23,12 @@ class Footer(TextualFooter):
     async def _rebuild(self) -> None:
         self._rebuild_pending = False  # a change from here on asks for another rebuild
         await self.recompose()
+        self._forget_removed_keys()
+
+    def _forget_removed_keys(self) -> None:
+        """Each key binds to the footer's `compact`; Textual drops a removed key's binding only
+        when `compact` changes, which it never does here: without this, every rebuild would keep
+        its keys alive (14 widgets an answer, 0.35 MB: 10 MB every 30 answers)."""
+        watchers = getattr(self, "__watchers", {}).get("compact")
+        if watchers:
+            watchers[:] = [(node, call) for node, call in watchers if node.is_attached]
