@@ -1,7 +1,10 @@
 """Benchmark: process start -> first card on screen, against a bare Textual app (the floor).
 
 Runs each program in a real terminal (tmux, 80x24) and polls the screen every 5 ms until the
-marker text appears; the medians of several runs are compared. Keypress -> next card is measured
+marker text appears, and reads the CPU time its main thread has used by then (/proc: less swayed
+by the machine's load than the wall time). The programs take turns (each run starts each program
+once, in a rotating order), so a load that comes and goes falls on all of them alike; the medians
+are compared as ratios to the bare app's medians of the same run. Keypress -> next card is measured
 in process (Pilot), from the key press to the next card's question being rendered.
 
     python scripts/bench_startup.py --synthetic bench-data/synthetic.db
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import os
 import shutil
 import sqlite3
 import statistics
@@ -32,19 +36,34 @@ Bare().run()
 """
 
 
-def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
-    """Seconds from starting `command` in tmux until `marker` is on its screen."""
+def main_thread_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process's main thread has used so far."""
+    stat = Path(f"/proc/{pid}/task/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> tuple[float, float]:
+    """Seconds from starting `command` in tmux until `marker` is on its screen, and the CPU
+    seconds its main thread had used by then (less swayed by other processes' load)."""
     name = f"bench-{time.monotonic_ns()}"
     tmux = ["tmux", "-L", name]
     start = time.perf_counter()
-    subprocess.run([*tmux, "new-session", "-d", "-x", "80", "-y", "24", command], check=True)
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-x", "80", "-y", "24", f"exec env {command}"], check=True
+    )
     try:
+        pid = int(
+            subprocess.run(
+                [*tmux, "list-panes", "-F", "#{pane_pid}"], capture_output=True, text=True
+            ).stdout.split()[0]
+        )
         while time.perf_counter() - start < timeout:
             screen = subprocess.run(
                 [*tmux, "capture-pane", "-p"], capture_output=True, text=True
             ).stdout
             if marker in screen:
-                return time.perf_counter() - start
+                return time.perf_counter() - start, main_thread_cpu(pid)
             time.sleep(0.005)
         raise RuntimeError(f"{marker!r} never appeared for {command}")
     finally:
@@ -53,7 +72,29 @@ def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> float:
 
 def median_of(runs: int, command: str, marker: str) -> float:
     time_to_screen(command, marker)  # warm the file cache
-    return statistics.median(time_to_screen(command, marker) for _ in range(runs))
+    return statistics.median(time_to_screen(command, marker)[0] for _ in range(runs))
+
+
+def interleaved_medians(
+    runs: int, programs: dict[str, tuple[str, str]]
+) -> dict[str, tuple[float, float]]:
+    """Median (seconds to screen, main-thread CPU seconds) of each (command, marker), the
+    programs run in turns."""
+    names = list(programs)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for name in names:
+        time_to_screen(*programs[name])  # warm the file cache
+    for run in range(runs):
+        turn = names[run % len(names) :] + names[: run % len(names)]
+        for name in turn:
+            times[name].append(time_to_screen(*programs[name]))
+    return {
+        name: (
+            statistics.median(wall for wall, _cpu in found),
+            statistics.median(cpu for _wall, cpu in found),
+        )
+        for name, found in times.items()
+    }
 
 
 def copy_database(source: Path) -> Path:
@@ -119,22 +160,29 @@ def main() -> None:
         [tutor, "--db", str(seed_db), "import", str(deck)], check=True, capture_output=True
     )
 
-    floor = median_of(args.runs, f"{python} {bare}", "BARE APP READY")
-    print(f"bare Textual app, start -> on screen:   {floor * 1000:6.0f} ms (the floor)")
-    seed = median_of(args.runs, f"{env} {tutor} --db {seed_db} review", "Reveal")
-    print(f"tutor review, bundled deck:             {seed * 1000:6.0f} ms  ({seed / floor:.2f}x)")
-    by_path = median_of(args.runs, f"{env} {tutor} --db {seed_db} review {deck}", "Reveal")
-    print(
-        f"tutor review PATH (imported, unchanged): {by_path * 1000:5.0f} ms  "
-        f"({by_path / floor:.2f}x)"
-    )
-    if args.synthetic:
-        big = copy_database(args.synthetic)
-        synthetic = median_of(args.runs, f"{env} {tutor} --db {big} review", "Reveal")
-        print(
-            f"tutor review, synthetic collection:     {synthetic * 1000:6.0f} ms  "
-            f"({synthetic / floor:.2f}x)"
+    programs = {
+        "bare Textual app (the floor)": (f"{python} {bare}", "BARE APP READY"),
+        "tutor review, bundled deck": (f"{env} {tutor} --db {seed_db} review", "Reveal"),
+        "tutor review PATH (imported, unchanged)": (
+            f"{env} {tutor} --db {seed_db} review {deck}",
+            "Reveal",
+        ),
+    }
+    big = copy_database(args.synthetic) if args.synthetic else None
+    if big is not None:
+        programs["tutor review, synthetic collection"] = (
+            f"{env} {tutor} --db {big} review",
+            "Reveal",
         )
+    medians = interleaved_medians(args.runs, programs)
+    floor, floor_cpu = medians["bare Textual app (the floor)"]
+    print(f"start -> on screen, medians of {args.runs} interleaved runs (wall; main thread's CPU):")
+    for name, (wall, cpu) in medians.items():
+        print(
+            f"  {name + ':':42} {wall * 1000:6.0f} ms ({wall / floor:.2f}x)  "
+            f"CPU {cpu * 1000:4.0f} ms ({cpu / floor_cpu:.2f}x)"
+        )
+    if big is not None:
         per_key = asyncio.run(keypress_to_next_card(f"sqlite:///{big}", 60))
         print(f"keypress -> next card, synthetic:       {per_key:6.1f} ms median")
     per_key = asyncio.run(keypress_to_next_card(f"sqlite:///{copy_database(seed_db)}", 9))

@@ -1148,12 +1148,12 @@ def _review_targets(args: argparse.Namespace) -> list[str]:
 
 def _session_size(args: argparse.Namespace) -> Any:
     """The session size the options ask for (None: none given)."""
-    from tutor.study import SessionSize
-
     tags = tuple(getattr(args, "tag", None) or ())
     given = [getattr(args, name, None) for name in ("new", "limit", "minutes")]
     if all(value is None for value in given) and not tags:
-        return None
+        return None  # and tutor.study (card search) is not imported before the first card
+    from tutor.study import SessionSize
+
     new, limit, minutes = given
     return SessionSize(new=new, limit=limit, minutes=minutes, tags=tags)
 

@@ -3,8 +3,9 @@ suspension. Stdlib only (the first paint uses it before SQLAlchemy or fsrs load)
 
 from __future__ import annotations
 
+import heapq
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -23,6 +24,10 @@ class Reader(Protocol):
     """Runs one of the queue's SQL texts (`tutor.queue_sql`) with named values."""
 
     def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]: ...
+
+    def each(self, sql: str, values: Mapping[str, Any]) -> Iterable[Sequence[Any]]:
+        """The same rows one at a time, never all held at once (read before the next query)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -152,23 +157,31 @@ class Today:
         return sorted((due, i) for due, i in found if due is not None)
 
     def reviews(self) -> list[int]:
-        """Review cards due today, lowest predicted recall first, within each deck's limit."""
+        """Review cards due today, lowest predicted recall first, within each deck's limit.
+
+        The due cards stream past: each deck keeps only as many as its limit lets it show (the
+        most at risk), so a collection with 100,000 cards due holds a few hundred in memory.
+        """
         query = sql.REVIEWS_DUE.format(decks=sql.in_decks(self.selected))
         shapes: dict[int, tuple[float, float]] = {}
-        ranked = []
-        for card_id, deck_id, stability, last in self.reader.rows(query, self._values()):
+        left = {deck_id: self.review_allowance(deck_id) for deck_id in self.decks}
+        kept: dict[int, list[tuple[float, int]]] = {}  # per deck, a heap of (-risk, -card id)
+        for card_id, deck_id, stability, last in self.reader.each(query, self._values()):
+            room = left[deck_id]
+            if room == 0:
+                continue
             if deck_id not in shapes:
                 shapes[deck_id] = curve(self.decks[deck_id].parameters)
-            risk = recall(shapes[deck_id], stability, moment(last), self.now)
-            ranked.append((risk, int(card_id), int(deck_id)))
-        ranked.sort()
-        left = {deck_id: self.review_allowance(deck_id) for deck_id in self.decks}
-        chosen = []
-        for _risk, card_id, deck_id in ranked:
-            if left[deck_id] > 0:
-                left[deck_id] -= 1
-                chosen.append(card_id)
-        return chosen
+            entry = (-recall(shapes[deck_id], stability, moment(last), self.now), -int(card_id))
+            heap = kept.setdefault(deck_id, [])
+            if len(heap) < room:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:  # more at risk than the least at risk kept
+                heapq.heapreplace(heap, entry)
+        ranked = sorted(
+            (-risk, -card_id, deck_id) for deck_id, heap in kept.items() for risk, card_id in heap
+        )
+        return [card_id for _risk, card_id, _deck_id in ranked]
 
     def new_cards(self) -> Iterator[int]:
         """New cards deck by deck (decks in name order, cards in deck order), within the limits."""
@@ -189,5 +202,41 @@ class Today:
         yield from (card_id for due, card_id in learning if self.now < due <= ahead)
 
     def first(self) -> int | None:
-        """The card a new session shows first (None: nothing to review now)."""
-        return next(self.order(), None)
+        """The card a new session shows first (None: nothing to review now): the first of
+        `order()`, the reviews' head found without ranking every due card."""
+        learning = self.learning()
+        due_now = next((card_id for due, card_id in learning if due <= self.now), None)
+        if due_now is not None:
+            return due_now
+        review = self._most_at_risk()
+        if review is not None:
+            return review
+        new = next(self.new_cards(), None)
+        if new is not None:
+            return new
+        ahead = self.now + LEARN_AHEAD
+        return next((card_id for due, card_id in learning if self.now < due <= ahead), None)
+
+    def _most_at_risk(self) -> int | None:
+        """The first of `reviews()`: the cards near each deck's largest elapsed days over
+        stability (within a day's error either side, and a relative 1e-9), ranked exactly."""
+        room = [deck_id for deck_id in self.decks if self.review_allowance(deck_id) > 0]
+        if not room:
+            return None
+        decks = sql.in_decks(room)
+        values: dict[str, Any] = self._values()
+        cases = []
+        for deck_id, bound in self.reader.rows(sql.REVIEW_RISK_BOUND.format(decks=decks), values):
+            values[f"bound_{int(deck_id)}"] = max(float(bound or 0), 0.0) * (1 - 1e-9)
+            cases.append(f"WHEN {int(deck_id)} THEN :bound_{int(deck_id)}")
+        bounds = f"CASE c.deck_id {' '.join(cases)} END" if cases else "NULL"
+        query = sql.REVIEW_RISK_CANDIDATES.format(decks=decks, bounds=bounds)
+        shapes: dict[int, tuple[float, float]] = {}
+        best: tuple[float, int] | None = None
+        for card_id, deck_id, stability, last in self.reader.rows(query, values):
+            if deck_id not in shapes:
+                shapes[deck_id] = curve(self.decks[deck_id].parameters)
+            ranked = (recall(shapes[deck_id], stability, moment(last), self.now), int(card_id))
+            if best is None or ranked < best:
+                best = ranked
+        return None if best is None else best[1]

@@ -94,6 +94,23 @@ AVAILABLE_CARDS = f"SELECT c.id FROM card c WHERE {AVAILABLE}"
 
 ELAPSED_DAYS = "CAST(julianday(:now) - julianday(c.last_review) AS INTEGER)"  # whole days since
 
+# The first card of today's reviews without ranking every due card: recall falls as elapsed days
+# over stability grows, so per deck a lower bound on the largest ratio (SQL's whole days may be a
+# day off Python's), then only the cards whose ratio may reach it (`{bounds}`: per deck, the bound).
+# `c.phase + 0`: SQLite reads the covering index ix_card_browse instead of each due card's row
+# (5x faster with 57,000 cards due).
+REVIEW_RISK_BOUND = (
+    f"SELECT c.deck_id, MAX(({ELAPSED_DAYS} - 1) * 1.0 / c.stability) FROM card c "
+    f"WHERE {AVAILABLE} {{decks}} AND c.phase + 0 = {REVIEW} AND c.due < :day_end "
+    "AND c.stability > 0 AND c.last_review IS NOT NULL GROUP BY c.deck_id"
+)
+REVIEW_RISK_CANDIDATES = (
+    "SELECT c.id, c.deck_id, c.stability, c.last_review FROM card c "
+    f"WHERE {AVAILABLE} {{decks}} AND c.phase + 0 = {REVIEW} AND c.due < :day_end "
+    "AND (c.stability IS NULL OR c.stability <= 0 OR c.last_review IS NULL "
+    f"OR ({ELAPSED_DAYS} + 1) >= c.stability * {{bounds}})"
+)
+
 # The queue's SQL is written in SQLite's words; a PostgreSQL connection says these instead.
 POSTGRESQL_WORDS = (
     ("instr(", "strpos("),
@@ -130,6 +147,10 @@ class SqliteReader:
     def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]:
         encoded = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
         return self.conn.execute(sql, encoded).fetchall()
+
+    def each(self, sql: str, values: Mapping[str, Any]) -> Iterator[Sequence[Any]]:
+        encoded = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
+        yield from self.conn.execute(sql, encoded)
 
 
 @contextmanager

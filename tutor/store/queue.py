@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,13 +21,17 @@ class StoreReader:
         self.as_text = conn.dialect.name == "sqlite"
 
     def rows(self, sql: str, values: Mapping[str, Any]) -> list[Sequence[Any]]:
+        return list(self.each(sql, values))
+
+    def each(self, sql: str, values: Mapping[str, Any]) -> Iterator[Sequence[Any]]:
         encoded = {
             k: stamp(v) if self.as_text and isinstance(v, datetime) else v
             for k, v in values.items()
         }
         if self.conn.dialect.name == "postgresql":
             sql = for_postgresql(sql)
-        return [tuple(row) for row in self.conn.execute(text(sql), encoded)]
+        for row in self.conn.execute(text(sql), encoded):
+            yield tuple(row)
 
 
 def load_card(conn: Connection, card_id: int) -> StoredCard | None:

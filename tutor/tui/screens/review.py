@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tutor.errors import Problem, TutorError
 from tutor.grades import Grade
@@ -22,6 +22,7 @@ from tutor.text import neutralise
 from tutor.tui.screens import review_edit, review_flags, review_start
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
+from tutor.tui.widgets.footer import Footer
 from tutor.tui.widgets.hint import hint
 from tutor.tui.widgets.option_list import OptionList
 from tutor.tui.widgets.rating_bar import RatingBar
