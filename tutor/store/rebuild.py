@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from tutor.errors import StoreError
 from tutor.state import CardState
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import open_database
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
@@ -19,7 +20,6 @@ from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state
 from tutor.store.server import advance_sequences
 from tutor.store.tables import (
     card_table,
-    choice_table,
     deck_table,
     meta_table,
     parameter_fit_table,
@@ -192,10 +192,10 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     for table, batch in (
         (card_table, cards),
         (review_table, reviews),
-        (choice_table, choices),
     ):
         if batch:
             conn.execute(table.insert(), batch)
+    add_choices(conn, choices)
     _keep_befores(conn, befores)
     import_reschedulings(conn, data.get("reschedulings", []))  # version 3 on
     rollups.rebuild(conn)

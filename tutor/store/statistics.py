@@ -38,6 +38,7 @@ from tutor.store.tables import (
     card_table,
     choice_table,
     deck_table,
+    option_table,
     review_rollup_table,
     review_table,
 )
@@ -182,14 +183,18 @@ def tempting_distractors(
 ) -> list[tuple[int, str, str, int, int]]:
     """(card id, question, wrong option, times picked, answers of that card) for the wrong
     options picked most often."""
-    ch, r, c = choice_table.c, review_table.c, card_table.c
+    ch, o, r, c = choice_table.c, option_table.c, review_table.c, card_table.c
     since = [ch.day + 0 >= first_day] if first_day is not None else []
     picks = conn.execute(
-        select(ch.card_id, c.question, ch.option_text, func.count().label("picked"))
-        .select_from(choice_table.join(card_table, c.id == ch.card_id))
-        .where(ch.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids), *since)
-        .group_by(ch.card_id, c.question, ch.option_text)
-        .order_by(func.count().desc(), ch.card_id, ch.option_text)
+        select(ch.card_id, c.question, o.text, func.count().label("picked"))
+        .select_from(
+            choice_table.join(
+                option_table, and_(o.card_id == ch.card_id, o.number == ch.option_number)
+            ).join(card_table, c.id == ch.card_id)
+        )
+        .where(o.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids), *since)
+        .group_by(ch.card_id, c.question, o.text)
+        .order_by(func.count().desc(), ch.card_id, o.text)
         .limit(limit)
     ).all()
     cards = sorted({int(row[0]) for row in picks})
