@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from tests.helpers.choices_v6 import back_to_version_6
+from tests.helpers.collection import build_history
 from tutor.backups import list_backups
 from tutor.card_history import card_info
 from tutor.check import check_collection
@@ -23,7 +26,7 @@ from tutor.clock import utc_now
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import load_settings
 from tutor.store.choices import last_choices, option_picks
-from tutor.store.db import open_database
+from tutor.store.db import Database, open_database, schema_version
 from tutor.store.queue import StoreReader
 from tutor.store.repository import export_collection
 from tutor.store.reviews import undo_answer
@@ -224,3 +227,26 @@ def test_a_migration_killed_midway_leaves_the_version_6_collection_whole(
     assert dump(v6) == original
     assert exported(v6) == json.loads(EXPORTED.read_text(encoding="utf-8"))  # migrates now
     assert version_of(v6) == "7"
+
+
+def test_migration_7_keeps_every_choice_on_either_database(db: Database, tmp_path: Path) -> None:
+    """A history with choices put back in the version-6 shape migrates in place on SQLite and
+    on PostgreSQL: the export is the same before and after, and the options are stored once."""
+    build_history(db, tmp_path / "decks")
+    with db.read() as conn:
+        before = export_collection(conn)
+    with db.write() as conn:
+        assert back_to_version_6(conn) > 10
+    db.close()
+    migrated = open_database(db.url)
+    try:
+        with migrated.read() as conn:
+            assert export_collection(conn) == before
+            assert schema_version(conn) == 7
+            options = conn.execute(text("SELECT count(*) FROM card_option")).scalar_one()
+            cards = conn.execute(
+                text("SELECT count(DISTINCT card_id) FROM review_choice")
+            ).scalar_one()
+            assert options == cards > 0  # one right option per card, chosen again and again
+    finally:
+        migrated.close()
