@@ -165,7 +165,7 @@ def test_an_orphan_review_before_and_choice_are_deleted_by_repair(collection: Pa
     assert [r for r in before["review_before"] if r not in after["review_before"]] == [
         (424242, "{}")
     ]
-    assert [r[1] for r in before["review_choice"] if r not in after["review_choice"]] == [424242]
+    assert [r[2] for r in before["review_choice"] if r not in after["review_choice"]] == [424242]
     assert after["card"] == before["card"]  # nothing else was touched
     assert after["review"] == before["review"]
 

@@ -185,16 +185,18 @@ def tempting_distractors(
     options picked most often."""
     ch, o, r, c = choice_table.c, option_table.c, review_table.c, card_table.c
     since = [ch.day + 0 >= first_day] if first_day is not None else []
+    # each wrong option's picks are a range of review_choice's key: counted there, no join
+    picked = (
+        select(func.count())
+        .where(ch.card_id == o.card_id, ch.option_number == o.number, *since)
+        .scalar_subquery()
+        .label("picked")
+    )
     picks = conn.execute(
-        select(ch.card_id, c.question, o.text, func.count().label("picked"))
-        .select_from(
-            choice_table.join(
-                option_table, and_(o.card_id == ch.card_id, o.number == ch.option_number)
-            ).join(card_table, c.id == ch.card_id)
-        )
-        .where(o.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids), *since)
-        .group_by(ch.card_id, c.question, o.text)
-        .order_by(func.count().desc(), ch.card_id, o.text)
+        select(o.card_id, c.question, o.text, picked)
+        .select_from(option_table.join(card_table, c.id == o.card_id))
+        .where(o.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids), picked > 0)
+        .order_by(picked.desc(), o.card_id, o.text)
         .limit(limit)
     ).all()
     cards = sorted({int(row[0]) for row in picks})

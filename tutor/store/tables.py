@@ -231,10 +231,10 @@ class CardOption(SQLModel, table=True):
 class ReviewChoice(SQLModel, table=True):
     """An option the learner chose in one answer (a wrong one is a distractor that trapped them).
 
-    Keyed by card, answer and the option's place among the answer's choices (file order), so a
-    card's choices are one range; no rowid, and no index beside the key. The answer is not a
-    foreign key (its check would scan this table at every undo): undo deletes the choices itself,
-    and `tutor check` finds any left behind.
+    Keyed by card, option and answer, so a card's choices are one range and an option's picks
+    a range within it (counted without reading another table); no rowid, no index beside the
+    key. The answer is not a foreign key (its check would scan this table at every undo): undo
+    deletes the choices itself, and `tutor check` finds any left behind.
     """
 
     __tablename__ = "review_choice"
@@ -247,9 +247,9 @@ class ReviewChoice(SQLModel, table=True):
         {"sqlite_with_rowid": False},
     )
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    option_number: int = Field(primary_key=True)
     review_id: int = Field(primary_key=True)
-    position: int = Field(default=0, primary_key=True)
-    option_number: int
+    position: int = 0  # its place among the answer's choices, in file order
     day: int  # the answer's learning day, kept here for the statistics' ranges
 
 
