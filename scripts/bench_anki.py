@@ -415,7 +415,10 @@ def main() -> None:
         f"bytes per review, whole file (pages in use): tutor {per_review:6.0f}  "
         f"Anki {anki_per_review:6.0f}  ({per_review / anki_per_review:.2f}x)"
     )
-    log = pages_in_use(tutor_db, ("review", "review_state", "review_choice")) / tutor_reviews
+    log = (
+        pages_in_use(tutor_db, ("review", "review_state", "review_choice", "card_option"))
+        / tutor_reviews
+    )
     anki_log = pages_in_use(anki_db, ("revlog",)) / anki_reviews
     if log and anki_log:
         print(

@@ -25,12 +25,12 @@ from tutor.day import day_number, local_hour
 from tutor.scheduling import Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import open_database
 from tutor.store.reviews import state_values
 from tutor.store.server import advance_sequences
 from tutor.store.tables import (
     card_table,
-    choice_table,
     deck_table,
     parameter_table,
     review_table,
@@ -88,7 +88,7 @@ def build(
             if review_rows:
                 conn.execute(review_table.insert(), review_rows)
             if choice_rows:
-                conn.execute(choice_table.insert(), choice_rows)
+                add_choices(conn, choice_rows)
         written["cards"] += len(card_rows)
         written["reviews"] += len(review_rows)
         written["choices"] += len(choice_rows)

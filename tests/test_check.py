@@ -84,7 +84,7 @@ def kinds(report: CheckReport) -> dict[str, tuple[int | str, ...]]:
 
 def table_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
     tables = ["deck", "card", "review", "review_before", "review_choice", "parameter_set", "meta"]
-    return {t: raw(path, f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
+    return {t: raw(path, f"SELECT * FROM {t} ORDER BY 1, 2") for t in tables}
 
 
 def reviewed_card(path: Path) -> int:
@@ -150,12 +150,14 @@ def test_an_orphan_review_before_and_choice_are_deleted_by_repair(collection: Pa
     raw(
         collection,
         "INSERT INTO review_before (review_id, state) VALUES (424242, '{}')",
-        "INSERT INTO review_choice (id, review_id, card_id, day, option_text, correct) "
-        f"VALUES (777, 424242, {card}, 1, 'Pooling', 0)",
+        "INSERT INTO card_option (card_id, number, text, correct) "
+        f"VALUES ({card}, 90, 'Pooling', 0)",
+        "INSERT INTO review_choice (card_id, review_id, position, option_number, day) "
+        f"VALUES ({card}, 424242, 0, 90, 1)",
     )
     found = kinds(check(collection))
     assert found["orphan_review_before"] == (424242,)
-    assert found["orphan_review_choice"] == (777,)
+    assert found["orphan_review_choice"] == (424242,)
     before = table_rows(collection)
 
     assert check(collection, repair=True).clean
@@ -163,7 +165,7 @@ def test_an_orphan_review_before_and_choice_are_deleted_by_repair(collection: Pa
     assert [r for r in before["review_before"] if r not in after["review_before"]] == [
         (424242, "{}")
     ]
-    assert [r[0] for r in before["review_choice"] if r not in after["review_choice"]] == [777]
+    assert [r[2] for r in before["review_choice"] if r not in after["review_choice"]] == [424242]
     assert after["card"] == before["card"]  # nothing else was touched
     assert after["review"] == before["review"]
 

@@ -10,8 +10,9 @@ from tests.test_stats import NOW, SETTINGS, card, review
 from tutor.guessing import corrected, kind_and_chance
 from tutor.stats import compute
 from tutor.stats_report import render
+from tutor.store.choices import add_choices
 from tutor.store.db import Database
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, deck_table, review_table
 
 
 def options(right: int, wrong: int) -> list[dict[str, Any]]:
@@ -50,7 +51,7 @@ def log(db: Database) -> Database:
         )
         conn.execute(card_table.insert(), CARDS)
         conn.execute(review_table.insert(), [r for r, _ in _log()])
-        conn.execute(choice_table.insert(), [c for _, c in _log()])
+        add_choices(conn, [c for _, c in _log()])
     return db
 
 

@@ -124,7 +124,8 @@ def test_a_planted_tempting_distractor_is_found_by_lint(
 def test_answer_rules_reach_deck_files_through_the_collection(
     db: Database, db_path: Path, write_deck: WriteDeck, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tutor.store.tables import card_table, choice_table, review_table
+    from tutor.store.choices import add_choices
+    from tutor.store.tables import card_table, review_table
 
     path = write_deck("lint.md", DECK)
     import_paths(db, [path], NOW)
@@ -147,14 +148,17 @@ def test_answer_rules_reach_deck_files_through_the_collection(
                     phase_before=2,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
-            conn.execute(
-                choice_table.insert().values(
-                    review_id=review_id,
-                    card_id=card_id,
-                    day=1,
-                    option_text="A kilobyte" if n % 2 == 0 else "A byte",
-                    correct=n % 2 == 0,
-                )
+            add_choices(
+                conn,
+                [
+                    dict(
+                        review_id=review_id,
+                        card_id=card_id,
+                        day=1,
+                        option_text="A kilobyte" if n % 2 == 0 else "A byte",
+                        correct=n % 2 == 0,
+                    )
+                ],
             )
     status, out, _err = run(capsys, str(path), db=db_path)
     assert status == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection
 from textual.widgets import Static
 
 from tests.helpers.learner import simulate
@@ -12,8 +13,9 @@ from tutor.config import DeckSettings, Settings
 from tutor.misconceptions import MISSES, find, per_deck
 from tutor.stats import compute
 from tutor.stats_report import render
+from tutor.store.choices import add_choices
 from tutor.store.db import Database
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, deck_table, review_table
 from tutor.tui.app import TutorApp
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -63,35 +65,43 @@ def _one_card(db: Database, picks: list[str]) -> None:
             )
         )
         for n, pick in enumerate(picks, start=1):
-            conn.execute(
-                review_table.insert().values(
-                    id=n,
-                    card_id=1,
-                    reviewed_at=NOW,
-                    day=700000 + n,
-                    hour=9,
-                    rating=3,
-                    duration_ms=1000,
-                    correct=pick == "A",
-                    phase_before=2,
-                )
-            )
-            conn.execute(
-                choice_table.insert().values(
-                    review_id=n, card_id=1, day=700000 + n, option_text=pick, correct=pick == "A"
-                )
-            )
+            _answer(conn, n, pick)
+
+
+def _answer(conn: Connection, n: int, pick: str) -> None:
+    """Answer n of card 1 (on day 700000 + n), choosing `pick`."""
+    conn.execute(
+        review_table.insert().values(
+            id=n,
+            card_id=1,
+            reviewed_at=NOW,
+            day=700000 + n,
+            hour=9,
+            rating=3,
+            duration_ms=1000,
+            correct=pick == "A",
+            phase_before=2,
+        )
+    )
+    add_choices(
+        conn,
+        [
+            {
+                "review_id": n,
+                "card_id": 1,
+                "day": 700000 + n,
+                "option_text": pick,
+                "correct": pick == "A",
+            }
+        ],
+    )
 
 
 def test_once_is_a_slip_twice_through_the_same_option_a_misconception(db: Database) -> None:
     _one_card(db, ["B", "C", "A"])
     assert find(db) == []
     with db.write() as conn:
-        conn.execute(
-            choice_table.insert().values(
-                review_id=3, card_id=1, day=700003, option_text="B", correct=False
-            )
-        )
+        _answer(conn, 4, "B")
     [found] = find(db)
     assert (found.option, found.times) == ("B", 2)
 

@@ -19,6 +19,7 @@ from tutor.scheduling import Grade, SchedulerSpec
 from tutor.session import ReviewSession
 from tutor.state import Phase
 from tutor.store import reviews as store
+from tutor.store.choices import last_choices
 from tutor.store.db import Database
 from tutor.store.review_log import card_steps
 from tutor.store.tables import card_table, choice_table, review_table
@@ -249,7 +250,7 @@ def test_answer_is_committed_before_the_next_card(db: Database) -> None:
             select(review_table).where(review_table.c.id == recorded.review_id)
         ).one()
         (step,) = card_steps(conn, row.card_id)
-        chosen = conn.execute(select(choice_table.c.option_text, choice_table.c.correct)).all()
+        chosen = last_choices(conn, row.card_id)
     assert (row.rating, row.correct, row.duration_ms, row.phase_before) == (1, False, 3000, 0)
     assert chosen == [(shown.card.options[wrong]["text"], False)]
     assert step.before.phase == Phase.NEW and step.after.phase == Phase.LEARNING

@@ -16,8 +16,9 @@ from tutor.cli import main
 from tutor.config import Settings
 from tutor.stats import compute
 from tutor.stats_data import CalibrationBin, CardCounts, PassRate, StatsReport, Today
+from tutor.store.choices import add_choices
 from tutor.store.db import Database
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, deck_table, review_table
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 GOLDEN = Path(__file__).parent / "data" / "stats"  # `tutor stats --json` of the log, before typing
@@ -176,7 +177,7 @@ def log(db: Database) -> Database:
         )
         conn.execute(card_table.insert(), CARDS)
         conn.execute(review_table.insert(), [r for r, _ in REVIEWS])
-        conn.execute(choice_table.insert(), [c for _, c in REVIEWS])
+        add_choices(conn, [c for _, c in REVIEWS])
     return db
 
 

@@ -15,7 +15,11 @@ REVIEWS = (
     "SELECT r.id, r.reviewed_at, r.rating, r.suggested_rating, r.duration_ms, r.retrievability, "
     "r.correct FROM review r WHERE r.card_id = :card ORDER BY r.reviewed_at, r.id"
 )
-CHOICES = "SELECT rc.review_id, rc.option_text FROM review_choice rc WHERE rc.card_id = :card"
+CHOICES = (
+    "SELECT rc.review_id, o.text FROM review_choice rc JOIN card_option o "
+    "ON o.card_id = rc.card_id AND o.number = rc.option_number WHERE rc.card_id = :card "
+    "ORDER BY rc.review_id, rc.position"
+)
 PRACTICE = (
     "SELECT p.practiced_at, p.rating, p.suggested_rating, p.duration_ms, p.retrievability, "
     "p.correct, p.chosen FROM practice p WHERE p.card_id = :card ORDER BY p.practiced_at, p.id"

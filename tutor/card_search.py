@@ -133,10 +133,13 @@ def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: dat
     for n, prop in enumerate(query.properties):
         clauses.append(_property_sql(prop, n, values, decks))
     for n, picked in enumerate(query.picked):
-        wrong = "SELECT 1 FROM review_choice rc WHERE rc.card_id = c.id AND rc.correct = FALSE"
+        wrong = (
+            "SELECT 1 FROM review_choice rc JOIN card_option o ON o.card_id = rc.card_id "
+            "AND o.number = rc.option_number WHERE rc.card_id = c.id AND o.correct = FALSE"
+        )
         if picked:
             values[f"picked{n}"] = picked.lower()
-            wrong += f" AND instr(lower(rc.option_text), :picked{n}) > 0"
+            wrong += f" AND instr(lower(o.text), :picked{n}) > 0"
         clauses.append(f"EXISTS ({wrong})")
     order = "c.deck_id * 1, c.position, c.id" if query.text else "c.retired, c.deck_id, c.position"
     return Compiled(" AND ".join(clauses) or "TRUE", values, decks, order)

@@ -266,7 +266,7 @@ def _orphans(facts: _Facts) -> CheckResult:
         ),
         Finding(
             "orphan_review_choice",
-            "review_choice rows without their review (choice ids)",
+            "review_choice rows without their review (review ids)",
             tuple(o.choices),
             repairable=True,
         ),

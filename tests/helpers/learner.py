@@ -16,9 +16,10 @@ from tutor.day import day_number, local_hour
 from tutor.scheduling import DEFAULT, Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import Database
 from tutor.store.reviews import state_values
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, deck_table, review_table
 
 # A learner who starts weaker and whose memories grow more slowly than FSRS's defaults assume.
 TRUE_PARAMETERS = (
@@ -138,9 +139,6 @@ def simulate(
         conn.execute(
             review_table.insert(), [{**r, "id": i} for r, i in zip(reviews, ids, strict=True)]
         )
-        conn.execute(
-            choice_table.insert(),
-            [{**c, "review_id": i} for c, i in zip(choices, ids, strict=True)],
-        )
+        add_choices(conn, [{**c, "review_id": i} for c, i in zip(choices, ids, strict=True)])
         rollups.rebuild(conn)  # a bulk write around record_answer: the rollups follow it
     return len(reviews)

@@ -14,6 +14,7 @@ from sqlalchemy import inspect, text
 
 from tests.conftest import NOW as START
 from tests.conftest import REPO, SEED_DECK
+from tests.helpers.choices_v6 import back_to_version_6
 from tests.helpers.collection import build_history
 from tests.helpers.postgres import Server
 from tutor.cli import main
@@ -70,6 +71,7 @@ def test_an_old_schema_migrates_on_either_database(db: Database, tmp_path: Path)
         for table in ("practice", "card_tag", "card_forget", "review_rollup", "calibration_rollup"):
             conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("DROP INDEX ix_card_browse"))
+        back_to_version_6(conn)  # review_choice as versions 4 to 6 had it
         conn.execute(text("UPDATE meta SET value = '4' WHERE key = 'schema_version'"))
     db.close()
     migrated = open_database(db.url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
@@ -23,11 +24,13 @@ from tutor.scheduling import Grade
 from tutor.session import ReviewSession
 from tutor.stats import compute
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import Database, open_database, schema_version
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, deck_table, review_table
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(timezone="UTC")
+V6_COLLECTION = Path(__file__).resolve().parent.parent / "data" / "collection-v6.db"
 
 
 def raw(path: Path, *statements: str) -> list[tuple[object, ...]]:
@@ -131,13 +134,14 @@ def test_a_card_moved_to_another_deck_takes_its_answers_along(
     assert compute(db, SETTINGS, NOW, "First").to_json()["today"]["reviews"] == total - moving
 
 
-def test_the_migration_to_version_6_fills_the_rollups_from_the_log(
-    db: Database, db_path: Path, tmp_path: Path
-) -> None:
-    build_history(db, tmp_path / "decks")
-    expected = compute(db, SETTINGS, NOW).to_json()
-    db.close()
-    raw(  # the version-5 schema: today's tables without the rollups
+def test_the_migration_to_version_6_fills_the_rollups_from_the_log(tmp_path: Path) -> None:
+    reference, db_path = tmp_path / "reference.db", tmp_path / "collection.db"
+    shutil.copyfile(V6_COLLECTION, reference)
+    shutil.copyfile(V6_COLLECTION, db_path)
+    kept = open_database(f"sqlite:///{reference}")
+    expected = compute(kept, SETTINGS, NOW, span="all").to_json()
+    kept.close()
+    raw(  # the version-5 schema: the version-6 collection without its rollups
         db_path,
         "DROP TABLE review_rollup",
         "DROP TABLE calibration_rollup",
@@ -146,15 +150,16 @@ def test_the_migration_to_version_6_fills_the_rollups_from_the_log(
     migrated = open_database(f"sqlite:///{db_path}")
     try:
         with migrated.read() as conn:
-            assert schema_version(conn) == SCHEMA_VERSION == 6
+            assert schema_version(conn) == SCHEMA_VERSION == 7
             assert rollups.in_step(conn) and rollups.differences(conn) == []
-        assert compute(migrated, SETTINGS, NOW).to_json() == expected
+        assert compute(migrated, SETTINGS, NOW, span="all").to_json() == expected
+        assert expected["calibration"]["reviews"] > 0 and expected["distractors"]
         assert [b for b in list_backups(db_path) if b.kind == "migration"]
     finally:
         migrated.close()
     again = open_database(f"sqlite:///{db_path}")  # a second open migrates nothing
     again.close()
-    assert raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("6",)]
+    assert raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [("7",)]
 
 
 def test_check_reports_rollups_that_differ_and_repair_rebuilds_them(
@@ -203,7 +208,7 @@ def test_the_hand_built_log_read_from_rollups_prints_the_golden_bytes(
         )
         conn.execute(card_table.insert(), hand_built.CARDS)
         conn.execute(review_table.insert(), [r for r, _ in hand_built.REVIEWS])
-        conn.execute(choice_table.insert(), [c for _, c in hand_built.REVIEWS])
+        add_choices(conn, [c for _, c in hand_built.REVIEWS])
         rollups.rebuild(conn)
         assert rollups.in_step(conn)
     report = compute(db, hand_built.SETTINGS, hand_built.NOW, deck, span)

@@ -1,13 +1,111 @@
-"""The options learners chose (table review_choice): the last answer's picks, picks per option."""
+"""The options learners chose (card_option, review_choice): written once, picks per option."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, select
 
-from tutor.store.tables import card_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, choice_table, deck_table, option_table, review_table
+
+CHUNK = 500  # cards per IN (...) list: well under every database's bound-parameter limit
+
+
+def _joined() -> Any:
+    """review_choice with each choice's option (text, right)."""
+    ch, o = choice_table.c, option_table.c
+    return choice_table.join(
+        option_table, and_(o.card_id == ch.card_id, o.number == ch.option_number)
+    )
+
+
+class OptionNumbers:
+    """Each card's option numbers by (text, right): an option not seen before takes the card's
+    next number, and is kept in `new` until written."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, dict[tuple[str, bool], int]] = {}
+        self.new: list[dict[str, Any]] = []
+
+    def load(self, conn: Connection, cards: Sequence[int]) -> None:
+        o = option_table.c
+        for card in cards:
+            self.known.setdefault(card, {})
+        for at in range(0, len(cards), CHUNK):
+            stored = conn.execute(
+                select(o.card_id, o.number, o.text, o.correct).where(
+                    o.card_id.in_(cards[at : at + CHUNK])
+                )
+            )
+            for card, number, text, right in stored:
+                self.known[int(card)][(str(text), bool(right))] = int(number)
+
+    def number(self, card: int, text: str, right: bool) -> int:
+        known = self.known.setdefault(card, {})
+        option = (text, right)
+        if option not in known:
+            known[option] = len(known)
+            self.new.append(
+                {"card_id": card, "number": known[option], "text": text, "correct": right}
+            )
+        return known[option]
+
+    def write(self, conn: Connection) -> None:
+        """Insert the options numbered since the last write."""
+        if self.new:
+            conn.execute(option_table.insert(), self.new)
+            self.new = []
+
+
+def add_choices(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Store chosen options: rows of review_id, card_id, day, option_text, correct, each
+    answer's in file order. An option text (with its rightness) a card has not had chosen
+    before gets the card's next number; return how many choices were written."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    numbers = OptionNumbers()
+    numbers.load(conn, sorted({int(row["card_id"]) for row in rows}))
+    choices: list[dict[str, Any]] = []
+    places: dict[int, int] = {}
+    for row in rows:
+        card, review = int(row["card_id"]), int(row["review_id"])
+        place = places.get(review, 0)
+        places[review] = place + 1
+        number = numbers.number(card, str(row["option_text"]), bool(row["correct"]))
+        choices.append(
+            {
+                "card_id": card,
+                "review_id": review,
+                "position": place,
+                "option_number": number,
+                "day": int(row["day"]),
+            }
+        )
+    numbers.write(conn)
+    conn.execute(choice_table.insert(), choices)
+    return len(choices)
+
+
+def delete_choices(conn: Connection, card_id: int, review_id: int) -> None:
+    """Delete one answer's choices (its options stay: other answers, or a redo, may use them)."""
+    ch = choice_table.c
+    conn.execute(choice_table.delete().where(ch.card_id == card_id, ch.review_id == review_id))
+
+
+def chosen_by_review(conn: Connection) -> dict[int, list[tuple[str, bool]]]:
+    """Every answer's choices, (option text, right) in file order, by review id."""
+    ch, o = choice_table.c, option_table.c
+    chosen: dict[int, list[tuple[str, bool]]] = {}
+    rows = conn.execute(
+        select(ch.review_id, o.text, o.correct)
+        .select_from(_joined())
+        .order_by(ch.review_id, ch.position)
+    )
+    for review_id, text, right in rows:
+        chosen.setdefault(int(review_id), []).append((str(text), bool(right)))
+    return chosen
 
 
 def last_choices(conn: Connection, card_id: int) -> list[tuple[str, bool]]:
@@ -18,9 +116,12 @@ def last_choices(conn: Connection, card_id: int) -> list[tuple[str, bool]]:
         .where(review_table.c.card_id == card_id)
         .scalar_subquery()
     )
-    ch = choice_table.c
+    ch, o = choice_table.c, option_table.c
     rows = conn.execute(
-        select(ch.option_text, ch.correct).where(ch.review_id == latest).order_by(ch.id)
+        select(o.text, o.correct)
+        .select_from(_joined())
+        .where(ch.card_id == card_id, ch.review_id == latest)
+        .order_by(ch.position)
     )
     return [(str(text), bool(ok)) for text, ok in rows]
 
@@ -34,21 +135,21 @@ def repeated_wrong_picks(
 ) -> list[tuple[int, str, str, str, int, int]]:
     """(card id, question, deck name, wrong option, times picked, learning day last picked) of
     every wrong option of an active card picked in at least `at_least` answers, most first."""
-    ch, c = choice_table.c, card_table.c
+    ch, o, c = choice_table.c, option_table.c, card_table.c
     picked = func.count().label("picked")
     rows = conn.execute(
-        select(c.id, c.question, deck_table.c.name, ch.option_text, picked, func.max(ch.day))
+        select(c.id, c.question, deck_table.c.name, o.text, picked, func.max(ch.day))
         .select_from(
-            choice_table.join(card_table, c.id == ch.card_id).join(
-                deck_table, deck_table.c.id == c.deck_id
-            )
+            _joined()
+            .join(card_table, c.id == ch.card_id)
+            .join(deck_table, deck_table.c.id == c.deck_id)
         )
-        .where(ch.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids))
-        .group_by(c.id, c.question, deck_table.c.name, ch.option_text)
+        .where(o.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids))
+        .group_by(c.id, c.question, deck_table.c.name, o.text)
         .having(func.count() >= at_least)
-        .order_by(picked.desc(), deck_table.c.name, c.id, ch.option_text)
+        .order_by(picked.desc(), deck_table.c.name, c.id, o.text)
     )
-    return [(int(i), str(q), str(d), str(o), int(n), int(day)) for i, q, d, o, n, day in rows]
+    return [(int(i), str(q), str(d), str(t), int(n), int(day)) for i, q, d, t, n, day in rows]
 
 
 def option_picks(
@@ -58,7 +159,7 @@ def option_picks(
     chosen)."""
     if not card_ids:
         return {}
-    ch = choice_table.c
+    ch, o = choice_table.c, option_table.c
     ids = list(card_ids)
     answers: dict[int, int] = dict(
         conn.execute(  # type: ignore[arg-type]
@@ -71,9 +172,10 @@ def option_picks(
         int(i): (int(n), {}) for i, n in answers.items()
     }
     rows = conn.execute(
-        select(ch.card_id, ch.option_text, func.count())
+        select(ch.card_id, o.text, func.count())
+        .select_from(_joined())
         .where(ch.card_id.in_(ids))
-        .group_by(ch.card_id, ch.option_text)
+        .group_by(ch.card_id, o.text)
     )
     for card_id, text, n in rows:
         picks[int(card_id)][1][str(text)] = int(n)

@@ -61,6 +61,14 @@ def _to_version_6(conn: Connection) -> None:
     rollups.rebuild(conn)
 
 
+def _to_version_7(conn: Connection) -> None:
+    """Each chosen option's text stored once per card (card_option); review_choice without
+    rowid, keyed by card, answer and place."""
+    from tutor.store.migrate_choices import options_once
+
+    options_once(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -69,6 +77,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _to_version_4,
     5: _to_version_5,
     6: _to_version_6,
+    7: _to_version_7,
 }
 
 

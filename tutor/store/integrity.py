@@ -90,7 +90,7 @@ class Orphans:
     """Rows whose parent row is missing (ids of the orphan rows, with the missing parent's)."""
 
     states: list[int]  # review ids of review_before rows without their review
-    choices: list[int]  # review_choice ids without their review
+    choices: list[int]  # review ids of review_choice rows without their review
     reviews: list[tuple[int, int]]  # (review id, card id) of reviews of missing cards
     cards: list[tuple[int, int]]  # (card id, deck id) of cards of missing decks
     parameter_sets: list[tuple[str, int, int]]  # (table, row id, missing parameter set id)
@@ -168,7 +168,7 @@ def orphans(conn: Connection) -> Orphans:
         select(s.review_id).where(_missing(s.review_id, r.id)).order_by(s.review_id)
     ).scalars()
     choices = conn.execute(
-        select(ch.id).where(_missing(ch.review_id, r.id)).order_by(ch.id)
+        select(ch.review_id).distinct().where(_missing(ch.review_id, r.id)).order_by(ch.review_id)
     ).scalars()
     reviews = conn.execute(
         select(r.id, r.card_id).where(_missing(r.card_id, c.id)).order_by(r.id)
@@ -202,10 +202,10 @@ def delete_orphan_states(conn: Connection, review_ids: Sequence[int]) -> None:
         conn.execute(review_before_table.delete().where(review_before_table.c.review_id.in_(chunk)))
 
 
-def delete_orphan_choices(conn: Connection, choice_ids: Sequence[int]) -> None:
-    """Delete review_choice rows (by id) whose review is gone."""
-    for chunk in _chunks(choice_ids):
-        conn.execute(choice_table.delete().where(choice_table.c.id.in_(chunk)))
+def delete_orphan_choices(conn: Connection, review_ids: Sequence[int]) -> None:
+    """Delete review_choice rows (by review id) whose review is gone."""
+    for chunk in _chunks(review_ids):
+        conn.execute(choice_table.delete().where(choice_table.c.review_id.in_(chunk)))
 
 
 def set_states(conn: Connection, states: Iterable[tuple[int, CardState]]) -> None:

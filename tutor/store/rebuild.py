@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from tutor.errors import StoreError
 from tutor.state import CardState
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import open_database
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
@@ -21,7 +22,6 @@ from tutor.store.tables import (
     card_forget_table,
     card_table,
     card_tag_table,
-    choice_table,
     deck_table,
     meta_table,
     parameter_fit_table,
@@ -194,10 +194,10 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     for table, batch in (
         (card_table, cards),
         (review_table, reviews),
-        (choice_table, choices),
     ):
         if batch:
             conn.execute(table.insert(), batch)
+    add_choices(conn, choices)
     _keep_befores(conn, befores)
     forgets = [  # version 4 on, as the cards' own tags
         {"card_id": card["id"], "forgotten_at": _time(card["forgotten_at"])}

@@ -13,11 +13,11 @@ from tutor.config import Settings
 from tutor.counts import due_today
 from tutor.queue import Today
 from tutor.state import Phase
+from tutor.store.choices import chosen_by_review
 from tutor.store.queue import StoreReader
 from tutor.store.review_log import LEECH, SUSPENDED, reschedulings, stored_befores, walk
 from tutor.store.tables import (
     card_table,
-    choice_table,
     deck_table,
     meta_table,
     parameter_fit_table,
@@ -159,11 +159,10 @@ def export_collection(conn: Connection, only: Collection[int] | None = None) -> 
         }
         for row in conn.execute(select(deck_table).order_by(deck_table.c.name))
     ]
-    chosen: dict[int, list[dict[str, Any]]] = {}
-    for row in conn.execute(select(choice_table).order_by(choice_table.c.id)):
-        chosen.setdefault(row.review_id, []).append(
-            {"text": row.option_text, "correct": row.correct}
-        )
+    chosen = {
+        review_id: [{"text": text, "correct": right} for text, right in options]
+        for review_id, options in chosen_by_review(conn).items()
+    }
     reviews: dict[int, list[dict[str, Any]]] = {}
     rows = conn.execute(
         select(review_table).order_by(review_table.c.card_id, review_table.c.id)

@@ -14,6 +14,7 @@ from tutor.errors import UndoRefused as UndoRefused  # re-exported
 from tutor.queue import DeckInfo as DeckInfo  # re-exported
 from tutor.state import CardState as CardState  # re-exported
 from tutor.store import rollups
+from tutor.store.choices import add_choices, delete_choices
 from tutor.store.decks import decks as decks  # re-exported
 from tutor.store.decks import parameter_set_id as parameter_set_id  # re-exported
 from tutor.store.flags import (  # re-exported: callers of the former single module keep working
@@ -29,7 +30,6 @@ from tutor.store.queue import load_card as load_card  # re-exported
 from tutor.store.review_log import LEECH, SUSPENDED, card_steps, next_before
 from tutor.store.tables import (
     card_table,
-    choice_table,
     review_before_table,
     review_table,
 )
@@ -156,9 +156,9 @@ def record_answer(
             review_before_table.insert().values(review_id=review_id, state=before.to_json())
         )
     if answer.chosen:
-        conn.execute(
-            choice_table.insert(),
-            [
+        add_choices(
+            conn,
+            (
                 {
                     "review_id": review_id,
                     "card_id": card_id,
@@ -167,7 +167,7 @@ def record_answer(
                     "correct": ok,
                 }
                 for text, ok in answer.chosen
-            ],
+            ),
         )
     return Recorded(review_id, card_id, before, after, leech, suspended, flags)
 
@@ -191,7 +191,7 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         "suspended": bool(row.flags_before & SUSPENDED),
     }
     rollups.remove_review(conn, review_id)
-    conn.execute(choice_table.delete().where(choice_table.c.review_id == review_id))
+    delete_choices(conn, int(row.card_id), review_id)
     conn.execute(review_before_table.delete().where(review_before_table.c.review_id == review_id))
     conn.execute(review_table.delete().where(r.id == review_id))
     conn.execute(

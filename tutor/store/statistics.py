@@ -43,6 +43,7 @@ from tutor.store.tables import (
     card_table,
     choice_table,
     deck_table,
+    option_table,
     review_rollup_table,
     review_table,
 )
@@ -246,25 +247,31 @@ def tempting_distractors(
 ) -> list[tuple[int, str, str, int, int]]:
     """(card id, question, wrong option, times picked, answers of that card) for the wrong
     options picked most often."""
-    ch, r, c = choice_table.c, review_table.c, card_table.c
+    ch, o, r, c = choice_table.c, option_table.c, review_table.c, card_table.c
     since = [ch.day + 0 >= first_day] if first_day is not None else []
-    # grouped by card id alone (its question is read for the few picked): no sort of long texts
+    # each wrong option's picks are a range of review_choice's key: counted there; the question
+    # is read afterwards for the few picked (no sort of long texts)
+    picked = (
+        select(func.count())
+        .where(ch.card_id == o.card_id, ch.option_number == o.number, *since)
+        .scalar_subquery()
+        .label("picked")
+    )
     picks = conn.execute(
-        select(ch.card_id, ch.option_text, func.count().label("picked"))
-        .select_from(choice_table.join(card_table, c.id == ch.card_id))
-        .where(ch.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids, cards), *since)
-        .group_by(ch.card_id, ch.option_text)
-        .order_by(func.count().desc(), ch.card_id, ch.option_text)
+        select(o.card_id, o.text, picked)
+        .select_from(option_table.join(card_table, c.id == o.card_id))
+        .where(o.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids, cards), picked > 0)
+        .order_by(picked.desc(), o.card_id, o.text)
         .limit(limit)
     ).all()
-    cards = sorted({int(row[0]) for row in picks})
+    picked_cards = sorted({int(row[0]) for row in picks})
     question: dict[int, str] = dict(
-        conn.execute(select(c.id, c.question).where(c.id.in_(cards))).all()  # type: ignore[arg-type]
+        conn.execute(select(c.id, c.question).where(c.id.in_(picked_cards))).all()  # type: ignore[arg-type]
     )
     answers: dict[int, int] = dict(
         conn.execute(  # type: ignore[arg-type]
             select(r.card_id, func.count())
-            .where(r.card_id.in_(cards), r.correct.is_not(None), *_since(first_day))
+            .where(r.card_id.in_(picked_cards), r.correct.is_not(None), *_since(first_day))
             .group_by(r.card_id)
         ).all()
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKeyConstraint, Index, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -215,23 +215,49 @@ class ReviewBefore(SQLModel, table=True):
     state: dict[str, Any] = Field(sa_type=JSON)
 
 
+class CardOption(SQLModel, table=True):
+    """An option of a card as a learner chose it (text, right or not), numbered per card.
+    Appended on first choice, never rewritten: a choice keeps the text the learner saw after
+    the deck is edited (an edited option is a new number)."""
+
+    __tablename__ = "card_option"
+    __table_args__ = {"sqlite_with_rowid": False}
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    number: int = Field(primary_key=True)
+    text: str
+    correct: bool
+
+
 class ReviewChoice(SQLModel, table=True):
-    """An option the learner chose in one answer (a wrong one is a distractor that trapped them)."""
+    """An option the learner chose in one answer (a wrong one is a distractor that trapped them).
+
+    Keyed by card, option and answer, so a card's choices are one range and an option's picks
+    a range within it (counted without reading another table); no rowid, no index beside the
+    key. The answer is not a foreign key (its check would scan this table at every undo): undo
+    deletes the choices itself, and `tutor check` finds any left behind.
+    """
 
     __tablename__ = "review_choice"
-    __table_args__ = (Index("ix_choice_card", "card_id", "correct"),)
-    id: int | None = Field(default=None, primary_key=True)
-    review_id: int = Field(foreign_key="review.id", ondelete="CASCADE", index=True)
-    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
-    day: int
-    option_text: str
-    correct: bool
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["card_id", "option_number"],
+            ["card_option.card_id", "card_option.number"],
+            ondelete="CASCADE",
+        ),
+        {"sqlite_with_rowid": False},
+    )
+    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
+    option_number: int = Field(primary_key=True)
+    review_id: int = Field(primary_key=True)
+    position: int = 0  # its place among the answer's choices, in file order
+    day: int  # the answer's learning day, kept here for the statistics' ranges
 
 
 deck_table = DeckRow.__table__  # type: ignore[attr-defined]
 card_table = CardRow.__table__  # type: ignore[attr-defined]
 review_table = ReviewRow.__table__  # type: ignore[attr-defined]
 choice_table = ReviewChoice.__table__  # type: ignore[attr-defined]
+option_table = CardOption.__table__  # type: ignore[attr-defined]
 review_before_table = ReviewBefore.__table__  # type: ignore[attr-defined]
 meta_table = Meta.__table__  # type: ignore[attr-defined]
 parameter_table = ParameterSet.__table__  # type: ignore[attr-defined]

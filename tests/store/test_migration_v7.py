@@ -1,0 +1,252 @@
+"""Schema 6 -> 7 on the committed version-6 collection: options stored once, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from tests.helpers.choices_v6 import back_to_version_6
+from tests.helpers.collection import build_history
+from tutor.backups import list_backups
+from tutor.card_history import card_info
+from tutor.check import check_collection
+from tutor.cli import main
+from tutor.clock import utc_now
+from tutor.collection_file import SCHEMA_VERSION
+from tutor.config import load_settings
+from tutor.store.choices import last_choices, option_picks
+from tutor.store.db import Database, open_database, schema_version
+from tutor.store.queue import StoreReader
+from tutor.store.repository import export_collection
+from tutor.store.reviews import undo_answer
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FIXTURE = DATA / "collection-v6.db"
+EXPORTED = DATA / "collection-v6-export.json"  # `tutor export` of FIXTURE by the version-6 code
+
+
+@pytest.fixture
+def v6(tmp_path: Path) -> Path:
+    path = tmp_path / "collection.db"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {n: conn.execute(f"SELECT * FROM {n} ORDER BY 1, 2").fetchall() for n in names}
+    finally:
+        conn.close()
+
+
+def version_of(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT value FROM meta").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def exported(path: Path) -> dict[str, Any]:
+    db = open_database(f"sqlite:///{path}")
+    try:
+        with db.read() as conn:
+            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
+    finally:
+        db.close()
+
+
+def test_the_export_after_the_migration_is_the_export_before(v6: Path) -> None:
+    after = exported(v6)
+    before = json.loads(EXPORTED.read_text(encoding="utf-8"))
+    chosen = [c for card in after["cards"] for r in card["reviews"] for c in r["chosen"]]
+    assert len(chosen) == 63 and sum(len(c["reviews"]) for c in after["cards"]) == 158
+    assert after == before  # every card, state, review, choice (in order) and deck
+    assert version_of(v6) == str(SCHEMA_VERSION) == "7"
+    report = check_collection(f"sqlite:///{v6}", load_settings())
+    assert report.clean, report.problems
+
+
+def test_each_option_text_is_stored_once_per_card_and_an_edited_one_kept_as_chosen(
+    v6: Path,
+) -> None:
+    open_database(f"sqlite:///{v6}").close()
+    tables = dump(v6)
+    options = tables["card_option"]
+    assert len(options) == len({(card, text, right) for card, _n, text, right in options}) == 19
+    assert len(tables["review_choice"]) == 63
+    conn = sqlite3.connect(v6)
+    try:
+        indexes = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_choice'"
+        ).fetchall()
+        without_rowid = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name IN ('review_choice', 'card_option')"
+        ).fetchall()
+        (wrong_zero,) = conn.execute(
+            "SELECT card_id FROM card_option WHERE text = 'Wrong zero'"
+        ).fetchone()
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)  # vacuumed after it
+    finally:
+        conn.close()
+    assert [i for (i,) in indexes if not i.startswith("sqlite_autoindex")] == []
+    assert all("WITHOUT ROWID" in sql for (sql,) in without_rowid)
+    # the deck edit renamed "Wrong 0" and made "2" wrong: both texts as chosen are kept
+    assert {(t, r) for c, _n, t, r in options if c == 19} >= {("2", 1), ("2", 0)}
+    db = open_database(f"sqlite:///{v6}")
+    try:
+        with db.read() as read:
+            assert last_choices(read, wrong_zero) == [("Right 0", True)]
+            info = card_info(StoreReader(read), 19, load_settings(), utc_now())
+        assert info is not None
+        assert [list(a.chosen) for a in info.answers][-1] == ["2", "4"]
+    finally:
+        db.close()
+
+
+def test_picked_search_and_lint_read_the_migrated_choices(
+    v6: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(v6), "cards", "picked:zero", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [c["question"] for c in found["cards"]] == ["Which one is right 0?"]
+    db = open_database(f"sqlite:///{v6}")
+    try:
+        with db.read() as conn:
+            picks = option_picks(conn, [19])
+    finally:
+        db.close()
+    assert picks == {19: (9, {"2": 4, "3": 3, "4": 6, "9": 5})}  # as version 6 counted them
+
+
+def test_the_backup_is_taken_first_and_holds_the_version_6_collection(v6: Path) -> None:
+    original = dump(v6)
+    open_database(f"sqlite:///{v6}").close()
+    (backup,) = list_backups(v6)
+    assert backup.kind == "migration"
+    assert version_of(backup.path) == "6"
+    assert dump(backup.path) == original
+
+
+def test_a_second_open_changes_nothing(v6: Path) -> None:
+    open_database(f"sqlite:///{v6}").close()
+    migrated, backups = dump(v6), list_backups(v6)
+    open_database(f"sqlite:///{v6}").close()
+    assert dump(v6) == migrated
+    assert list_backups(v6) == backups  # no second migration backup
+
+
+def test_undo_after_the_migration_restores_the_state_before(v6: Path) -> None:
+    """The newest answer of each card undone: the card is exactly as the version-6 log said,
+    and the answer's choices are gone with it."""
+    expected = {c["id"]: c for c in json.loads(EXPORTED.read_text(encoding="utf-8"))["cards"]}
+    db = open_database(f"sqlite:///{v6}")
+    try:
+        undone = with_choices = 0
+        for card in expected.values():
+            if not card["reviews"]:
+                continue
+            last = card["reviews"][-1]
+            with db.write() as conn:
+                state = undo_answer(conn, last["id"])
+                left = last_choices(conn, card["id"])
+            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
+            assert state.to_json() == wanted
+            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
+            assert left == [(c["text"], c["correct"]) for c in previous]
+            undone += 1
+            with_choices += bool(last["chosen"])
+        assert undone >= 15 and with_choices >= 5
+    finally:
+        db.close()
+
+
+def test_tutor_info_shows_the_migrated_schema_version(
+    v6: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(v6), "info"]) == 0
+    assert "schema version: 7" in capsys.readouterr().out
+
+
+def test_a_migration_killed_midway_leaves_the_version_6_collection_whole(
+    v6: Path, tmp_path: Path
+) -> None:
+    original = dump(v6)
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    os.mkfifo(pause / "reached")
+    os.mkfifo(pause / "resume")
+    reached = os.open(pause / "reached", os.O_RDWR)  # held open: a read waits for the child
+    env = {**os.environ, "TUTOR_MIGRATION_PAUSE": str(pause)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "--db", str(v6), "info"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert child.stdout is not None
+    output = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(reached, selectors.EVENT_READ)
+        selector.register(child.stdout.fileno(), selectors.EVENT_READ)
+        while True:  # wait for the pause, or for the child to end (its output closes)
+            ready = {key.fd for key, _ in selector.select()}
+            if reached in ready:
+                break
+            chunk = os.read(child.stdout.fileno(), 4096)
+            output += chunk
+            if not chunk:
+                child.wait()
+                pytest.fail(f"the migration ended before its pause: {output.decode()}")
+    assert os.read(reached, 100) == b"migrating\n"  # every step done, nothing committed
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    os.close(reached)
+    assert child.returncode == -signal.SIGKILL
+    conn = sqlite3.connect(v6)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    assert version_of(v6) == "6"
+    assert dump(v6) == original
+    assert exported(v6) == json.loads(EXPORTED.read_text(encoding="utf-8"))  # migrates now
+    assert version_of(v6) == "7"
+
+
+def test_migration_7_keeps_every_choice_on_either_database(db: Database, tmp_path: Path) -> None:
+    """A history with choices put back in the version-6 shape migrates in place on SQLite and
+    on PostgreSQL: the export is the same before and after, and the options are stored once."""
+    build_history(db, tmp_path / "decks")
+    with db.read() as conn:
+        before = export_collection(conn)
+    with db.write() as conn:
+        assert back_to_version_6(conn) > 10
+    db.close()
+    migrated = open_database(db.url)
+    try:
+        with migrated.read() as conn:
+            assert export_collection(conn) == before
+            assert schema_version(conn) == 7
+            options = conn.execute(text("SELECT count(*) FROM card_option")).scalar_one()
+            cards = conn.execute(
+                text("SELECT count(DISTINCT card_id) FROM review_choice")
+            ).scalar_one()
+            assert options == cards > 0  # one right option per card, chosen again and again
+    finally:
+        migrated.close()
