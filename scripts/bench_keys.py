@@ -68,6 +68,12 @@ class Run:
 
     rating_ms: list[float] = field(default_factory=list)  # rating key -> next card's frame
     reveal_ms: list[float] = field(default_factory=list)  # Space -> the answer's frame
+    rating_cpu_ms: list[float] = field(default_factory=list)  # the app's CPU time in rating_ms
+
+    def add(self, other: Run) -> None:
+        self.rating_ms += other.rating_ms
+        self.reveal_ms += other.reveal_ms
+        self.rating_cpu_ms += other.rating_cpu_ms
 
 
 class Terminal:
@@ -114,6 +120,14 @@ class Terminal:
             frame = self.frame()
             if any(marker in frame for marker in markers):
                 return frame
+
+    def cpu_ms(self) -> float:
+        """CPU time the program's threads have run so far (Linux schedstat, in nanoseconds)."""
+        total = 0
+        for task in Path(f"/proc/{self.pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                total += int((task / "schedstat").read_text().split()[0])
+        return total / 1e6
 
     def press(self, key: bytes) -> float:
         """Write a key after a learner's pause (the app settles, late frames are read first)."""
@@ -166,8 +180,10 @@ def session(
             terminal.until(ANSWER)
             run.reveal_ms.append((time.perf_counter() - start) * 1000)
             start = terminal.press(rating)
+            cpu = terminal.cpu_ms()
             frame = terminal.until(*QUESTION, SUMMARY)
             run.rating_ms.append((time.perf_counter() - start) * 1000)
+            run.rating_cpu_ms.append(terminal.cpu_ms() - cpu)
             if SUMMARY in frame:
                 return run
     finally:
@@ -189,8 +205,10 @@ def bare(size: tuple[int, int], work: Path, answers: int) -> Run:
             terminal.until(ANSWER)
             run.reveal_ms.append((time.perf_counter() - start) * 1000)
             start = terminal.press(b"3")
+            cpu = terminal.cpu_ms()
             terminal.until(b"Press 1-")
             run.rating_ms.append((time.perf_counter() - start) * 1000)
+            run.rating_cpu_ms.append(terminal.cpu_ms() - cpu)
     finally:
         terminal.close()
     return run
@@ -235,26 +253,23 @@ def main() -> None:
     programs = [ROOT, *(path.resolve() for path in args.code)]
     results: dict[tuple[str, str], Run] = {}
     for _ in range(args.runs):  # interleaved: each program once per round
-        floor = bare(size, work, 30)
-        total = results.setdefault(("bare Textual app", ""), Run())
-        total.rating_ms += floor.rating_ms
-        total.reveal_ms += floor.reveal_ms
+        results.setdefault(("bare Textual app", ""), Run()).add(bare(size, work, 30))
         for name, (db, limit) in collections.items():
             for code in programs:
                 run = session(code, db, limit, size, work, args.rating.encode())
-                total = results.setdefault((str(code), name), Run())
-                total.rating_ms += run.rating_ms
-                total.reveal_ms += run.reveal_ms
-    floor_ms = median(results[("bare Textual app", "")].rating_ms)
+                results.setdefault((str(code), name), Run()).add(run)
+    floor = results[("bare Textual app", "")]
+    floor_ms, floor_cpu = median(floor.rating_ms), median(floor.rating_cpu_ms)
     print(
-        f"{'program':40} {'collection':22} {'n':>5} {'key->next card':>15} {'x floor':>8}"
-        f" {'Space->answer':>14}"
+        f"{'program':32} {'collection':20} {'n':>4} {'key->next card':>14} {'x floor':>7}"
+        f" {'its CPU':>9} {'x floor':>7} {'Space->answer':>13}"
     )
     for (program, name), run in results.items():
-        rating = median(run.rating_ms)
+        rating, cpu = median(run.rating_ms), median(run.rating_cpu_ms)
         print(
-            f"{program[-40:]:40} {name:22} {len(run.rating_ms):5d} {rating:12.1f} ms"
-            f" {rating / floor_ms:7.2f}x {median(run.reveal_ms):11.1f} ms"
+            f"{program[-32:]:32} {name:20} {len(run.rating_ms):4d} {rating:11.1f} ms"
+            f" {rating / floor_ms:6.2f}x {cpu:6.1f} ms {cpu / floor_cpu:6.2f}x"
+            f" {median(run.reveal_ms):10.1f} ms"
         )
 
 
