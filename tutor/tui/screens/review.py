@@ -19,7 +19,7 @@ from tutor.errors import Problem, TutorError
 from tutor.grades import Grade
 from tutor.peek import Preview
 from tutor.text import neutralise
-from tutor.tui.screens import review_answer, review_edit, review_flags, review_gc, review_start
+from tutor.tui.screens import review_answer, review_edit, review_flags, review_start
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
 from tutor.tui.widgets.hint import hint
@@ -203,15 +203,10 @@ class ReviewScreen(Screen[None]):
             self.commit(self.verdict.suggested)
 
     def grade(self, chosen: list[int] | None, duration_ms: int | None = None) -> None:
-        review_gc.hold(self.app)  # no garbage collection before the answer is on screen
         review_answer.grade(self, chosen, duration_ms)
 
     def commit(self, grade: Grade) -> None:
-        review_gc.hold(self.app)  # nor before the next card is
         review_flags.commit(self, grade)
-
-    def on_unmount(self) -> None:
-        review_gc.release()
 
     def action_undo(self) -> None:
         review_flags.undo(self)
