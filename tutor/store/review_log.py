@@ -124,20 +124,24 @@ def stored_befores(conn: Connection, card_id: int | None = None) -> dict[int, Ca
     return {int(i): CardState.from_json(s) for i, s in conn.execute(query)}
 
 
-def card_steps(conn: Connection, card_id: int) -> list[Step]:
-    """One card's answers in order, each with its state before and after."""
+def card_steps(
+    conn: Connection, card_id: int, runs: dict[int, list[Any]] | None = None
+) -> list[Step]:
+    """One card's answers in order, each with its state before and after (`runs`: the card's
+    reschedulings, when the caller has read them)."""
     rows = conn.execute(
         select(*LOG_COLUMNS).where(review_table.c.card_id == card_id).order_by(review_table.c.id)
     ).all()
-    return list(walk(rows, reschedulings(conn, [card_id]), stored_befores(conn, card_id)))
+    runs = reschedulings(conn, [card_id]) if runs is None else runs
+    return list(walk(rows, runs, stored_befores(conn, card_id)))
 
 
 def next_before(conn: Connection, card_id: int, at: datetime) -> CardState:
     """The state the log gives for a card's next answer at `at` (before it is written)."""
-    steps = card_steps(conn, card_id)
+    runs = reschedulings(conn, [card_id])  # read once: the walk and the last step both need it
+    steps = card_steps(conn, card_id, runs)
     previous = steps[-1].after if steps else CardState()
-    runs = reschedulings(conn, [card_id]).get(card_id)
-    return _since(previous, runs, _At(at))
+    return _since(previous, runs.get(card_id), _At(at))
 
 
 @dataclass(frozen=True)

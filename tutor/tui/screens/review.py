@@ -19,7 +19,7 @@ from tutor.errors import Problem, TutorError
 from tutor.grades import Grade
 from tutor.peek import Preview
 from tutor.text import neutralise
-from tutor.tui.screens import review_edit, review_flags, review_start
+from tutor.tui.screens import review_answer, review_edit, review_flags, review_start
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
 from tutor.tui.widgets.footer import Footer
@@ -120,8 +120,10 @@ class ReviewScreen(Screen[None]):
         self.query_one(CardText).show(presented.card)
         self.query_one(OptionList).show(presented, self.toggled)  # type: ignore[arg-type]
         wants_recall = presented.settings.recall_first and presented.card.kind == "choice"
-        self.mode = "recall-first" if wants_recall else "question"
-        self.watch_mode(self.mode)  # also when the mode stays (a card after a card)
+        mode: Mode = "recall-first" if wants_recall else "question"
+        if self.mode == mode:  # a card after a card: the watcher is not called for the same mode
+            self.watch_mode(mode)
+        self.mode = mode
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self.update_status()
 
@@ -147,11 +149,11 @@ class ReviewScreen(Screen[None]):
         assert self.session is not None
         return replace(self.session.summary(), milliseconds=self.elapsed() * 1000)
 
-    def say(self, message: str) -> None:
-        self.query_one("#last", Static).update(Text(neutralise(message)))
+    def say(self, message: str) -> None:  # one-line widgets: an update needs no new layout
+        self.query_one("#last", Static).update(Text(neutralise(message)), layout=False)
 
     def _update_hint(self) -> None:
-        self.query_one("#hint", Static).update(Text(hint(self.mode, self.presented)))
+        self.query_one("#hint", Static).update(Text(hint(self.mode, self.presented)), layout=False)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -202,29 +204,7 @@ class ReviewScreen(Screen[None]):
             self.commit(self.verdict.suggested)
 
     def grade(self, chosen: list[int] | None, duration_ms: int | None = None) -> None:
-        if self.session is None:  # still loading: answer as soon as the session is ready
-            if self.pending is None:
-                elapsed = (self.tutor.clock() - self.started).total_seconds()
-                self.pending = (chosen, int(elapsed * 1000))
-                self.query_one("#hint", Static).update(Text("One moment: loading your collection…"))
-            return
-        assert self.presented is not None
-        self.verdict = self.session.grade(chosen, duration_ms)
-        self.query_one(FeedbackPanel).show(self.presented, self.verdict)  # type: ignore[arg-type]
-        self._show_last_choice(self.session, self.presented.card.id, self.verdict)
-        self.query_one(RatingBar).show(self.verdict, self.presented.settings.fuzz)
-        self.mode = "answer"
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
-
-    def _show_last_choice(self, session: ReviewSession, card_id: int, verdict: Verdict) -> None:
-        """The distractors picked the last time this card was answered (tutor.misconceptions)."""
-        from tutor.misconceptions import last_wrong_choices
-
-        try:
-            wrong = last_wrong_choices(session.db, card_id)
-        except TutorError:
-            wrong = []  # the answer still stands; only the reminder is missing
-        self.query_one(FeedbackPanel).show_last_choice(wrong, verdict)
+        review_answer.grade(self, chosen, duration_ms)
 
     def commit(self, grade: Grade) -> None:
         review_flags.commit(self, grade)

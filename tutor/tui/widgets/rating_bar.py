@@ -31,4 +31,4 @@ class RatingBar(Static):
             bar.append(label, style="reverse bold" if grade == verdict.suggested else "")
             bar.append(" ")
         bar.append(f" Enter = {verdict.suggested.label}", style="italic")
-        self.update(bar)
+        self.update(bar, layout=False)  # one line high: no new layout

@@ -36,4 +36,4 @@ class StatusBar(Static):
         text = Text()
         text.append(name, style="bold")
         text.append(counts)
-        self.update(text)
+        self.update(text, layout=False)  # one line, docked: no new layout

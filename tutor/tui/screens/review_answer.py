@@ -1,0 +1,50 @@
+"""Grading an answer on the review screen: the verdict, the feedback, the rating bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tutor.errors import TutorError
+from tutor.tui.widgets.feedback import FeedbackPanel
+from tutor.tui.widgets.rating_bar import RatingBar
+
+if TYPE_CHECKING:
+    from tutor.session import ReviewSession, Verdict
+    from tutor.tui.screens.review import ReviewScreen
+
+
+def grade(screen: ReviewScreen, chosen: list[int] | None, duration_ms: int | None) -> None:
+    """Grade the choice (or keep it until the session has loaded) and show the answer."""
+    if screen.session is None:  # still loading: answer as soon as the session is ready
+        if screen.pending is None:
+            elapsed = (screen.tutor.clock() - screen.started).total_seconds()
+            screen.pending = (chosen, int(elapsed * 1000))
+            hint = screen.query_one("#hint", Static)
+            hint.update(Text("One moment: loading your collection…"), layout=False)
+        return
+    presented = screen.presented
+    if presented is None:  # nothing on screen to grade
+        return
+    screen.verdict = verdict = screen.session.grade(chosen, duration_ms)
+    screen.query_one(FeedbackPanel).show(presented, verdict)  # type: ignore[arg-type]
+    _show_last_choice(screen, screen.session, presented.card.id, verdict)
+    screen.query_one(RatingBar).show(verdict, presented.settings.fuzz)
+    screen.mode = "answer"
+    screen.query_one("#card", VerticalScroll).scroll_home(animate=False)
+
+
+def _show_last_choice(
+    screen: ReviewScreen, session: ReviewSession, card_id: int, verdict: Verdict
+) -> None:
+    """The distractors picked the last time this card was answered (tutor.misconceptions)."""
+    from tutor.misconceptions import last_wrong_choices
+
+    try:
+        wrong = last_wrong_choices(session.db, card_id)
+    except TutorError:
+        wrong = []  # the answer still stands; only the reminder is missing
+    screen.query_one(FeedbackPanel).show_last_choice(wrong, verdict)
