@@ -14,8 +14,9 @@ from tutor.errors import NotFoundError
 from tutor.stats import compute
 from tutor.stats_data import CardCounts, PassRate, Today
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import Database
-from tutor.store.tables import card_table, card_tag_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, card_tag_table, deck_table, review_table
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def tagged(db: Database) -> Database:
         )
         conn.execute(card_table.insert(), [*CARDS, card(20, deck_id=2, key="p")])
         conn.execute(review_table.insert(), [r for r, _ in REVIEWS])
-        conn.execute(choice_table.insert(), [c for _, c in REVIEWS])
+        add_choices(conn, [c for _, c in REVIEWS])
         conn.execute(
             card_tag_table.insert(), [{"card_id": 3, "tag": "Hard"}, {"card_id": 4, "tag": "hard"}]
         )
