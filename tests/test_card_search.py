@@ -272,6 +272,8 @@ def test_cards_command_prints_the_matches_as_json_and_text(
     data = json.loads(capsys.readouterr().out)
     assert data["total"] == 2
     assert sorted(c["question"] for c in data["cards"]) == ["Beta one", "Choice card"]
+    tags = {c["question"]: c["tags"] for c in data["cards"]}  # the deck's, then the card's own
+    assert tags == {"Choice card": ["lang", "hard", "trap"], "Beta one": ["trap"]}
     assert main(["--db", str(db_path), "cards", "_"]) == 0
     out = capsys.readouterr().out
     assert "Under_score here" in out and "1 card match" in out and "Plain" not in out

@@ -24,7 +24,6 @@ PRACTICE = (
     "SELECT p.practiced_at, p.rating, p.suggested_rating, p.duration_ms, p.retrievability, "
     "p.correct, p.chosen FROM practice p WHERE p.card_id = :card ORDER BY p.practiced_at, p.id"
 )
-TAGS = "SELECT t.tag FROM card_tag t WHERE t.card_id = :card ORDER BY t.tag"
 CURVE_DAYS = (0, 1, 7, 30, 90, 365)
 
 
@@ -100,8 +99,7 @@ def card_info(reader: Reader, card_id: int, settings: Settings, now: datetime) -
         )
     ]
     answers.sort(key=lambda a: a.at)
-    tags = _tags(reader, card)
-    return CardInfo(card, tags, answers, _forgetting(reader, card, now))
+    return CardInfo(card, card.tags, answers, _forgetting(reader, card, now))
 
 
 def _timed(rows: list[Any], at: int = 1) -> list[tuple[Any, ...]]:
@@ -112,13 +110,6 @@ def _timed(rows: list[Any], at: int = 1) -> list[tuple[Any, ...]]:
         values[at] = moment(values[at])
         result.append(tuple(values))
     return result
-
-
-def _tags(reader: Reader, card: ListedCard) -> tuple[str, ...]:
-    own = [str(row[0]) for row in reader.rows(TAGS, {"card": card.id})]
-    deck = next((d for d in read_decks(reader) if d.name == card.deck), None)
-    inherited = [str(t) for t in (deck.settings.get("tags") or ())] if deck else []
-    return tuple(dict.fromkeys(inherited + own))
 
 
 def _forgetting(reader: Reader, card: ListedCard, now: datetime) -> list[tuple[int, float]]:

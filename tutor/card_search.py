@@ -60,6 +60,7 @@ class ListedCard:
     retired: bool
     source_path: str | None
     source_line: int
+    tags: tuple[str, ...] = ()  # the deck's front-matter tags, then the card's own
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +82,7 @@ class ListedCard:
             "retired": self.retired,
             "file": self.source_path,
             "line": self.source_line,
+            "tags": list(self.tags),
         }
 
 
@@ -271,7 +273,24 @@ def _cards(reader: Reader, compiled: Compiled, page: list[int], now: datetime) -
     )
     order = {card_id: n for n, card_id in enumerate(page)}
     rows.sort(key=lambda row: order[int(row[0])])
-    return [_listed(row, compiled.decks, now) for row in rows]
+    own = _own_tags(reader, page)
+    return [_listed(row, compiled.decks, now, own) for row in rows]
+
+
+def _own_tags(reader: Reader, card_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The cards' own tags (their `Tags:` lines), each card's in alphabetical order."""
+    own: dict[int, list[str]] = {}
+    ids = ",".join(str(int(i)) for i in card_ids) or "NULL"
+    sql = f"SELECT t.card_id, t.tag FROM card_tag t WHERE t.card_id IN ({ids}) ORDER BY t.tag"
+    for card_id, tag in reader.rows(sql, {}):
+        own.setdefault(int(card_id), []).append(str(tag))
+    return own
+
+
+def card_tags(deck: DeckInfo | None, own: Sequence[str]) -> tuple[str, ...]:
+    """A card's tags: its deck's front-matter tags, then its own, each once."""
+    inherited = [str(t) for t in (deck.settings.get("tags") or ())] if deck else []
+    return tuple(dict.fromkeys([*inherited, *own]))
 
 
 def _count(reader: Reader, compiled: Compiled) -> int:
@@ -295,10 +314,12 @@ def listed_card(
         f"SELECT {COLUMNS} FROM card c JOIN deck d ON d.id = c.deck_id WHERE c.id = :card",
         {"card": card_id, "now": now},
     )
-    return _listed(rows[0], decks, now) if rows else None
+    return _listed(rows[0], decks, now, _own_tags(reader, [card_id])) if rows else None
 
 
-def _listed(row: Sequence[Any], decks: dict[int, DeckInfo], now: datetime) -> ListedCard:
+def _listed(
+    row: Sequence[Any], decks: dict[int, DeckInfo], now: datetime, own: dict[int, list[str]]
+) -> ListedCard:
     (card_id, deck, question, phase, due, stability, difficulty, last, lapses, reps) = row[:10]
     suspended, buried_until, leech, retired, deck_id, path, line = row[10:]
     due_at, last_at = moment(due), moment(last)
@@ -329,4 +350,5 @@ def _listed(row: Sequence[Any], decks: dict[int, DeckInfo], now: datetime) -> Li
         retired=bool(retired),
         source_path=path,
         source_line=int(line),
+        tags=card_tags(info, own.get(int(card_id), [])),
     )
