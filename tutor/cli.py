@@ -1035,6 +1035,15 @@ def _run_app(
 
 def _print_summary(app: Any) -> None:
     summary = app.last_summary
+    if summary is not None and not summary.answered:
+        if app.session_study is not None:
+            study = app.session_study.describe()
+            print(f"No card matches this custom study ({study}); nothing was answered.")
+        else:
+            print(
+                "Nothing due: `tutor study ahead 3` reviews the cards due in the next 3 days;\n"
+                "c on the home screen (`tutor`) opens custom study (review ahead, practice)."
+            )
     if summary is not None and summary.answered:
         right = f", {summary.correct} right" if summary.accuracy is not None else ""
         cards = "card" if summary.answered == 1 else "cards"
