@@ -85,3 +85,37 @@ async def test_the_nothing_due_summary_and_the_review_text_name_custom_study(
         "Nothing due: `tutor study ahead 3` reviews the cards due in the next 3 days;\n"
         "c on the home screen (`tutor`) opens custom study (review ahead, practice).\n"
     )
+
+
+async def test_enter_on_the_empty_study_line_says_what_to_type_and_starts_nothing(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    learned(db, write_deck)
+    app = TutorApp(db, SETTINGS, clock=lambda: LATER, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StudyDialog)
+        assert shown(dialog.query_one("#study-scope", Static)) == "Scope: all decks"
+        assert dialog.query_one("#study-line", Input).value == ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # no session started
+        problem = dialog.query_one("#study-problem", Static)
+        assert shown(problem) == "Type a mode, e.g. ahead 3 (Escape goes back)."
+        assert unwrapped(problem)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_a_scoped_study_dialog_names_its_decks(db: Database, write_deck: WriteDeck) -> None:
+    learned(db, write_deck)
+    app = TutorApp(db, SETTINGS, clock=lambda: LATER, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(StudyDialog(["Words", "[b]Verbs"]))
+        await settle(pilot)
+        assert shown(app.screen.query_one("#study-scope", Static)) == "Scope: Words, [b]Verbs"
