@@ -119,3 +119,33 @@ async def test_a_scoped_study_dialog_names_its_decks(db: Database, write_deck: W
         app.push_screen(StudyDialog(["Words", "[b]Verbs"]))
         await settle(pilot)
         assert shown(app.screen.query_one("#study-scope", Static)) == "Scope: Words, [b]Verbs"
+
+
+async def test_a_custom_study_matching_no_card_says_so_not_nothing_due(
+    db: Database, write_deck: WriteDeck, capsys: pytest.CaptureFixture[str]
+) -> None:
+    learned(db, write_deck)
+    app = TutorApp(db, SETTINGS, clock=lambda: LATER, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one("#study-line", Input).value = "practice tag:nosuch"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        title = shown(app.screen.query_one("#summary-title", Static))
+        assert title == "No card matches this custom study"
+        summary = app.screen.query_one("#summary", Static)
+        assert shown(summary) == (
+            "Practice: answers leave the schedule alone\n\n"
+            "No card matches it: nothing was answered, the schedule is unchanged.\n"
+            "Press Enter for home, then c to try another custom study."
+        )
+        assert unwrapped(summary)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("q")
+    _print_summary(app)
+    assert capsys.readouterr().out == "No card matches this custom study; nothing was answered.\n"
