@@ -60,7 +60,8 @@ def cards_text(page: SearchPage) -> str:
         )
     shown = len(page.cards)
     more = f" (the first {shown}; --limit N shows more)" if page.total > shown else ""
-    lines.append(f"\n{page.total} card{'s' if page.total != 1 else ''} match{more}.")
+    matched = "1 card matches" if page.total == 1 else f"{page.total} cards match"
+    lines.append(f"\n{matched}{more}.")
     return "\n".join(lines) + "\n"
 
 

@@ -658,8 +658,10 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise TutorError(
                 f"cannot write {output}: {exc.strerror}; nothing was written"
             ) from None
+        decks, cards = len(data["decks"]), len(data["cards"])
         print(
-            f"exported {len(data['decks'])} decks and {len(data['cards'])} cards to {args.output}",
+            f"exported {decks} deck{'s' * (decks != 1)} and {cards} card{'s' * (cards != 1)} "
+            f"to {args.output}",
             file=sys.stderr,
         )
     else:
@@ -1035,6 +1037,14 @@ def _run_app(
 
 def _print_summary(app: Any) -> None:
     summary = app.last_summary
+    if summary is not None and not summary.answered:
+        if app.session_study is not None:
+            print("No card matches this custom study; nothing was answered.")
+        else:
+            print(
+                "Nothing due: `tutor study ahead 3` reviews the cards due in the next 3 days;\n"
+                "c on the home screen (`tutor`) opens custom study (review ahead, practice)."
+            )
     if summary is not None and summary.answered:
         right = f", {summary.correct} right" if summary.accuracy is not None else ""
         cards = "card" if summary.answered == 1 else "cards"
@@ -1076,6 +1086,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     if _refuse_without_terminal("tutor review"):
         return 2
+    _refuse_unknown_tags(args, args.tag or ())
     url = database_url(args.db)
     if _session_size(args) is not None:  # the first card depends on the size: no early preview
         return _run_app(args, _review_targets(args) if args.target else None, review=True)
@@ -1181,7 +1192,25 @@ def cmd_study(args: argparse.Namespace) -> int:
     for name in decks or ():
         args.target = name
         _review_targets(args)  # an unknown deck is refused before the screen opens
+    _refuse_unknown_tags(args, query.tags + tuple(args.tag or ()))
     return _run_app(args, decks, review=True, study=study)
+
+
+def _refuse_unknown_tags(args: argparse.Namespace, tags: Sequence[str]) -> None:
+    """NotFoundError, as `tutor stats --tag` says it, for a tag no card has."""
+    from tutor.stats import no_such_tag
+    from tutor.store.tags import tagged_cards
+
+    if not tags:
+        return
+    db = _open(args)
+    try:
+        with db.read() as conn:
+            for tag in tags:
+                if not tagged_cards(conn, [tag]):
+                    raise no_such_tag(tag)
+    finally:
+        db.close()
 
 
 def cmd_cards(args: argparse.Namespace) -> int:

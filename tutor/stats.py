@@ -204,11 +204,16 @@ def _tagged(conn: Any, settings: Settings, now: datetime, tag: str) -> tuple[Any
     select_ids = f"SELECT c.id FROM card c WHERE {compiled.where}"
     tagged = {int(row[0]) for row in StoreReader(conn).rows(select_ids, compiled.values)}
     if not tagged:
-        raise NotFoundError(
-            f"no card has the tag {tag!r}; tags come from a deck's front matter and its cards' "
-            "`Tags:` lines (`tutor cards tag:TAG` searches them)"
-        )
+        raise no_such_tag(tag)
     return sql.cards_selected(conn, select_ids, compiled.values), tagged
+
+
+def no_such_tag(tag: str) -> NotFoundError:
+    """The error for a `--tag` no card has (stats, study and review say it alike)."""
+    return NotFoundError(
+        f"no card has the tag {tag!r}; tags come from a deck's front matter and its cards' "
+        "`Tags:` lines (`tutor cards tag:TAG` searches them)"
+    )
 
 
 def _sum(by_day: list[tuple[int, dict[str, int]]], low: int, high: int) -> dict[str, int]:

@@ -138,7 +138,7 @@ def _today(today: Today) -> list[str]:
         return ["No reviews yet today."]
     minutes, seconds = divmod(int(today.seconds), 60)
     return [
-        f"{today.reviews} reviews, {today.correct} right ({_pct(today.accuracy)}), "
+        f"{_count(today.reviews, 'review')}, {today.correct} right ({_pct(today.accuracy)}), "
         f"{minutes} min {seconds:02d} s, new cards learned: {today.new_learned}"
     ]
 
@@ -177,6 +177,10 @@ def _forecast(forecast: Forecast) -> list[str]:
 
 def _days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _calendar_title(calendar: Calendar) -> str:
@@ -240,7 +244,7 @@ def _calibration_title(calibration: CalibrationReport) -> str:
         f"Calibration  (predicted recall at each review against what happened; "
         f"RMSE(bins) {_pct(calibration.rmse_bins)}, log loss "
         f"{calibration.log_loss if calibration.log_loss is not None else '—'}, "
-        f"{calibration.reviews} reviews)"
+        f"{_count(calibration.reviews, 'review')})"
     )
 
 

@@ -64,6 +64,7 @@ class TutorApp(App[None]):
         self.last_summary: Summary | None = None
         # the size and custom study of the next review session (taken when it opens)
         self.next_session: tuple[SessionSize | None, Study | None] = (session_size, study)
+        self.session_study = study  # the custom study of the session last started (or None)
 
     def on_mount(self) -> None:
         if self.start_stats is not None:
@@ -120,6 +121,7 @@ class TutorApp(App[None]):
         from tutor.tui.screens.review import ReviewScreen
 
         self.next_session = (size, study)
+        self.session_study = study
         self.push_screen(ReviewScreen(decks))
 
     def go_home(self) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 
 NUMBERS_AND_EDGES = 45  # the count columns with their padding, the table's edges, a scrollbar
+NOTHING_DUE = "Nothing due: c opens custom study (review ahead, practice)."
 
 
 class HomeScreen(Screen[None]):
@@ -129,10 +130,13 @@ class HomeScreen(Screen[None]):
         table.display = bool(rows)
         if rows:
             due_now = sum(totals)
+            keys = "   Enter reviews the selected deck, A reviews all."
+            if not due_now:
+                keys = f"\n{NOTHING_DUE}"
             self.query_one("#today", Static).update(
                 Text(
                     f"Due today: {totals[0]} new, {totals[1]} learning, {totals[2]} review "
-                    f"({due_now} cards).   Enter reviews the selected deck, A reviews all."
+                    f"({due_now} cards).{keys}"
                 )
             )
             self._show_misconceptions()

@@ -24,15 +24,24 @@ INTRO = (
     "Practice leaves the schedule alone (logged apart)."
 )
 
+EMPTY_LINE = "Type a mode, e.g. ahead 3 (Escape goes back)."
+
 
 class StudyDialog(ModalScreen[tuple[Study | None, SessionSize] | None]):
     """Ask for a custom study or a session size; dismiss with what was asked (None: nothing)."""
 
     BINDINGS = [Binding("escape", "cancel", "Back")]
 
+    def __init__(self, decks: list[str] | None = None) -> None:
+        """`decks`: the decks the study it starts is scoped to (None: all decks)."""
+        super().__init__()
+        self.decks = decks
+
     def compose(self) -> ComposeResult:
+        scope = ", ".join(neutralise(name) for name in self.decks) if self.decks else "all decks"
         with Vertical(id="study-box"):
             yield Static(Text(INTRO))
+            yield Static(Text(f"Scope: {scope}"), id="study-scope")
             yield Input(placeholder="ahead 3", id="study-line")
             yield Static(id="study-problem")
 
@@ -40,6 +49,9 @@ class StudyDialog(ModalScreen[tuple[Study | None, SessionSize] | None]):
         self.query_one("#study-line", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():  # the grey "ahead 3" is a hint, not a value
+            self.query_one("#study-problem", Static).update(Text(EMPTY_LINE))
+            return
         try:
             request = parse_request(event.value)
         except TutorError as exc:

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Static
 
 from tutor.grades import format_interval
 from tutor.session import Summary
+from tutor.study import Study
 from tutor.text import neutralise
 
 
@@ -54,6 +55,21 @@ def describe(summary: Summary, now: datetime | None = None) -> Text:
     return text
 
 
+CUSTOM_STUDY_HINT = (
+    "Study anyway: c on home opens custom study (review ahead, practice),\n"
+    "or run `tutor study ahead 3` for the cards due in the next 3 days."
+)
+
+
+def nothing_matches(study: Study) -> Text:
+    """What a custom study that found no card says, and what to try instead."""
+    return Text(
+        f"{neutralise(study.describe())}\n\n"
+        "No card matches it: nothing was answered, the schedule is unchanged.\n"
+        "Press Enter for home, then c to try another custom study."
+    )
+
+
 class SummaryScreen(Screen[None]):
     """Shown when no card is left for today."""
 
@@ -68,9 +84,17 @@ class SummaryScreen(Screen[None]):
         self.summary = summary
 
     def compose(self) -> ComposeResult:
-        title = "Session complete" if self.summary.answered else "Nothing is due right now"
+        study = self.app.session_study  # type: ignore[attr-defined]
+        if self.summary.answered:
+            title, body = "Session complete", describe(self.summary, self.app.clock())  # type: ignore[attr-defined]
+        elif study is not None:
+            title, body = "No card matches this custom study", nothing_matches(study)
+        else:
+            title = "Nothing is due right now"
+            body = describe(self.summary, self.app.clock())  # type: ignore[attr-defined]
+            body.append(f"\n\n{CUSTOM_STUDY_HINT}")
         yield Static(Text(title), id="summary-title")
-        yield Static(describe(self.summary, self.app.clock()), id="summary")  # type: ignore[attr-defined]
+        yield Static(body, id="summary")
         yield Footer()
 
     def action_home(self) -> None:
