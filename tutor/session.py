@@ -131,6 +131,11 @@ class ReviewSession:
         self._timings: list[int] = []
         self._build()
 
+    @property
+    def practice(self) -> bool:
+        """Answers are practice: logged apart, the FSRS state left alone (tutor.study)."""
+        return self.study is not None and self.study.practice
+
     # --- the queue --------------------------------------------------------------------------
 
     def _build(self) -> None:
