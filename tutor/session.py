@@ -312,6 +312,7 @@ class ReviewSession:
         if (
             after.phase in (Phase.LEARNING, Phase.RELEARNING)
             and not recorded.suspended
+            and not (self.study is not None and self.study.cards)  # review now: one answer each
             and after.due is not None
             and after.due < self.day_end
         ):

@@ -7,18 +7,23 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tests.conftest import WriteDeck
 from tests.tui.settle import settle
-from tests.tui.test_browse_and_study import SETTINGS, START, built, text_of
+from tests.tui.test_browse_and_study import DECK, SETTINGS, START, built, text_of
 from tutor.card_query import parse_query
+from tutor.importer import import_paths
+from tutor.state import Phase
 from tutor.store.db import Database
 from tutor.store.tables import card_table, practice_table, review_table
 from tutor.study import Study
 from tutor.tui.app import TutorApp
+from tutor.tui.screens.browse import BrowseScreen
 from tutor.tui.screens.review import ReviewScreen
+from tutor.tui.screens.review_now import ReviewNowSummary
 
 NOW = START + timedelta(hours=2)  # both cards learned this morning, none due
 INTERVAL = re.compile(r"\d+\s*(s|m|h|d|mo|y)\b")  # `10m`, `2d`, `~4d`: what the bar promises
@@ -81,3 +86,92 @@ async def test_a_practice_answer_says_it_is_practice_and_leaves_the_schedule_alo
         assert not INTERVAL.search(text_of(screen.query_one("#ratings", Static)))
     assert card_rows(db) == before  # the FSRS state of every card as it was
     assert count(db, review_table) == reviews and count(db, practice_table) == 1
+
+
+async def open_browser(pilot: Any, query: str) -> BrowseScreen:
+    """`b` on home, then a search: the browser with its cards loaded."""
+    await settle(pilot)
+    await pilot.press("b")
+    await settle(pilot)
+    await pilot.press("slash")
+    pilot.app.screen.query_one("#browse-query", Input).value = query
+    await pilot.press("enter")
+    await settle(pilot)
+    browser = pilot.app.screen
+    assert isinstance(browser, BrowseScreen)
+    return browser
+
+
+@pytest.mark.parametrize("key", ["enter", "escape", "q"])
+async def test_review_now_ends_after_one_answer_and_goes_back_to_the_browser(
+    db: Database, write_deck: WriteDeck, key: str
+) -> None:
+    built(db, write_deck)
+    reviews = count(db, review_table)
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = await open_browser(pilot, "tag:animals")
+        assert [c.question for c in browser.cards] == ["Choose the cat"]
+        lapses = browser.cards[0].lapses
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("space", "1")  # don't know, then Again: the card is in relearning
+        await settle(pilot)
+        summary = app.screen
+        assert isinstance(summary, ReviewNowSummary)  # not the card again, though due in 1m
+        assert text_of(summary.query_one("#summary-title", Static)) == "Session complete"
+        assert "Cards answered   1\n" in text_of(summary.query_one("#summary", Static))
+        shown = [b.binding for b in summary.active_bindings.values() if b.binding.show]
+        footer = [binding.description for binding in shown]
+        assert "Browser" in footer and "Home" not in footer
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.screen is browser  # the same search, its row read again
+        assert browser.query_one("#browse-query", Input).value == "tag:animals"
+        assert [c.question for c in browser.cards] == ["Choose the cat"]
+        assert browser.cards[0].lapses == lapses + 1 and browser.cards[0].phase == Phase.RELEARNING
+    assert count(db, review_table) == reviews + 1  # one real review of that card
+
+
+async def test_review_now_refuses_a_suspended_buried_or_retired_card_and_says_why(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    built(db, write_deck)
+    reviews = count(db, review_table)
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = await open_browser(pilot, "tag:animals")
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is browser
+        assert messages(app)[-1] == (
+            "This card is suspended: s unsuspends it, then r reviews it now."
+        )
+        await pilot.press("s", "b")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is browser
+        assert messages(app)[-1] == (
+            "This card is buried until tomorrow: b unburies it, then r reviews it now."
+        )
+    without_the_cat = DECK.split("## Choose the cat")[0] + "## Word one\n\nMot un.\n"
+    import_paths(db, [write_deck("words.md", without_the_cat)], NOW)  # the cat card retired
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = await open_browser(pilot, "is:retired")
+        assert [c.question for c in browser.cards] == ["Choose the cat"]
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.screen is browser
+        assert messages(app)[-1] == (
+            "This card is retired (gone from its deck file): it cannot be reviewed."
+        )
+    assert count(db, review_table) == reviews  # nothing was reviewed
+
+
+def messages(app: TutorApp) -> list[str]:
+    return [n.message for n in app._notifications]
