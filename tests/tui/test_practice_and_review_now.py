@@ -66,9 +66,7 @@ async def test_a_practice_answer_says_it_is_practice_and_leaves_the_schedule_alo
         assert isinstance(screen, ReviewScreen)
         status = text_of(screen.query_one("#status", Static))
         assert "practice 1 left   done 0" in status and "new 0" not in status
-        await pilot.press("space")  # reveal (or, for the choice card, "don't know")
-        if screen.mode != "answer":
-            await pilot.press("space")
+        await pilot.press("space")  # reveal the recall card, or "don't know" the choice card
         await settle(pilot)
         bar = text_of(screen.query_one("#ratings", Static))
         assert bar.startswith(" 1 Again   2 Hard   3 Good   4 Easy  ")
@@ -80,8 +78,6 @@ async def test_a_practice_answer_says_it_is_practice_and_leaves_the_schedule_alo
         status = text_of(screen.query_one("#status", Static))
         assert "practice 0 left   done 1" in status
         await pilot.press("space")
-        if screen.mode != "answer":
-            await pilot.press("space")
         await settle(pilot)
         assert not INTERVAL.search(text_of(screen.query_one("#ratings", Static)))
     assert card_rows(db) == before  # the FSRS state of every card as it was
@@ -175,3 +171,46 @@ async def test_review_now_refuses_a_suspended_buried_or_retired_card_and_says_wh
 
 def messages(app: TutorApp) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def test_practice_from_the_custom_study_dialog_shows_no_interval(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    built(db, write_deck)
+    before = card_rows(db)
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        app.screen.query_one("#study-line", Input).value = "practice deck:words"
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert "practice 1 left   done 0" in text_of(screen.query_one("#status", Static))
+        await pilot.press("space")
+        await settle(pilot)
+        assert not INTERVAL.search(text_of(screen.query_one("#ratings", Static)))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(screen.query_one("#last", Static)).startswith(
+            "Practice answer logged; the schedule is unchanged."
+        )
+    assert card_rows(db) == before and count(db, practice_table) == 1
+
+
+async def test_quitting_a_review_now_goes_back_to_the_browser(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    built(db, write_deck)
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        browser = await open_browser(pilot, "tag:animals")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is browser
+        assert browser.query_one("#browse-query", Input).value == "tag:animals"
