@@ -209,7 +209,7 @@ async def test_quitting_a_review_now_goes_back_to_the_browser(
         browser = await open_browser(pilot, "tag:animals")
         await pilot.press("r")
         await settle(pilot)
-        assert isinstance(app.screen, ReviewScreen)
+        assert isinstance(app.screen_stack[-1], ReviewScreen)
         await pilot.press("q")
         await settle(pilot)
         assert app.screen is browser
