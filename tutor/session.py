@@ -131,6 +131,11 @@ class ReviewSession:
         self._timings: list[int] = []
         self._build()
 
+    @property
+    def practice(self) -> bool:
+        """Answers are practice: logged apart, the FSRS state left alone (tutor.study)."""
+        return self.study is not None and self.study.practice
+
     # --- the queue --------------------------------------------------------------------------
 
     def _build(self) -> None:
@@ -307,6 +312,7 @@ class ReviewSession:
         if (
             after.phase in (Phase.LEARNING, Phase.RELEARNING)
             and not recorded.suspended
+            and not (self.study is not None and self.study.cards)  # review now: one answer each
             and after.due is not None
             and after.due < self.day_end
         ):

@@ -285,10 +285,15 @@ class BrowseScreen(Screen[None]):
 
     def action_review_now(self) -> None:
         from tutor.study import Study
+        from tutor.tui.screens.review_now import refusal
 
         card = self.selected()
-        if card is not None and not card.retired:
-            self.tutor.start_review([card.deck], study=Study("ahead", cards=(card.id,)))
+        if card is None:
+            return
+        if (reason := refusal(card)) is not None:
+            self.app.notify(reason, title="Not reviewed", severity="warning")
+            return
+        self.tutor.start_review([card.deck], study=Study("ahead", cards=(card.id,)))
 
     def on_screen_resume(self) -> None:
         if self.cards:

@@ -111,7 +111,7 @@ class ReviewScreen(Screen[None]):
         if self.session is not None and self.presented is not None:
             left, done = self.session.remaining(), len(self.session.done)
             self.query_one(StatusBar).show(
-                self.presented.card.deck_name, left, done, self.elapsed()
+                self.presented.card.deck_name, left, done, self.elapsed(), self.session.practice
             )
 
     def show(self, presented: Presented | Preview) -> None:

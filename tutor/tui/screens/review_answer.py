@@ -32,7 +32,8 @@ def grade(screen: ReviewScreen, chosen: list[int] | None, duration_ms: int | Non
     screen.verdict = verdict = screen.session.grade(chosen, duration_ms)
     screen.query_one(FeedbackPanel).show(presented, verdict)  # type: ignore[arg-type]
     _show_last_choice(screen, screen.session, presented.card.id, verdict)
-    screen.query_one(RatingBar).show(verdict, presented.settings.fuzz)
+    practice = screen.session.practice
+    screen.query_one(RatingBar).show(verdict, presented.settings.fuzz, practice)
     screen.mode = "answer"
     screen.query_one("#card", VerticalScroll).scroll_home(animate=False)
 

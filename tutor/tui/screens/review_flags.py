@@ -10,6 +10,7 @@ from tutor.grades import Grade, format_interval
 if TYPE_CHECKING:
     from tutor.tui.screens.review import ReviewScreen
 
+PRACTICE_LOGGED = "Practice answer logged; the schedule is unchanged."
 UNDONE = {
     "answer": "Undone: the last answer was taken back.",
     "suspend": "Undone: the card is no longer suspended; here it is again.",
@@ -36,6 +37,8 @@ def commit(screen: ReviewScreen, grade: Grade) -> None:
         format_interval(after.due - after.last_review) if after.due and after.last_review else "?"
     )
     message = f"Saved: {grade.label} — back in {when}.  u undoes it."
+    if screen.session.practice:
+        message = f"{PRACTICE_LOGGED}  u undoes it."
     if recorded.leech and not recorded.flags_before.get("leech"):
         message = f"Saved. This card is now a leech ({after.lapses} lapses)" + (
             " and was suspended." if recorded.suspended else "."

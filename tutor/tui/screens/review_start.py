@@ -109,4 +109,9 @@ def finish(screen: ReviewScreen) -> None:
         screen.tutor.go_home()
         return
     screen.tutor.last_summary = summary = screen.summary()
+    if screen.session.study is not None and screen.session.study.cards:
+        from tutor.tui.screens.review_now import ReviewNowSummary  # back to the browser
+
+        screen.app.switch_screen(ReviewNowSummary(summary))
+        return
     screen.app.switch_screen(SummaryScreen(summary))

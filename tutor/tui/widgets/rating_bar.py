@@ -22,12 +22,14 @@ def promise(interval: timedelta, fuzz: bool) -> str:
 
 
 class RatingBar(Static):
-    """`1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy ~8d  Enter = Good`."""
+    """`1 Again 1m  2 Hard 6m  3 Good 10m  4 Easy ~8d  Enter = Good`; practising, no intervals
+    (a practice answer leaves the schedule alone)."""
 
-    def show(self, verdict: Verdict, fuzz: bool) -> None:
+    def show(self, verdict: Verdict, fuzz: bool, practice: bool = False) -> None:
         bar = Text()
         for grade in Grade:
-            label = f" {int(grade)} {grade.label} {promise(verdict.intervals[grade], fuzz)} "
+            interval = "" if practice else f" {promise(verdict.intervals[grade], fuzz)}"
+            label = f" {int(grade)} {grade.label}{interval} "
             bar.append(label, style="reverse bold" if grade == verdict.suggested else "")
             bar.append(" ")
         bar.append(f" Enter = {verdict.suggested.label}", style="italic")

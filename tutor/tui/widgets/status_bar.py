@@ -15,20 +15,26 @@ def clock_text(seconds: int) -> str:
 
 
 class StatusBar(Static):
-    """Deck name (cut with … to the room left), then the counts and the session's timer."""
+    """Deck name (cut with … to the room left), then the counts (or, practising, the cards left)
+    and the session's timer."""
 
-    shown: tuple[str, Counts, int, int] | None = None
+    shown: tuple[str, Counts, int, int, bool] | None = None
 
     def on_resize(self) -> None:
         if self.shown is not None:
             self.show(*self.shown)  # the deck name takes the width it now has
 
-    def show(self, deck: str, left: Counts, done: int, seconds: int) -> None:
-        self.shown = (deck, left, done, seconds)
-        counts = (
-            f"   new {left.new}  learning {left.learning}  review {left.review}"
-            f"   done {done}   {clock_text(seconds)}"
+    def show(
+        self, deck: str, left: Counts, done: int, seconds: int, practice: bool = False
+    ) -> None:
+        """`practice`: the cards left are counted as one (their kinds do not change)."""
+        self.shown = (deck, left, done, seconds, practice)
+        waiting = (
+            f"practice {left.total} left"
+            if practice
+            else f"new {left.new}  learning {left.learning}  review {left.review}"
         )
+        counts = f"   {waiting}   done {done}   {clock_text(seconds)}"
         room = max(12, self.size.width - len(counts) - 2)
         name = neutralise(deck)
         if len(name) > room:
