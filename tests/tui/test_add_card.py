@@ -1,6 +1,7 @@
 """`a` adds a card from the app: a template at the end of the deck file, a real $EDITOR process
 (a script that edits the file), the deck re-imported; a template left unfilled is named by its
-line, changes nothing in the collection, and `a` reopens it."""
+line, changes nothing in the collection, and `a` reopens it; `e` in the browser says what its
+re-import did."""
 
 from __future__ import annotations
 
@@ -207,3 +208,32 @@ async def test_a_on_a_row_holding_only_other_decks_says_so_and_adds_nothing(
         await settle(pilot)
         assert "1 card added to Languages::French." in messages(app)
     assert questions(db, "Languages::French") == ["Chat", "What does a cat say?"]
+
+
+REWORD = """\
+import pathlib, sys
+path = pathlib.Path(sys.argv[2])
+path.write_text(path.read_text(encoding="utf-8").replace("Couleur.", "La couleur."), "utf-8")
+"""
+
+
+async def test_e_in_the_browser_says_what_the_re_import_did(
+    db: Database, write_deck: WriteDeck, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = write_deck("other.md", OTHER)
+    import_paths(db, [other], NOW)
+    script = tmp_path / "reword.py"
+    script.write_text(REWORD, encoding="utf-8")
+    use_editor(monkeypatch, script)
+    app = TutorApp(db, SETTINGS, clock=lambda: NOW, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "Deck re-imported: 1 updated." in messages(app)
+        await pilot.press("e")  # nothing left to change
+        await settle(pilot)
+        assert messages(app)[-1] == "Deck re-imported: no card changed."
+    assert "La couleur." in other.read_text(encoding="utf-8")

@@ -139,3 +139,24 @@ async def test_the_question_takes_the_spare_width(db: Database, write_deck: Writ
         assert wide[0][1] >= 90 and sum(width + 2 for _label, width in wide) <= 160 - 2
         table = browser.query_one("#browse-table", DataTable)
         assert table.row_count == 100 and table.cursor_row == 5  # the rows and the place kept
+
+
+async def test_a_search_error_wraps_so_every_term_it_lists_is_on_screen(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    many_cards(db, write_deck)
+    app = TutorApp(db, SETTINGS, clock=lambda: START, sync=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        browser = app.screen
+        assert isinstance(browser, BrowseScreen)
+        await pilot.press("slash")
+        browser.query_one("#browse-query", Input).value = "foo:bar"
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = browser.query_one("#browse-status", Static)
+        assert status(browser).endswith("picked:[TEXT] (or misconception:[TEXT])")
+        width = shown.content_region.width
+        assert width < len(status(browser)) <= width * shown.content_region.height  # all of it

@@ -16,6 +16,7 @@ from tutor.text import neutralise
 
 if TYPE_CHECKING:
     from tutor.card_search import CardsPage, ListedCard
+    from tutor.importer import ImportReport
     from tutor.tui.app import TutorApp
 
 COLUMNS = (
@@ -272,6 +273,8 @@ class BrowseScreen(Screen[None]):
             return
         for problem in report.errors[:5]:
             self.app.notify(str(problem), title="Deck not re-imported", severity="warning")
+        if not report.errors:
+            self.app.notify(reimported(report))
         self.run_search(self.query_one("#browse-table", DataTable).cursor_row)
 
     def action_add_card(self) -> None:
@@ -304,3 +307,18 @@ class BrowseScreen(Screen[None]):
             self.query_one("#browse-table", DataTable).focus()
             return
         self.app.pop_screen() if len(self.app.screen_stack) > 2 else self.app.exit()
+
+
+def reimported(report: ImportReport) -> str:
+    """What re-importing a deck after an edit did, in one line."""
+    decks = report.decks
+    changed = [
+        f"{n} {what}"
+        for n, what in (
+            (sum(d.updated for d in decks), "updated"),
+            (sum(d.added for d in decks), "added"),
+            (sum(d.retired for d in decks), "retired"),
+        )
+        if n
+    ]
+    return "Deck re-imported: " + (", ".join(changed) if changed else "no card changed") + "."
