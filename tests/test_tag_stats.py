@@ -12,6 +12,7 @@ from tests.test_stats import CARDS, NOW, REVIEWS, SETTINGS, card
 from tutor.cli import main
 from tutor.errors import NotFoundError
 from tutor.stats import compute
+from tutor.store.choices import add_choices
 from tutor.stats_data import CardCounts, PassRate, Today
 from tutor.store import rollups
 from tutor.store.db import Database
@@ -38,7 +39,7 @@ def tagged(db: Database) -> Database:
         )
         conn.execute(card_table.insert(), [*CARDS, card(20, deck_id=2, key="p")])
         conn.execute(review_table.insert(), [r for r, _ in REVIEWS])
-        conn.execute(choice_table.insert(), [c for _, c in REVIEWS])
+        add_choices(conn, [c for _, c in REVIEWS])
         conn.execute(
             card_tag_table.insert(), [{"card_id": 3, "tag": "Hard"}, {"card_id": 4, "tag": "hard"}]
         )
