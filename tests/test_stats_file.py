@@ -23,8 +23,12 @@ from tutor.store.choices import add_choices
 from tutor.store.db import Database
 from tutor.store.tables import card_table, deck_table, review_table
 
-GOLDENS = [("year", None, "year"), ("month", None, "month"), ("all", None, "all")]
-GOLDENS += [("deck-D-all", "D", "all")]
+GOLDENS: list[tuple[str, str | None, str]] = [
+    ("year", None, "year"),
+    ("month", None, "month"),
+    ("all", None, "all"),
+    ("deck-D-all", "D", "all"),
+]
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ from tests.test_stats import CARDS, NOW, REVIEWS, SETTINGS, card
 from tutor.cli import main
 from tutor.errors import NotFoundError
 from tutor.stats import compute
-from tutor.store.choices import add_choices
 from tutor.stats_data import CardCounts, PassRate, Today
 from tutor.store import rollups
+from tutor.store.choices import add_choices
 from tutor.store.db import Database
-from tutor.store.tables import card_table, card_tag_table, choice_table, deck_table, review_table
+from tutor.store.tables import card_table, card_tag_table, deck_table, review_table
 
 
 @pytest.fixture
