@@ -172,12 +172,16 @@ FIRST_ANSWERS = (
 
 # (card id, question, deck, wrong option, times picked, last day picked) of every wrong option
 # of an active card picked in at least :at_least answers, most first (`tutor.misconceptions`).
+# The picks are counted per option number along review_choice's key first (no sort), then
+# summed per option text (an edited option is a new number) with the card's question and deck.
 REPEATED_WRONG_PICKS = (
-    "SELECT c.id, c.question, d.name, o.text, count(*) AS picked, MAX(ch.day) "
-    "FROM review_choice ch JOIN card_option o ON o.card_id = ch.card_id "
-    "AND o.number = ch.option_number JOIN card c ON c.id = ch.card_id "
-    "JOIN deck d ON d.id = c.deck_id WHERE o.correct = FALSE AND c.retired = FALSE {decks} "
-    "GROUP BY c.id, c.question, d.name, o.text HAVING count(*) >= :at_least "
+    "SELECT c.id, c.question, d.name, o.text, SUM(p.picked) AS picked, MAX(p.last_day) "
+    "FROM (SELECT ch.card_id, ch.option_number, count(*) AS picked, MAX(ch.day) AS last_day "
+    "FROM review_choice ch GROUP BY ch.card_id, ch.option_number) p "
+    "JOIN card_option o ON o.card_id = p.card_id AND o.number = p.option_number "
+    "JOIN card c ON c.id = p.card_id JOIN deck d ON d.id = c.deck_id "
+    "WHERE o.correct = FALSE AND c.retired = FALSE {decks} "
+    "GROUP BY c.id, d.id, o.text HAVING SUM(p.picked) >= :at_least "
     "ORDER BY picked DESC, d.name, c.id, o.text"
 )
 
