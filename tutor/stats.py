@@ -138,7 +138,10 @@ def compute_file(
     if tag is not None:
         return None
     with sqlite_reader(path) as reader:
-        if reader is None or not _current(reader.conn):
+        if reader is None:
+            return None
+        reader.conn.execute("BEGIN")  # one snapshot: the checks and every read see one log
+        if not _current(reader.conn):
             return None
         return compute_from(FileReader(reader), settings, now, deck, span)
 
