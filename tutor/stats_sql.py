@@ -30,7 +30,8 @@ SUMMARY_COLUMNS = (
 
 SCHEDULED = f"c.retired = FALSE AND c.suspended = FALSE AND c.phase <> {NEW}"
 
-# The rollups count every logged answer (else the statistics sum the log: `{source}`).
+# The rollups count every logged answer (else the statistics sum the log: `{source}`); the one
+# test of it, `tutor.store.rollups.in_step` runs it too (the answers counted: every logged one).
 ROLLED_ANSWERS = "SELECT COALESCE(SUM(reviews), 0) FROM review_rollup"
 LOGGED_ANSWERS = "SELECT COUNT(*) FROM review"
 
