@@ -537,16 +537,31 @@ def cmd_stats(args: argparse.Namespace) -> int:
         finally:
             db.close()
         return 0
-    db = _open(args)
-    try:
-        stats = compute(db, settings, utc_now(), args.deck, args.range, tag=args.tag)
-    finally:
-        db.close()
+    stats = _stats_from_file(args, settings)  # an SQLite file read with the stdlib: fast
+    if stats is None:
+        db = _open(args)
+        try:
+            stats = compute(db, settings, utc_now(), args.deck, args.range, tag=args.tag)
+        finally:
+            db.close()
     if args.json:
         _print_json(stats.to_json())
     else:
         sys.stdout.write(render(stats))
     return 0
+
+
+def _stats_from_file(args: argparse.Namespace, settings: Any) -> Any:
+    """The statistics of an SQLite collection through the stdlib (None: the store must)."""
+    from tutor.clock import utc_now
+    from tutor.config import database_url
+    from tutor.stats import compute_file
+
+    url = database_url(args.db)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = Path(url.removeprefix("sqlite:///"))
+    return compute_file(path, settings, utc_now(), args.deck, args.range, tag=args.tag)
 
 
 def _deck_ids(conn: Any, deck: str | None) -> list[int] | None:

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import math
+import sqlite3
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tutor import calibration, guessing, misconceptions
+from tutor import stats_sql as sql
 from tutor.card_query import CardQuery
 from tutor.card_search import compile_query
+from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
 from tutor.errors import NotFoundError
-from tutor.queue import curve, no_such_deck
+from tutor.queue import Reader, curve, no_such_deck, read_decks
+from tutor.queue_sql import in_decks, sqlite_reader, stamp
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -35,10 +42,9 @@ from tutor.stats_data import (
     Today,
     TrueRetention,
 )
-from tutor.store import reviews as review_store
-from tutor.store import statistics as sql
-from tutor.store.db import Database
-from tutor.store.queue import StoreReader
+
+if TYPE_CHECKING:
+    from tutor.store.db import Database
 
 RANGES = {"month": 30, "year": 365, "all": None}
 MATURE_DAYS = 21
@@ -70,6 +76,36 @@ def _rate(passed: int, total: int) -> float | None:
     return round(passed / total, 4) if total else None
 
 
+class StatsReader(Reader, Protocol):
+    """A reader of the statistics' SQL (`tutor.stats_sql`), and where the log's sums come from."""
+
+    postgresql: bool
+
+    def sources(self, select_ids: str | None, values: dict[str, Any]) -> tuple[str, str]:
+        """What `{source}` reads for the day-by-hour sums and for calibration: the rollup
+        tables, or the rollups' own queries over the log (for a tag's cards, or when the
+        rollups do not count every answer)."""
+        ...
+
+
+class FileReader:
+    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step)."""
+
+    postgresql = False
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+
+    def rows(self, sql: str, values: Any) -> list[Any]:
+        return self.reader.rows(sql, values)
+
+    def each(self, sql: str, values: Any) -> Any:
+        return self.reader.each(sql, values)
+
+    def sources(self, select_ids: str | None, values: dict[str, Any]) -> tuple[str, str]:
+        return "review_rollup", "calibration_rollup"
+
+
 def compute(
     db: Database,
     settings: Settings,
@@ -79,7 +115,64 @@ def compute(
     tag: str | None = None,
 ) -> StatsReport:
     """Every statistic for a deck (and its sub-decks) or the whole collection; with `tag`, of
-    the cards with that tag only (the cards `tutor cards tag:TAG` finds)."""
+    the cards with that tag only (the cards `tutor cards tag:TAG` finds). Through the store:
+    any database, any state of the rollups."""
+    from tutor.store.statistics import StatsStoreReader
+
+    with db.read() as conn:
+        return compute_from(StatsStoreReader(conn), settings, now, deck, span, tag)
+
+
+def compute_file(
+    path: Path,
+    settings: Settings,
+    now: datetime,
+    deck: str | None = None,
+    span: str = "year",
+    tag: str | None = None,
+) -> StatsReport | None:
+    """`compute` on an SQLite collection with the stdlib sqlite3 module (no SQLAlchemy); None
+    when this way cannot serve it and the store must: no collection yet, an older schema to
+    migrate, rollups not in step with the log, a stored time of the wrong shape, or a tag.
+    A refused file (damaged, foreign, newer) raises StoreError as the store would."""
+    if tag is not None:
+        return None
+    with sqlite_reader(path) as reader:
+        if reader is None:
+            return None
+        reader.conn.execute("BEGIN")  # one snapshot: the checks and every read see one log
+        if not _current(reader.conn):
+            return None
+        return compute_from(FileReader(reader), settings, now, deck, span)
+
+
+def _current(conn: Any) -> bool:
+    """True if the open collection is at this schema, its rollups in step, its times in shape;
+    lends SQLite's power() from Python's (the same C pow) where SQLite was built without it."""
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if int(version[0]) != SCHEMA_VERSION:
+        return False
+    rolled = conn.execute(sql.ROLLED_ANSWERS).fetchone()[0]
+    if int(rolled) != int(conn.execute(sql.LOGGED_ANSWERS).fetchone()[0]):
+        return False
+    if conn.execute(sql.ODD_TIMES, {"pattern": sql.TIME_TEXT}).fetchone() is not None:
+        return False
+    try:
+        conn.execute("SELECT power(2.0, 0.5)").fetchone()
+    except sqlite3.OperationalError:
+        conn.create_function("power", 2, math.pow, deterministic=True)
+    return True
+
+
+def compute_from(
+    reader: StatsReader,
+    settings: Settings,
+    now: datetime,
+    deck: str | None = None,
+    span: str = "year",
+    tag: str | None = None,
+) -> StatsReport:
+    """`compute` over a reader of the statistics' SQL."""
     if span not in RANGES:
         raise ValueError(span)
     zone = settings.tzinfo()
@@ -88,27 +181,31 @@ def compute(
     start, _end = day_bounds(now, hour, zone)
     days = RANGES[span]
     first_day = today - days + 1 if days else None
-    with db.read() as conn:
-        ids: list[int] | None = None
-        if deck is not None:
-            ids = sql.deck_ids(conn, deck)
-            if not ids:
-                raise no_such_deck([deck])
-        cards, tagged = _tagged(conn, settings, now, tag) if tag is not None else (None, None)
-        parameters = {d.id: d.parameters for d in review_store.decks(conn)}
-        by_day = sql.summary_by_day(conn, ids, cards)
-        by_hour = sql.summary_by_hour(conn, first_day, ids, cards)
-        bounds = [start] + [
-            day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1]
-            for i in range(FORECAST_DAYS)
-        ]
-        due_before = sql.forecast(conn, bounds, now, ids, cards)
-        counts = sql.card_counts(conn, ids, cards)
-        per_card = _per_card(conn, ids, parameters, now, cards)
-        fine_bins = sql.calibration(conn, first_day, ids, cards)
-        distractors = sql.tempting_distractors(conn, first_day, ids, 20, cards)
-        by_card = sql.first_answers_by_card(conn, first_day, ids, cards)
-        names = sql.questions(conn, [row[0] for row in per_card.hardest + per_card.lowest])
+    decks = read_decks(reader)
+    ids: list[int] | None = None
+    if deck is not None:
+        ids = [d.id for d in read_decks(reader, [deck])]
+        if not ids:
+            raise no_such_deck([deck])
+    select_ids, values, tagged = (
+        _tagged(reader, settings, now, tag) if tag is not None else (None, {}, None)
+    )
+    q = _Queries(reader, ids, select_ids, values, first_day)
+    rolled, calibrated = reader.sources(select_ids, values)
+    parameters = {d.id: d.parameters for d in decks}
+    by_day = q.summary("day", rolled, None)
+    by_hour = q.summary("hour", rolled, first_day)
+    bounds = [start] + [
+        day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
+    ]
+    due_before = q.forecast(bounds, now)
+    counts = q.card_counts()
+    per_card = _per_card(q, parameters, now)
+    fine_bins = q.calibration(calibrated)
+    distractors = q.tempting_distractors(20)
+    by_card = q.first_answers_by_card()
+    names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
+    found = misconceptions.find_in(reader, ids)
 
     def hard_card(row: _CardRow) -> HardCard:
         card_id, lapses, recall = row
@@ -119,7 +216,6 @@ def compute(
     done_today = _sum(by_day, today, today)
     per_day = {day: sums["reviews"] for day, sums in by_day}
     hours = dict(by_hour)
-    found = misconceptions.find(db, ids)
     if tagged is not None:
         found = [m for m in found if m.card_id in tagged]
     total_ms = sum(h["milliseconds"] for h in hours.values())
@@ -197,15 +293,178 @@ def compute(
     )
 
 
-def _tagged(conn: Any, settings: Settings, now: datetime, tag: str) -> tuple[Any, set[int]]:
+def _tagged(
+    reader: Reader, settings: Settings, now: datetime, tag: str
+) -> tuple[str, dict[str, Any], set[int]]:
     """The cards with `tag`, by the browser's rule for `tag:` (tutor.card_search): as a SELECT
-    for the store's queries, and as ids. NotFoundError when no card has it."""
-    compiled = compile_query(StoreReader(conn), CardQuery(tags=(tag,)), settings, now)
+    of ids with its values (for the `{cards}` filters), and as ids. NotFoundError when no card
+    has it."""
+    compiled = compile_query(reader, CardQuery(tags=(tag,)), settings, now)
     select_ids = f"SELECT c.id FROM card c WHERE {compiled.where}"
-    tagged = {int(row[0]) for row in StoreReader(conn).rows(select_ids, compiled.values)}
+    values = {k: v for k, v in compiled.values.items() if f":{k}" in select_ids}
+    tagged = {int(row[0]) for row in reader.rows(select_ids, values)}
     if not tagged:
         raise no_such_tag(tag)
-    return sql.cards_selected(conn, select_ids, compiled.values), tagged
+    return select_ids, values, tagged
+
+
+@dataclass(frozen=True)
+class _Queries:
+    """The statistics' SQL (`tutor.stats_sql`) over some decks (None: all), a tag's cards (a
+    SELECT of ids, None: all) and answers since a learning day (None: all time)."""
+
+    reader: StatsReader
+    deck_ids: list[int] | None
+    select_ids: str | None
+    values: dict[str, Any]
+    first_day: int | None
+
+    def run(self, query: str, values: dict[str, Any] | None = None) -> list[Any]:
+        if self.reader.postgresql:
+            query = sql.for_postgresql(query)
+        return self.reader.rows(query, {**self.values, **(values or {})})
+
+    def filters(self, cards: str = "c.id", decks: str = "c.deck_id") -> dict[str, str]:
+        return {
+            "decks": in_decks(self.deck_ids, decks),
+            "cards": sql.in_cards(self.select_ids, cards),
+        }
+
+    def summary(self, by: str, source: str, first_day: int | None) -> list[_Sums]:
+        """(learning day or local hour, sums) in order: the sums (SUMMARY_COLUMNS) of answers,
+        passes, milliseconds, right answers, new cards, and the day's first answers of young
+        and mature review cards with their passes."""
+        query = sql.SUMMARY.format(
+            by=by,
+            source=source,
+            decks=in_decks(self.deck_ids, "u.deck_id"),
+            since=sql.since(first_day, "u.day"),
+        )
+        return [
+            (int(row[0]), dict(zip(sql.SUMMARY_COLUMNS, map(int, row[1:]), strict=True)))
+            for row in self.run(query)
+        ]
+
+    def calibration(self, source: str) -> list[tuple[int, int, int, float]]:
+        """(thousandth of predicted recall, reviews, passes, sum of predictions) over the
+        answers that count for calibration (tutor.calibration)."""
+        query = sql.CALIBRATION.format(
+            source=source,
+            decks=in_decks(self.deck_ids, "u.deck_id"),
+            since=sql.since(self.first_day, "u.day"),
+        )
+        return [(int(b), int(n), int(p), float(t)) for b, n, p, t in self.run(query)]
+
+    def forecast(self, bounds: Sequence[datetime], now: datetime) -> list[int]:
+        """Cards due before each bound, cumulative: the due times before the last bound are
+        read and counted below each bound by bisection (5x faster than a sum per bound)."""
+        rows = self.run(sql.DUE_TIMES.format(**self.filters()), {"now": now, "until": bounds[-1]})
+        due = sorted(row[0] for row in rows)
+        keys: Sequence[Any] = bounds
+        if due and isinstance(due[0], str):  # SQLite's stored text sorts as the times do
+            keys = [stamp(bound) for bound in bounds]
+        return [bisect_left(due, key) for key in keys]
+
+    def card_counts(self) -> dict[str, int]:
+        """New, learning, review, suspended and retired cards."""
+        (row,) = self.run(sql.CARD_COUNTS.format(**self.filters()))
+        keys = ("new", "learning", "review", "suspended", "retired")
+        return {k: int(v) for k, v in zip(keys, row, strict=True)}
+
+    def card_bins(
+        self,
+        curve_decks: list[int] | None,
+        shape: tuple[float, float],
+        now: datetime,
+        edges: tuple[Sequence[float], Sequence[float], Sequence[float]],
+        top: int,
+    ) -> _Bins:
+        """The distributions of the scheduled cards of the decks `curve_decks` (one forgetting
+        curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
+        parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
+        values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
+        (sums,) = self.run(sql.card_sums(*edges).format(**parts), values)
+        counts = iter([int(v) for v in sums[:-1]])
+
+        def take(n: int) -> list[int]:
+            return [next(counts) for _ in range(n)]
+
+        day_edges, difficulty_edges, recall_edges = (len(e) for e in edges)
+        hardest = self.run(sql.HARDEST.format(**parts), values)
+        lowest = self.run(sql.LOWEST.format(**parts), values)
+        return _Bins(
+            intervals_total=take(1)[0],
+            intervals_at_least=take(day_edges),
+            young=take(1)[0],
+            stability_total=take(1)[0],
+            stability_at_least=take(day_edges),
+            difficulty_total=take(1)[0],
+            difficulty_at_least=take(difficulty_edges),
+            recall_total=take(1)[0],
+            recall_at_least=take(recall_edges),
+            recall_sum=float(sums[-1]),
+            hardest=[(int(i), int(n), None if r is None else float(r)) for i, n, r in hardest],
+            lowest=[(int(i), int(n), float(r)) for i, n, r in lowest],
+        )
+
+    def tempting_distractors(self, limit: int) -> list[tuple[int, str, str, int, int]]:
+        """(card id, question, wrong option, times picked, answers of that card) for the wrong
+        options picked most often."""
+        query = sql.DISTRACTORS.format(
+            since=sql.since(self.first_day, "ch.day + 0"), **self.filters("o.card_id")
+        )
+        picks = self.run(query, {"limit": limit})
+        ids = sql.id_list(sorted({int(row[0]) for row in picks}))
+        question = {int(i): str(q) for i, q in self.run(sql.QUESTIONS.format(ids=ids))}
+        since = sql.since(self.first_day, "r.day + 0")
+        answers = {int(i): int(n) for i, n in self.run(sql.ANSWERS.format(ids=ids, since=since))}
+        return [
+            (int(i), question[int(i)], str(o), int(p), answers.get(int(i), 0)) for i, o, p in picks
+        ]
+
+    def questions(self, card_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Question and deck name of the given cards."""
+        if not card_ids:
+            return {}
+        rows = self.run(sql.QUESTIONS_AND_DECKS.format(ids=sql.id_list(card_ids)))
+        return {int(i): (str(q), str(d)) for i, q, d in rows}
+
+    def first_answers_by_card(self) -> list[tuple[str, int, int, int, int]]:
+        """(card kind, options, right options, answers, passes) of each card, over the answers
+        true retention counts, for the correction for guessing."""
+        query = sql.FIRST_ANSWERS.format(
+            since=sql.since(self.first_day, "r.day + 0"), **self.filters()
+        )
+        return [
+            (str(kind), int(n or 0), int(right or 0), int(a), int(p))
+            for kind, n, right, a, p in self.run(query)
+        ]
+
+
+_Sums = tuple[int, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class _Bins:
+    """The per-card distributions of one set of scheduled cards, counted in SQL.
+
+    Each `*_at_least` list counts the cards whose value reaches each inner edge, in the edges'
+    order; `*_total` counts the cards that have the value at all. `recall_sum` is the sum of
+    today's predicted recall; `hardest` and `lowest` are (card id, lapses, recall) rows.
+    """
+
+    intervals_total: int
+    intervals_at_least: list[int]
+    young: int
+    stability_total: int
+    stability_at_least: list[int]
+    difficulty_total: int
+    difficulty_at_least: list[int]
+    recall_total: int
+    recall_at_least: list[int]
+    recall_sum: float
+    hardest: list[tuple[int, int, float | None]]
+    lowest: list[tuple[int, int, float | None]]
 
 
 def no_such_tag(tag: str) -> NotFoundError:
@@ -268,13 +527,7 @@ class _PerCard:
     lowest: list[_CardRow]
 
 
-def _per_card(
-    conn: Any,  # the store's open connection
-    deck_ids: list[int] | None,
-    parameters: dict[int, list[float] | None],
-    now: datetime,
-    cards: Any = None,
-) -> _PerCard:
+def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datetime) -> _PerCard:
     """Intervals, stability, difficulty and today's predicted recall of the scheduled cards,
     counted in SQL once per forgetting curve (decks may use different parameter sets)."""
     by_curve: dict[tuple[float, float], list[int]] = {}
@@ -282,9 +535,7 @@ def _per_card(
         by_curve.setdefault(curve(values), []).append(deck_id)
     edges = (DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1], RECALL_EDGES[1:-1])
     parts = [
-        sql.card_bins(
-            conn, deck_ids, decks if len(by_curve) > 1 else None, shape, now, edges, TOP, cards
-        )
+        q.card_bins(decks if len(by_curve) > 1 else None, shape, now, edges, TOP)
         for shape, decks in by_curve.items()
     ]
 

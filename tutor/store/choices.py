@@ -134,21 +134,14 @@ def repeated_wrong_picks(
     conn: Connection, deck_ids: Sequence[int] | None, at_least: int
 ) -> list[tuple[int, str, str, str, int, int]]:
     """(card id, question, deck name, wrong option, times picked, learning day last picked) of
-    every wrong option of an active card picked in at least `at_least` answers, most first."""
-    ch, o, c = choice_table.c, option_table.c, card_table.c
-    picked = func.count().label("picked")
-    rows = conn.execute(
-        select(c.id, c.question, deck_table.c.name, o.text, picked, func.max(ch.day))
-        .select_from(
-            _joined()
-            .join(card_table, c.id == ch.card_id)
-            .join(deck_table, deck_table.c.id == c.deck_id)
-        )
-        .where(o.correct.is_(False), c.retired.is_(False), _in_decks(deck_ids))
-        .group_by(c.id, c.question, deck_table.c.name, o.text)
-        .having(func.count() >= at_least)
-        .order_by(picked.desc(), deck_table.c.name, c.id, o.text)
-    )
+    every wrong option of an active card picked in at least `at_least` answers, most first
+    (`tutor.stats_sql.REPEATED_WRONG_PICKS`)."""
+    from tutor.queue_sql import in_decks
+    from tutor.stats_sql import REPEATED_WRONG_PICKS
+    from tutor.store.queue import StoreReader
+
+    query = REPEATED_WRONG_PICKS.format(decks=in_decks(deck_ids))
+    rows = StoreReader(conn).rows(query, {"at_least": at_least})
     return [(int(i), str(q), str(d), str(t), int(n), int(day)) for i, q, d, t, n, day in rows]
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
 
 from tutor.state import Phase
@@ -215,8 +216,10 @@ def in_step(conn: Connection) -> bool:
     statistics then read the log itself. Counting the log reads its smallest index; `tutor check`
     compares every rollup row with a rebuild.
     """
-    rolled = conn.execute(select(func.coalesce(func.sum(review_rollup_table.c.reviews), 0)))
-    logged = conn.execute(select(func.count()).select_from(review_table).where(*_counted()))
+    from tutor.stats_sql import LOGGED_ANSWERS, ROLLED_ANSWERS  # the stdlib reader asks the same
+
+    rolled = conn.execute(text(ROLLED_ANSWERS))
+    logged = conn.execute(text(LOGGED_ANSWERS))
     return int(rolled.scalar_one()) == int(logged.scalar_one())
 
 

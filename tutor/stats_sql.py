@@ -1,0 +1,223 @@
+"""The statistics' SQL text, written once: run by the stdlib sqlite3 module or through the store.
+
+Written in SQLite's words; `for_postgresql` says the few that differ. `{decks}` is the deck
+filter (`tutor.queue_sql.in_decks`), `{cards}` a tag's cards (`in_cards`), `{since}` the first
+learning day of the range (`since`), `{source}` a rollup table or the rollups' own query over the
+log (`tutor.store.statistics.summed_source`). Booleans as TRUE/FALSE, as in `tutor.queue_sql`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tutor.queue_sql import for_postgresql as queue_for_postgresql
+from tutor.state import Phase
+
+NEW = int(Phase.NEW)
+REVIEW = int(Phase.REVIEW)
+LEARNING = f"({int(Phase.LEARNING)}, {int(Phase.RELEARNING)})"
+SUMMARY_COLUMNS = (
+    "reviews",
+    "passed",
+    "milliseconds",
+    "correct",
+    "new",
+    "young",
+    "young_passed",
+    "mature",
+    "mature_passed",
+)  # the rollups' sums the statistics show (tutor.store.rollups.SUMMARY_COLUMNS)
+
+SCHEDULED = f"c.retired = FALSE AND c.suspended = FALSE AND c.phase <> {NEW}"
+
+# The rollups count every logged answer (else the statistics sum the log: `{source}`); the one
+# test of it, `tutor.store.rollups.in_step` runs it too (the answers counted: every logged one).
+ROLLED_ANSWERS = "SELECT COALESCE(SUM(reviews), 0) FROM review_rollup"
+LOGGED_ANSWERS = "SELECT COUNT(*) FROM review"
+
+# (day or hour, *SUMMARY_COLUMNS) per learning day or local hour; `{by}` is `day` or `hour`.
+SUMMARY = (
+    "SELECT u.{by}, "
+    + ", ".join(f"SUM(u.{name})" for name in SUMMARY_COLUMNS)
+    + " FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.{by} ORDER BY u.{by}"
+)
+
+# (thousandth of predicted recall, reviews, passes, sum of predictions)
+CALIBRATION = (
+    "SELECT u.fine_bin, SUM(u.reviews), SUM(u.passed), SUM(u.predicted) "
+    "FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.fine_bin ORDER BY u.fine_bin"
+)
+
+# Learning and review cards not suspended nor buried at :now, due before :until (buried cards
+# are never due, as in `tutor.queue_sql.AVAILABLE`).
+DUE_TIMES = (
+    "SELECT c.due FROM card c WHERE c.retired = FALSE AND c.suspended = FALSE "
+    f"AND (c.buried_until IS NULL OR c.buried_until <= :now) AND c.phase <> {NEW} "
+    "{decks} {cards} AND c.due < :until"
+)
+
+CARD_COUNTS = (
+    "SELECT "
+    f"COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.phase = {NEW} "
+    "AND c.suspended = FALSE THEN 1 ELSE 0 END), 0), "
+    f"COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.phase IN {LEARNING} "
+    "AND c.suspended = FALSE THEN 1 ELSE 0 END), 0), "
+    f"COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.phase = {REVIEW} "
+    "AND c.suspended = FALSE THEN 1 ELSE 0 END), 0), "
+    "COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.suspended = TRUE THEN 1 ELSE 0 END), 0), "
+    "COALESCE(SUM(CASE WHEN c.retired = TRUE THEN 1 ELSE 0 END), 0) "
+    "FROM card c WHERE 1 = 1 {decks} {cards}"
+)
+
+# Whole days from `earlier` to `later`, rounded down as `timedelta.days` is, exact to the
+# microsecond: the date parts' day difference, less one if `later`'s time of day comes first in
+# the fixed-width text (PostgreSQL: `for_postgresql`).
+WHOLE_DAYS = (
+    "(CAST(julianday(substr({later}, 1, 10)) - julianday(substr({earlier}, 1, 10)) AS INTEGER)"
+    " - CASE WHEN substr({later}, 12) < substr({earlier}, 12) THEN 1 ELSE 0 END)"
+)
+ELAPSED = WHOLE_DAYS.format(later=":now", earlier="c.last_review")
+INTERVAL = WHOLE_DAYS.format(later="c.due", earlier="c.last_review")
+
+# Each scheduled card's values, predicted recall computed exactly as `tutor.queue.recall`
+# computes it (whole days elapsed, the same float operations and C pow).
+PER_CARD = (
+    "SELECT c.id, c.lapses, c.stability, c.difficulty, "
+    f"(c.phase = {REVIEW} AND c.due IS NOT NULL AND c.last_review IS NOT NULL) AS reviewed, "
+    f"{INTERVAL} AS interval_days, "
+    "CASE WHEN c.stability IS NOT NULL AND c.stability != 0 AND c.last_review IS NOT NULL "
+    f"THEN power(1 + :factor * max(0, {ELAPSED}) / c.stability, :decay) END AS recall "
+    f"FROM card c WHERE {SCHEDULED} {{decks}} {{cards}} {{curve_decks}}"
+)
+
+
+def _count(condition: str) -> str:
+    return f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+
+
+def card_sums(
+    day_edges: Sequence[float], difficulty_edges: Sequence[float], recall_edges: Sequence[float]
+) -> str:
+    """The distributions of the scheduled cards in one scan: (cards with an interval, reaching
+    each day edge, young; with a stability, reaching each day edge; with a difficulty, reaching
+    each edge; with a recall, reaching each edge; the summed recall)."""
+    interval = "k.reviewed = TRUE"
+    sums = [
+        _count(interval),
+        *(_count(f"{interval} AND k.interval_days >= {edge!r}") for edge in day_edges),
+        _count(f"{interval} AND k.interval_days < 21"),
+        _count("k.stability IS NOT NULL"),
+        *(_count(f"k.stability >= {edge!r}") for edge in day_edges),
+        _count("k.difficulty IS NOT NULL"),
+        *(_count(f"k.difficulty >= {edge!r}") for edge in difficulty_edges),
+        _count("k.recall IS NOT NULL"),
+        *(_count(f"k.recall >= {edge!r}") for edge in recall_edges),
+        "COALESCE(SUM(k.recall), 0.0)",
+    ]
+    # materialized: each card's recall and interval computed once, not once per sum using it
+    return f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT {', '.join(sums)} FROM k"
+
+
+HARDEST = (
+    f"SELECT k.id, k.lapses, k.recall FROM ({PER_CARD}) k WHERE k.lapses > 0 "
+    "ORDER BY k.lapses DESC, COALESCE(k.recall, 0), k.id LIMIT :top"
+)
+LOWEST = (
+    f"SELECT k.id, k.lapses, k.recall FROM ({PER_CARD}) k WHERE k.recall IS NOT NULL "
+    "ORDER BY k.recall, k.id LIMIT :top"
+)
+
+# A stored time SQLite's text columns should hold; anything else is left to the store's error.
+TIME_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
+ODD_TIMES = (
+    "SELECT 1 FROM card c WHERE (c.due IS NOT NULL AND NOT c.due GLOB :pattern) "
+    "OR (c.last_review IS NOT NULL AND NOT c.last_review GLOB :pattern) "
+    "OR (c.buried_until IS NOT NULL AND NOT c.buried_until GLOB :pattern) LIMIT 1"
+)
+
+# Each wrong option's picks are a range of review_choice's key: counted there; the question is
+# read afterwards for the few picked (no sort of long texts).
+PICKED = (
+    "(SELECT count(*) FROM review_choice ch WHERE ch.card_id = o.card_id "
+    "AND ch.option_number = o.number {since})"
+)
+DISTRACTORS = (
+    f"SELECT o.card_id, o.text, {PICKED} AS picked FROM card_option o "
+    "JOIN card c ON c.id = o.card_id WHERE o.correct = FALSE AND c.retired = FALSE "
+    f"{{decks}} {{cards}} AND {PICKED} > 0 ORDER BY picked DESC, o.card_id, o.text LIMIT :limit"
+)
+QUESTIONS = "SELECT c.id, c.question FROM card c WHERE c.id IN ({ids})"
+ANSWERS = (
+    "SELECT r.card_id, count(*) FROM review r WHERE r.card_id IN ({ids}) "
+    "AND r.correct IS NOT NULL {since} GROUP BY r.card_id"
+)
+QUESTIONS_AND_DECKS = (
+    "SELECT c.id, c.question, d.name FROM card c JOIN deck d ON d.id = c.deck_id "
+    "WHERE c.id IN ({ids})"
+)
+
+# (card kind, options, right options, answers, passes) of each card over the day's first
+# answers of review cards: the log summed per card first, then each card's options counted once
+# (their text never comes to Python).
+OPTIONS = "COALESCE(json_array_length(c.options), 0)"
+RIGHT_OPTIONS = (
+    "(SELECT count(*) FROM json_each(c.options) WHERE json_extract(json_each.value, '$.correct'))"
+)
+FIRST_ANSWERS = (
+    f"SELECT c.kind, {OPTIONS}, {RIGHT_OPTIONS}, p.n, p.passed FROM (SELECT r.card_id, "
+    "count(*) AS n, COALESCE(SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), 0) AS passed "
+    f"FROM review r WHERE r.phase_before = {REVIEW} AND r.first_of_day = TRUE {{since}} "
+    "GROUP BY r.card_id) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards} "
+    "ORDER BY p.card_id"
+)
+
+# (card id, question, deck, wrong option, times picked, last day picked) of every wrong option
+# of an active card picked in at least :at_least answers, most first (`tutor.misconceptions`).
+# The picks are counted per option number along review_choice's key first (no sort), then
+# summed per option text (an edited option is a new number) with the card's question and deck.
+REPEATED_WRONG_PICKS = (
+    "SELECT c.id, c.question, d.name, o.text, SUM(p.picked) AS picked, MAX(p.last_day) "
+    "FROM (SELECT ch.card_id, ch.option_number, count(*) AS picked, MAX(ch.day) AS last_day "
+    "FROM review_choice ch GROUP BY ch.card_id, ch.option_number) p "
+    "JOIN card_option o ON o.card_id = p.card_id AND o.number = p.option_number "
+    "JOIN card c ON c.id = p.card_id JOIN deck d ON d.id = c.deck_id "
+    "WHERE o.correct = FALSE AND c.retired = FALSE {decks} "
+    "GROUP BY c.id, d.id, o.text HAVING SUM(p.picked) >= :at_least "
+    "ORDER BY picked DESC, d.name, c.id, o.text"
+)
+
+RIGHT_OPTIONS_POSTGRESQL = (
+    "(SELECT count(*) FROM json_array_elements(c.options) AS e WHERE (e ->> 'correct')::boolean)"
+)
+POSTGRESQL_WORDS = (
+    (ELAPSED, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
+    (INTERVAL, "FLOOR(EXTRACT(EPOCH FROM (c.due - c.last_review)) / 86400)"),
+    ("max(0, ", "greatest(0, "),
+    (RIGHT_OPTIONS, RIGHT_OPTIONS_POSTGRESQL),
+)
+
+
+def for_postgresql(sql: str) -> str:
+    """A statistic's SQL in PostgreSQL's words (the same meaning)."""
+    for sqlite_words, postgresql_words in POSTGRESQL_WORDS:
+        sql = sql.replace(sqlite_words, postgresql_words)
+    return queue_for_postgresql(sql)
+
+
+def since(first_day: int | None, column: str) -> str:
+    """The `{since}` filter: answers on or after :first_day (none for all time). Written as
+    `day + 0` on the log so that SQLite scans the narrow review table in order instead of
+    jumping through the day index for nearly every row (3-4x faster over a year of reviews)."""
+    if first_day is None:
+        return ""
+    return f"AND {column} >= {int(first_day)}"
+
+
+def in_cards(select_ids: str | None, column: str = "c.id") -> str:
+    """The `{cards}` filter: nothing, or a tag's cards as a SELECT of ids (`tutor.card_search`)."""
+    return "" if select_ids is None else f"AND {column} IN ({select_ids})"
+
+
+def id_list(ids: Sequence[int]) -> str:
+    """Card ids (integers) inlined as an IN list."""
+    return ",".join(str(int(i)) for i in ids) or "NULL"
