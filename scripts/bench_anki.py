@@ -94,6 +94,8 @@ def build_anki(work: Path, tutor_db: Path) -> Path:
     """An Anki collection with tutor's decks, cards (FSRS memory states) and review log."""
     from anki.collection import Collection
 
+    from tutor.card_options import decode_options
+
     target = work / f"anki-{tutor_db.stem.removeprefix('tutor-')}.anki2"
     if target.exists():
         return target
@@ -116,7 +118,7 @@ def build_anki(work: Path, tutor_db: Path) -> Path:
         "due, last_review, reps, lapses FROM card ORDER BY id"
     )
     for cid, deck_id, question, options, explanation, phase, s, d, due, last, reps, lapses in rows:
-        back = "<br>".join(f"{o['text']} — {o['reasoning']}" for o in json.loads(options or "[]"))
+        back = "<br>".join(f"{o['text']} — {o['reasoning']}" for o in decode_options(options))
         fields = f"{question}\x1f{back}<br>{explanation}"
         checksum = int(hashlib.sha1(question.encode()).hexdigest()[:8], 16)
         notes.append((cid, f"g{cid}", mid, now_ms // 1000, -1, "", fields, question, checksum))

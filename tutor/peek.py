@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tutor import queue_sql as sql
 from tutor.config import DeckSettings, Settings
-from tutor.queue import Reader, Today, no_such_deck, stored_json
+from tutor.card_options import decode_options
+from tutor.queue import Reader, Today, no_such_deck
 from tutor.queue_sql import sqlite_reader
 from tutor.state import CardState, StoredCard
 
@@ -103,7 +104,7 @@ def _content(reader: Reader, today: Today, card_id: int) -> tuple[StoredCard, De
         kind=row[2],
         question=row[3],
         body=row[4],
-        options=stored_json(row[5]),
+        options=decode_options(row[5]),
         explanation=row[6],
         answer=row[7],
         source_path=deck.source_path,

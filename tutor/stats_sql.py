@@ -161,7 +161,8 @@ QUESTIONS_AND_DECKS = (
 # (their text never comes to Python).
 OPTIONS = "COALESCE(json_array_length(c.options), 0)"
 RIGHT_OPTIONS = (
-    "(SELECT count(*) FROM json_each(c.options) WHERE json_extract(json_each.value, '$.correct'))"
+    "(SELECT count(*) FROM json_each(c.options) WHERE COALESCE(json_extract(json_each.value, "
+    "'$[1]'), json_extract(json_each.value, '$.correct')))"  # tutor.card_options' two shapes
 )
 FIRST_ANSWERS = (
     f"SELECT c.kind, {OPTIONS}, {RIGHT_OPTIONS}, p.n, p.passed FROM (SELECT r.card_id, "
@@ -187,7 +188,8 @@ REPEATED_WRONG_PICKS = (
 )
 
 RIGHT_OPTIONS_POSTGRESQL = (
-    "(SELECT count(*) FROM json_array_elements(c.options) AS e WHERE (e ->> 'correct')::boolean)"
+    "(SELECT count(*) FROM json_array_elements(c.options) AS e "
+    "WHERE COALESCE((e ->> 1)::int = 1, (e ->> 'correct')::boolean))"
 )
 POSTGRESQL_WORDS = (
     (ELAPSED, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),

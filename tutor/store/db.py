@@ -69,6 +69,13 @@ def _to_version_7(conn: Connection) -> None:
     options_once(conn)
 
 
+def _to_version_8(conn: Connection) -> None:
+    """Card options in their compact form; a card's answers indexed by card alone; no due index."""
+    from tutor.store.migrate_options import compact_card_options
+
+    compact_card_options(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -78,6 +85,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     5: _to_version_5,
     6: _to_version_6,
     7: _to_version_7,
+    8: _to_version_8,
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from tutor.card_options import compact_options, decode_options, encode_options
 from tutor.errors import StoreError
 
 SQLITE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # what SQLAlchemy's SQLite DateTime writes; sorts as text
@@ -83,6 +84,27 @@ class UTCMicros(TypeDecorator[datetime]):
         return EPOCH + value * MICROSECOND
 
 
+class CardOptions(TypeDecorator[list[dict[str, Any]]]):
+    """A card's options in their compact stored form (`tutor.card_options`): text on SQLite,
+    JSON on PostgreSQL."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(JSON())
+
+    def process_bind_param(self, value: list[dict[str, Any]] | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        return encode_options(value) if dialect.name == "sqlite" else compact_options(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> list[dict[str, Any]]:
+        return decode_options(value)
+
+
 def _utc(**kwargs: Any) -> Any:
     return Field(sa_type=UTCDateTime, **kwargs)
 
@@ -127,7 +149,6 @@ class CardRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_card_deck_key", "deck_id", "key"),
         Index("ix_card_queue", "phase", "due"),
-        Index("ix_card_due", "due"),
         # covering index of the card browser: its filters and order without reading card text
         Index(
             "ix_card_browse",
@@ -153,7 +174,7 @@ class CardRow(SQLModel, table=True):
     kind: str
     question: str
     body: str = ""
-    options: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
+    options: list[dict[str, Any]] = Field(default_factory=list, sa_type=CardOptions)
     explanation: str = ""
     answer: str = ""
     content_hash: str
@@ -184,7 +205,8 @@ class ReviewRow(SQLModel, table=True):
     """
 
     __tablename__ = "review"
-    __table_args__ = (Index("ix_review_card_time", "card_id", "reviewed_at"),)
+    # a card's answers in id order (ids grow with time): the index holds the id, not the time
+    __table_args__ = (Index("ix_review_card", "card_id"),)
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="card.id", ondelete="CASCADE")
     reviewed_at: datetime = Field(sa_type=UTCMicros)
