@@ -18,7 +18,9 @@ def compact_card_options(conn: Connection) -> None:
     by card alone (the index's rowid is the id) and drop the due index the queue never reads."""
     for name in OLD_INDEXES:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-    next(i for i in tables.review_table.indexes if i.name == "ix_review_card").create(conn)
+    next(i for i in tables.review_table.indexes if i.name == "ix_review_card").create(
+        conn, checkfirst=True
+    )
     c = tables.card_table.c
     update = (
         tables.card_table.update()

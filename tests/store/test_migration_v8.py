@@ -1,0 +1,279 @@
+"""Schema 7 -> 8 on the committed version-7 collection: compact options and leaner indexes,
+every card, answer and choice kept, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from tests.helpers.collection import build_history
+from tutor.backups import list_backups
+from tutor.check import check_collection
+from tutor.cli import main
+from tutor.collection_file import SCHEMA_VERSION
+from tutor.config import load_settings
+from tutor.store.choices import last_choices
+from tutor.store.db import Database, open_database, schema_version
+from tutor.store.repository import export_collection
+from tutor.store.reviews import undo_answer
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FIXTURE = DATA / "collection-v7.db"
+EXPORTED = DATA / "collection-v7-export.json"  # `tutor export` of FIXTURE by the version-7 code
+
+
+@pytest.fixture
+def v7(tmp_path: Path) -> Path:
+    path = tmp_path / "collection.db"
+    shutil.copyfile(FIXTURE, path)
+    return path
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, and the schema."""
+    conn = sqlite3.connect(path)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        rows = {n: conn.execute(f"SELECT * FROM {n} ORDER BY 1, 2").fetchall() for n in names}
+        rows["sqlite_master"] = conn.execute("SELECT * FROM sqlite_master ORDER BY name").fetchall()
+        return rows
+    finally:
+        conn.close()
+
+
+def version_of(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT value FROM meta").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def exported(path: Path) -> dict[str, Any]:
+    db = open_database(f"sqlite:///{path}")
+    try:
+        with db.read() as conn:
+            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
+    finally:
+        db.close()
+
+
+def expected_export() -> dict[str, Any]:
+    return dict(json.loads(EXPORTED.read_text(encoding="utf-8")))
+
+
+def indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {name for (name,) in rows}
+
+
+def test_the_export_after_the_migration_is_the_export_before(v7: Path) -> None:
+    after = exported(v7)
+    chosen = [c for card in after["cards"] for r in card["reviews"] for c in r["chosen"]]
+    assert len(after["cards"]) == 23 and len(chosen) > 60
+    assert after == expected_export()  # every card, option, state, review, choice and deck
+    assert version_of(v7) == str(SCHEMA_VERSION) == "8"
+    report = check_collection(f"sqlite:///{v7}", load_settings())
+    assert report.clean, report.problems
+
+
+def test_options_are_stored_compactly_and_the_log_indexed_by_card(v7: Path) -> None:
+    before = dump(v7)
+    old_size = sum(len(row[0]) for row in _options(v7))
+    open_database(f"sqlite:///{v7}").close()
+    stored = dict(_ids_and_options(v7))
+    assert sum(len(o) for o in stored.values()) < old_size * 0.6
+    french = next(o for o in stored.values() if "café" in o)  # UTF-8, not \u escapes
+    assert (
+        french
+        == '[["café",1,"French, with its é."],["coffee",0],["Kaffee",0,"German: \\"Kaffee\\"."]]'
+    )
+    assert all(o == "[]" or o.startswith("[[") for o in stored.values())
+    assert "ix_review_card" in indexes(v7)
+    assert not {"ix_review_card_time", "ix_card_due"} & indexes(v7)
+    after = dump(v7)
+    for table in ("review", "review_choice", "card_option", "review_rollup", "deck"):
+        assert after[table] == before[table]
+    conn = sqlite3.connect(v7)
+    try:
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)  # vacuumed after it
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM review WHERE card_id = 3 ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert [row[3] for row in plan] == [
+        "SEARCH review USING COVERING INDEX ix_review_card (card_id=?)"
+    ]
+
+
+def _options(path: Path) -> list[tuple[str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT options FROM card").fetchall()
+    finally:
+        conn.close()
+
+
+def _ids_and_options(path: Path) -> list[tuple[int, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT id, options FROM card").fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_backup_is_taken_first_and_holds_the_version_7_collection(v7: Path) -> None:
+    original = dump(v7)
+    open_database(f"sqlite:///{v7}").close()
+    (backup,) = list_backups(v7)
+    assert backup.kind == "migration"
+    assert version_of(backup.path) == "7"
+    assert dump(backup.path) == original
+
+
+def test_a_second_open_changes_nothing(v7: Path) -> None:
+    open_database(f"sqlite:///{v7}").close()
+    migrated, backups = dump(v7), list_backups(v7)
+    open_database(f"sqlite:///{v7}").close()
+    assert dump(v7) == migrated
+    assert list_backups(v7) == backups  # no second migration backup
+
+
+def test_undo_after_the_migration_restores_the_state_before(v7: Path) -> None:
+    """The newest answer of each card undone: the card is exactly as the version-7 log said,
+    and the answer's choices are gone with it."""
+    expected = {c["id"]: c for c in expected_export()["cards"]}
+    db = open_database(f"sqlite:///{v7}")
+    try:
+        undone = with_choices = 0
+        for card in expected.values():
+            if not card["reviews"]:
+                continue
+            last = card["reviews"][-1]
+            with db.write() as conn:
+                state = undo_answer(conn, last["id"])
+                left = last_choices(conn, card["id"])
+            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
+            assert state.to_json() == wanted
+            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
+            assert left == [(c["text"], c["correct"]) for c in previous]
+            undone += 1
+            with_choices += bool(last["chosen"])
+        assert undone >= 15 and with_choices >= 5
+        report = check_collection(db.url, load_settings())
+        assert report.clean, report.problems
+    finally:
+        db.close()
+
+
+def test_tutor_info_shows_schema_version_8(v7: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(v7), "info"]) == 0
+    assert "schema version: 8" in capsys.readouterr().out
+
+
+def test_a_migration_killed_midway_leaves_the_version_7_collection_whole(
+    v7: Path, tmp_path: Path
+) -> None:
+    original = dump(v7)
+    pause = tmp_path / "pause"
+    pause.mkdir()
+    os.mkfifo(pause / "reached")
+    os.mkfifo(pause / "resume")
+    reached = os.open(pause / "reached", os.O_RDWR)  # held open: a read waits for the child
+    env = {**os.environ, "TUTOR_MIGRATION_PAUSE": str(pause)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "--db", str(v7), "info"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    assert child.stdout is not None
+    output = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(reached, selectors.EVENT_READ)
+        selector.register(child.stdout.fileno(), selectors.EVENT_READ)
+        while True:  # wait for the pause, or for the child to end (its output closes)
+            ready = {key.fd for key, _ in selector.select()}
+            if reached in ready:
+                break
+            chunk = os.read(child.stdout.fileno(), 4096)
+            output += chunk
+            if not chunk:
+                child.wait()
+                pytest.fail(f"the migration ended before its pause: {output.decode()}")
+    assert os.read(reached, 100) == b"migrating\n"  # every step done, nothing committed
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    os.close(reached)
+    assert child.returncode == -signal.SIGKILL
+    conn = sqlite3.connect(v7)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    assert version_of(v7) == "7"
+    assert dump(v7) == original
+    assert exported(v7) == expected_export()  # migrates now
+    assert version_of(v7) == "8"
+
+
+def back_to_version_7(conn: Connection) -> None:
+    """Options as version 7 stored them (an object per option, keys repeated), its two
+    indexes back, version 7 stamped."""
+    postgresql = conn.dialect.name == "postgresql"
+    update = "UPDATE card SET options = " + ("CAST(:o AS JSON)" if postgresql else ":o")
+    for card_id, options in conn.execute(text("SELECT id, options FROM card")).all():
+        stored = json.loads(options) if isinstance(options, str) else options
+        verbose = [
+            {"text": o[0], "correct": bool(o[1]), "reasoning": o[2] if len(o) > 2 else ""}
+            for o in stored
+        ]
+        conn.execute(text(update + " WHERE id = :id"), {"o": json.dumps(verbose), "id": card_id})
+    conn.execute(text("DROP INDEX ix_review_card"))
+    conn.execute(text("CREATE INDEX ix_review_card_time ON review (card_id, reviewed_at)"))
+    conn.execute(text("CREATE INDEX ix_card_due ON card (due)"))
+    conn.execute(text("UPDATE meta SET value = '7' WHERE key = 'schema_version'"))
+
+
+def test_migration_8_keeps_every_option_on_either_database(db: Database, tmp_path: Path) -> None:
+    """A history put back in the version-7 shape migrates in place on SQLite and on
+    PostgreSQL: the export is the same before and after, the options compact again."""
+    build_history(db, tmp_path / "decks")
+    with db.read() as conn:
+        before = export_collection(conn)
+        compact = conn.execute(text("SELECT id, options FROM card ORDER BY id")).all()
+    with db.write() as conn:
+        back_to_version_7(conn)
+        stored = conn.execute(text("SELECT options FROM card")).scalars().all()
+    assert any('"reasoning"' in (o if isinstance(o, str) else json.dumps(o)) for o in stored)
+    db.close()
+    migrated = open_database(db.url)
+    try:
+        with migrated.read() as conn:
+            assert export_collection(conn) == before
+            assert schema_version(conn) == 8
+            again = conn.execute(text("SELECT id, options FROM card ORDER BY id")).all()
+            shown = [o if isinstance(o, str) else json.dumps(o) for _, o in again]
+            assert again == compact and any(s.startswith("[[") for s in shown)
+            assert not any('"reasoning"' in s for s in shown)
+    finally:
+        migrated.close()

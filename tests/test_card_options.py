@@ -1,0 +1,60 @@
+"""Card options as stored: one encoder and decoder, lossless for any list of option objects."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import pytest
+
+from tutor.card_options import decode_options, encode_options
+from tutor.stats_sql import OPTIONS, RIGHT_OPTIONS
+
+PLAIN = [
+    {"text": "café", "correct": True, "reasoning": "French, with its é."},
+    {"text": "coffee", "correct": False, "reasoning": ""},
+    {"text": 'say "[b]x[/b]"\n\\', "correct": False, "reasoning": "brackets, quotes, a newline"},
+]
+ODD = [
+    {"correct": True, "text": "keys in another order", "reasoning": ""},
+    {"text": "a number for correct", "correct": 1, "reasoning": ""},
+    {"text": "an extra key", "correct": False, "reasoning": "", "note": "kept"},
+    {"text": "no reasoning key", "correct": False},
+]
+
+
+@pytest.mark.parametrize(
+    "options", [[], PLAIN, ODD, PLAIN + ODD], ids=["none", "plain", "odd", "mixed"]
+)
+def test_what_is_encoded_decodes_to_the_same_options(options: list[dict[str, Any]]) -> None:
+    decoded = decode_options(encode_options(options))
+    assert decoded == options
+    assert [list(o) for o in decoded] == [list(o) for o in options]  # keys in the same order
+    assert decode_options(json.loads(encode_options(options))) == options  # PostgreSQL's JSON
+
+
+def test_the_stored_text_is_well_under_half_of_the_objects() -> None:
+    options = [
+        {"text": f"Option {k}", "correct": k == 0, "reasoning": f"Why option {k}."}
+        for k in range(4)
+    ]
+    stored = encode_options(options)
+    assert stored.startswith('[["Option 0",1,"Why option 0."],')
+    assert len(stored.encode()) < len(json.dumps(options).encode()) * 0.5
+    assert decode_options(None) == decode_options("") == []
+
+
+@pytest.mark.parametrize(("options", "right"), [(PLAIN, 1), (ODD, 2), (PLAIN + ODD, 3), ([], 0)])
+def test_the_statistics_count_right_options_in_either_shape(
+    options: list[dict[str, Any]], right: int
+) -> None:
+    conn = sqlite3.connect(":memory:")
+    try:
+        row = conn.execute(
+            f"SELECT {OPTIONS}, {RIGHT_OPTIONS} FROM (SELECT ? AS options) c",
+            (encode_options(options),),
+        ).fetchone()
+    finally:
+        conn.close()
+    assert row == (len(options), right)
