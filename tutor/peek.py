@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from tutor import queue_sql as sql
-from tutor.config import DeckSettings, Settings
 from tutor.card_options import decode_options
+from tutor.config import DeckSettings, Settings
 from tutor.queue import Reader, Today, no_such_deck
 from tutor.queue_sql import sqlite_reader
 from tutor.state import CardState, StoredCard
