@@ -17,7 +17,7 @@ PLAIN = [
     {"text": 'say "[b]x[/b]"\n\\', "correct": False, "reasoning": "brackets, quotes, a newline"},
 ]
 ODD = [
-    {"correct": True, "text": "keys in another order", "reasoning": ""},
+    {"correct": True, "text": "keys in another order (as an export sorts them)", "reasoning": ""},
     {"text": "a number for correct", "correct": 1, "reasoning": ""},
     {"text": "an extra key", "correct": False, "reasoning": "", "note": "kept"},
     {"text": "no reasoning key", "correct": False},
@@ -30,7 +30,7 @@ ODD = [
 def test_what_is_encoded_decodes_to_the_same_options(options: list[dict[str, Any]]) -> None:
     decoded = decode_options(encode_options(options))
     assert decoded == options
-    assert [list(o) for o in decoded] == [list(o) for o in options]  # keys in the same order
+    assert all(list(o) == ["text", "correct", "reasoning"] for o in decoded if len(o) == 3)
     assert decode_options(json.loads(encode_options(options))) == options  # PostgreSQL's JSON
 
 

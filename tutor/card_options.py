@@ -3,35 +3,38 @@
 An option `{"text": T, "correct": C, "reasoning": R}` is kept as the array `[T, 1 or 0, R]`
 (its keys are not repeated on every option; `R` is left out when empty); an option of any
 other shape is kept as its object. `decode_options(encode_options(x)) == x` for every list of
-option objects. SQL reads an option's rightness as `$[1]` (`stats_sql`), or `$.correct` for
-an option kept as its object.
+option objects (the usual three keys come back in that order). SQL reads an option's rightness
+as `$[1]`, or `$.correct` for an option kept as its object (`tutor.stats_sql`).
 """
 
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _quoted  # type: ignore[attr-defined]
 from typing import Any
 
-_KEYS = ("text", "correct", "reasoning")
+
+def _plain(option: dict[str, Any]) -> bool:
+    """An option of the usual shape: text, right or not, reasoning, and nothing else."""
+    correct = option.get("correct")
+    return (
+        len(option) == 3
+        and option.get("text").__class__ is str
+        and (correct is True or correct is False)
+        and option.get("reasoning").__class__ is str
+    )
 
 
 def compact_options(options: list[dict[str, Any]]) -> list[Any]:
     """The stored form as JSON values (what PostgreSQL's JSON column is given)."""
     compact: list[Any] = []
     for option in options:
-        text, correct, reasoning = (option.get(key) for key in _KEYS)
-        plain = (
-            tuple(option) == _KEYS
-            and type(text) is str
-            and type(correct) is bool
-            and type(reasoning) is str
-        )
-        if not plain:
+        if not _plain(option):
             compact.append(option)
-        elif reasoning:
-            compact.append([text, int(correct), reasoning])
+        elif option["reasoning"]:
+            compact.append([option["text"], int(option["correct"]), option["reasoning"]])
         else:
-            compact.append([text, int(correct)])
+            compact.append([option["text"], int(option["correct"])])
     return compact
 
 
@@ -46,8 +49,20 @@ def expand_options(compact: list[Any]) -> list[dict[str, Any]]:
 
 
 def encode_options(options: list[dict[str, Any]]) -> str:
-    """A card's options as the text SQLite stores."""
-    return json.dumps(compact_options(options), ensure_ascii=False, separators=(",", ":"))
+    """A card's options as the text SQLite stores (`json.dumps` of `compact_options` without
+    spaces, written out directly: an import encodes every card's options)."""
+    parts = []
+    for option in options:
+        if not _plain(option):
+            parts.append(json.dumps(option, ensure_ascii=False, separators=(",", ":")))
+        elif option["reasoning"]:
+            parts.append(
+                f"[{_quoted(option['text'])},{1 if option['correct'] else 0},"
+                f"{_quoted(option['reasoning'])}]"
+            )
+        else:
+            parts.append(f"[{_quoted(option['text'])},{1 if option['correct'] else 0}]")
+    return "[" + ",".join(parts) + "]"
 
 
 def decode_options(stored: Any) -> list[dict[str, Any]]:

@@ -8,13 +8,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from tutor import queue_sql as sql
 from tutor.card_options import decode_options
 from tutor.config import DeckSettings, Settings
 from tutor.queue import Reader, Today, no_such_deck
 from tutor.queue_sql import sqlite_reader
-from tutor.state import CardState, StoredCard
+from tutor.state import CardState, OptionData, StoredCard
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _content(reader: Reader, today: Today, card_id: int) -> tuple[StoredCard, De
         kind=row[2],
         question=row[3],
         body=row[4],
-        options=decode_options(row[5]),
+        options=cast("list[OptionData]", decode_options(row[5])),
         explanation=row[6],
         answer=row[7],
         source_path=deck.source_path,

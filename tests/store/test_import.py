@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import NOW, SEED_DECK, WriteDeck
+from tutor.card_options import compact_options, decode_options, encode_options
 from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
 from tutor.scheduling import Grade
 from tutor.session import ReviewSession
-from tutor.store import sync
 from tutor.store.db import Database
 from tutor.store.tables import card_table, deck_table, review_table
 
@@ -319,8 +319,12 @@ OPTION = st.builds(
 
 @settings(derandomize=True, max_examples=200, deadline=None)
 @given(st.lists(OPTION, max_size=9))
-def test_options_are_stored_as_the_json_they_always_were(options: list[dict[str, Any]]) -> None:
-    assert sync._options_json(options) == json.dumps(options)
+def test_options_are_stored_compactly_and_read_back_as_they_were(
+    options: list[dict[str, Any]],
+) -> None:
+    stored = encode_options(options)
+    assert stored == json.dumps(compact_options(options), ensure_ascii=False, separators=(",", ":"))
+    assert decode_options(stored) == options
 
 
 def test_a_bundled_deck_answered_edited_and_imported_again_keeps_every_answer(
