@@ -10,6 +10,7 @@ from textual.widgets import Static
 from tutor.errors import StoreError, TutorError
 from tutor.peek import Preview
 from tutor.text import neutralise
+from tutor.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from tutor.session import Presented, ReviewSession
@@ -65,6 +66,8 @@ def start(screen: ReviewScreen, result: ReviewSession | TutorError) -> None:
             app.exit(return_code=result.exit_code, message=f"tutor: {neutralise(result.message)}")
         return
     screen.session = session = result
+    if session.study is not None and session.study.cards:  # the browser's review now
+        screen.query_one(StatusBar).review_now = len(session.study.cards)
     report = session.sync_report
     if report is not None:
         for problem in report.errors[:5]:
