@@ -1061,6 +1061,8 @@ def _print_summary(app: Any) -> None:
     if summary is not None and not summary.answered:
         if app.session_study is not None:
             print("No card matches this custom study; nothing was answered.")
+        elif summary.still_due.total:  # quit before the first rating: the cards still wait
+            print(f"No card answered. Still due today: {summary.still_due.total}.")
         else:
             print(
                 "Nothing due: `tutor study ahead 3` reviews the cards due in the next 3 days;\n"
