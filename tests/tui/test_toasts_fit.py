@@ -116,6 +116,30 @@ async def test_a_notice_elsewhere_is_full_width_below_100_columns_and_breaks_bet
         assert_breaks_between_words(lines[1:], message)
 
 
+async def test_several_problems_are_one_notice_that_counts_them(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    cards = "".join(
+        f"## Q{n}?\n<!-- id: q{n} -->\n\n- [x] right\n- [ ] wrong\n\n" for n in range(4)
+    )
+    path = write_deck(LONG_NAME, "# E\n\n" + cards)
+    import_paths(db, [path], NOW)
+    path.write_text(path.read_text().replace("- [x] right", "- [ ] right"), encoding="utf-8")
+    app = TutorApp(db, SETTINGS, start_in_review=True, clock=lambda: NOW, rng=random.Random(0))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        [toast] = toasts(app)  # not four, one under another, the last ones out of sight
+        lines = shown_lines(toast)
+        assert lines[0] == "Deck not re-imported: 4 problems"
+        assert " ".join(lines[1:]).endswith(
+            "(and 3 more: `tutor import` on the deck file lists every one)"
+        )
+        assert toast.region.height == len(lines) <= 8
+        card = app.screen.query_one("#card").region
+        options = [option for option in app.screen.query(".option") if option.display]
+        assert len(options) == 2 and all(card.contains_region(o.region) for o in options)
+
+
 def test_a_path_wider_than_a_line_breaks_after_its_separators_and_words_stay_whole() -> None:
     message = "Deck not re-imported: /home/learner/decks/languages/french/verbs.md:12: bad"
     assert wrap(message, 30).split("\n") == [
