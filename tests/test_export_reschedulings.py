@@ -51,7 +51,7 @@ def test_a_restored_export_keeps_parameter_values_and_reschedulings(
     assert status == "ok" and note is not None and "hold the state" in note
     with rescheduled.read() as conn:
         data = export_collection(conn)
-    assert data["version"] == 4
+    assert data["version"] == 5
     values = {tuple(p["parameters"]) for p in data["parameter_sets"]}
     assert values == {tuple(DEFAULT), tuple(TRUE_PARAMETERS)}
     [run] = data["reschedulings"]
@@ -83,7 +83,7 @@ def test_a_version_2_export_is_still_restored(
     capsys.readouterr()
     status, _note = card_states(f"sqlite:///{target}")
     assert status != "ok"  # without its reschedulings, a version 2 export shows the states differ
-    data["version"] = 5
+    data["version"] = 6
     path.write_text(json.dumps(data), encoding="utf-8")
     assert main(["--db", str(target), "restore", str(path), "--yes"]) != 0
-    assert "restores versions 2 to 4" in capsys.readouterr().err
+    assert "restores versions 2 to 5" in capsys.readouterr().err

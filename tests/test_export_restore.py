@@ -87,7 +87,7 @@ def test_export_restore_export_gives_identical_json(
     assert [c["retired"] for c in cards].count(True) == 1
     assert [c["suspended"] for c in cards].count(True) == 1
     assert sum(c["buried_until"] is not None for c in cards) == 1
-    assert data["parameter_sets"] and data["version"] == 4
+    assert data["parameter_sets"] and data["version"] == 5
 
     fresh = tmp_path / "new" / "fresh.db"
     code, out, err = run(

@@ -109,7 +109,7 @@ def test_an_export_carries_each_forget_and_a_restore_keeps_the_card_new(
 ) -> None:
     with forgetful.read() as conn:
         data = json.loads(json.dumps(export_collection(conn)))
-    assert data["version"] == 4
+    assert data["version"] == 5
     by_id = {card["id"]: card for card in data["cards"]}
     assert by_id[1]["forgotten_at"] is None
     assert by_id[2]["forgotten_at"] == by_id[3]["forgotten_at"] == FORGOTTEN.isoformat()

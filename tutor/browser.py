@@ -9,6 +9,7 @@ from tutor.card_query import parse_query
 from tutor.card_search import CardsPage, count_matches, find_page
 from tutor.config import Settings
 from tutor.day import day_bounds
+from tutor.known_tags import require_known
 from tutor.store.card_actions import forget_card
 from tutor.store.db import Database
 from tutor.store.flags import change_flags
@@ -18,10 +19,24 @@ from tutor.store.queue import StoreReader
 def search_page(
     db: Database, text: str, settings: Settings, now: datetime, offset: int = 0
 ) -> CardsPage:
-    """A page of the cards a search text finds, not counted (ConfigError: a term not understood)."""
+    """A page of the cards a search text finds, not counted (ConfigError: a term not understood;
+    NotFoundError: it finds nothing and names a tag that is not known, tutor.known_tags)."""
     query = parse_query(text)
     with db.read() as conn:
-        return find_page(StoreReader(conn), query, settings, now, offset=offset)
+        reader = StoreReader(conn)
+        page = find_page(reader, query, settings, now, offset=offset)
+        if not page.cards and offset == 0:
+            require_known(reader, query.tags, settings, now)
+        return page
+
+
+def require_known_tags(
+    db: Database, tags: tuple[str, ...], settings: Settings, now: datetime
+) -> None:
+    """NotFoundError for the first of `tags` that is not known (tutor.known_tags)."""
+    if tags:
+        with db.read() as conn:
+            require_known(StoreReader(conn), tags, settings, now)
 
 
 def search_count(db: Database, text: str, settings: Settings, now: datetime) -> int:

@@ -685,10 +685,16 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _tagged(conn: Any, tags: list[str]) -> set[int]:
-    """The cards `tutor export --tag` writes; NotFoundError when no card has the tags."""
+    """The cards `tutor export --tag` writes (retired ones of a tagged deck too); NotFoundError
+    for a tag that is not known (tutor.known_tags), or when no card has them all."""
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
     from tutor.errors import NotFoundError
+    from tutor.known_tags import require_known
+    from tutor.store.queue import StoreReader
     from tutor.store.tags import tagged_cards
 
+    require_known(StoreReader(conn), tags, load_settings(), utc_now())
     cards = tagged_cards(conn, tags)
     if not cards:
         named = ", ".join(repr(t) for t in tags)
@@ -1055,6 +1061,8 @@ def _print_summary(app: Any) -> None:
     if summary is not None and not summary.answered:
         if app.session_study is not None:
             print("No card matches this custom study; nothing was answered.")
+        elif summary.still_due.total:  # quit before the first rating: the cards still wait
+            print(f"No card answered. Still due today: {summary.still_due.total}.")
         else:
             print(
                 "Nothing due: `tutor study ahead 3` reviews the cards due in the next 3 days;\n"
@@ -1215,15 +1223,15 @@ def _refuse_unknown_tags(args: argparse.Namespace, tags: Sequence[str]) -> None:
     """NotFoundError, as `tutor stats --tag` says it, for a tag no card has."""
     if not tags:  # before the store's import: `tutor review` shows its first card without it
         return
-    from tutor.stats import no_such_tag
-    from tutor.store.tags import tagged_cards
+    from tutor.clock import utc_now
+    from tutor.config import load_settings
+    from tutor.known_tags import require_known
+    from tutor.store.queue import StoreReader
 
     db = _open(args)
     try:
         with db.read() as conn:
-            for tag in tags:
-                if not tagged_cards(conn, [tag]):
-                    raise no_such_tag(tag)
+            require_known(StoreReader(conn), tags, load_settings(), utc_now())
     finally:
         db.close()
 
@@ -1236,6 +1244,7 @@ def cmd_cards(args: argparse.Namespace) -> int:
     from tutor.clock import utc_now
     from tutor.config import load_settings
     from tutor.errors import ConfigError
+    from tutor.known_tags import require_known
     from tutor.store.queue import StoreReader
 
     settings = load_settings()
@@ -1259,6 +1268,8 @@ def cmd_cards(args: argparse.Namespace) -> int:
                     sys.stdout.write(card_info_text(info))
                 return 0
             page = search(reader, query, settings, utc_now(), limit=args.limit)
+            if not page.total:
+                require_known(reader, query.tags, settings, utc_now())
     finally:
         db.close()
     if args.json:

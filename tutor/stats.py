@@ -18,7 +18,8 @@ from tutor.card_search import compile_query
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
-from tutor.errors import NotFoundError
+from tutor.known_tags import no_such_tag as no_such_tag  # its old home, kept for callers
+from tutor.known_tags import require_known
 from tutor.queue import Reader, curve, no_such_deck, read_decks
 from tutor.queue_sql import in_decks, sqlite_reader, stamp
 from tutor.stats_data import (
@@ -297,14 +298,13 @@ def _tagged(
     reader: Reader, settings: Settings, now: datetime, tag: str
 ) -> tuple[str, dict[str, Any], set[int]]:
     """The cards with `tag`, by the browser's rule for `tag:` (tutor.card_search): as a SELECT
-    of ids with its values (for the `{cards}` filters), and as ids. NotFoundError when no card
-    has it."""
+    of ids with its values (for the `{cards}` filters), and as ids. NotFoundError when the tag
+    is not known (tutor.known_tags)."""
+    require_known(reader, [tag], settings, now)
     compiled = compile_query(reader, CardQuery(tags=(tag,)), settings, now)
     select_ids = f"SELECT c.id FROM card c WHERE {compiled.where}"
     values = {k: v for k, v in compiled.values.items() if f":{k}" in select_ids}
     tagged = {int(row[0]) for row in reader.rows(select_ids, values)}
-    if not tagged:
-        raise no_such_tag(tag)
     return select_ids, values, tagged
 
 
@@ -465,14 +465,6 @@ class _Bins:
     recall_sum: float
     hardest: list[tuple[int, int, float | None]]
     lowest: list[tuple[int, int, float | None]]
-
-
-def no_such_tag(tag: str) -> NotFoundError:
-    """The error for a `--tag` no card has (stats, study and review say it alike)."""
-    return NotFoundError(
-        f"no card has the tag {tag!r}; tags come from a deck's front matter and its cards' "
-        "`Tags:` lines (`tutor cards tag:TAG` searches them)"
-    )
 
 
 def _sum(by_day: list[tuple[int, dict[str, int]]], low: int, high: int) -> dict[str, int]:

@@ -71,11 +71,11 @@ def exported(path: Path) -> dict[str, Any]:
 
 
 def in_export_version_4(export: dict[str, Any]) -> dict[str, Any]:
-    """A version-3 export (the version-6 code's) as version 4 writes it: each card's forget and
-    own tags added (the fixture has none of either)."""
+    """A version-3 export (the version-6 code's) as version 4 (now 5) writes it: each card's
+    forget and own tags added, and the practice answers (the fixture has none of these)."""
     assert export["version"] == 3
     cards = [{**card, "forgotten_at": None, "tags": []} for card in export["cards"]]
-    return {**export, "version": 4, "cards": cards}
+    return {**export, "version": 5, "cards": cards, "practice": []}
 
 
 def test_the_export_after_the_migration_is_the_export_before(v6: Path) -> None:

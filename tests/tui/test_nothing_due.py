@@ -130,7 +130,7 @@ async def test_a_custom_study_matching_no_card_says_so_not_nothing_due(
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
-        app.screen.query_one("#study-line", Input).value = "practice tag:nosuch"
+        app.screen.query_one("#study-line", Input).value = "practice nosuchword"  # no card
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)

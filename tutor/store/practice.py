@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, func, select
 
@@ -52,3 +54,40 @@ def practice_count(conn: Connection, card_ids: list[int] | None = None) -> int:
     if card_ids is not None:
         query = query.where(practice_table.c.card_id.in_(card_ids))
     return int(conn.execute(query).scalar_one())
+
+
+EXPORTED = (
+    "id",
+    "card_id",
+    "practiced_at",
+    "rating",
+    "suggested_rating",
+    "correct",
+    "duration_ms",
+    "chosen",
+    "retrievability",
+)  # an exported practice answer's keys, in order
+
+
+def export_practice(conn: Connection, only: Collection[int] | None = None) -> list[dict[str, Any]]:
+    """Every practice answer (of the cards in `only`, or all) as the export writes it, by id."""
+    rows = conn.execute(select(practice_table).order_by(practice_table.c.id))
+    return [
+        {key: getattr(row, key) for key in EXPORTED}
+        | {"practiced_at": row.practiced_at.isoformat()}
+        for row in rows
+        if only is None or row.card_id in only
+    ]
+
+
+def import_practice(conn: Connection, answers: list[dict[str, Any]]) -> None:
+    """Write back an export's practice answers, ids kept (a restore)."""
+    rows = [
+        {
+            **{key: answer[key] for key in EXPORTED if key != "practiced_at"},
+            "practiced_at": datetime.fromisoformat(answer["practiced_at"]),
+        }
+        for answer in answers
+    ]
+    if rows:
+        conn.execute(practice_table.insert(), rows)

@@ -14,6 +14,7 @@ from tutor.state import CardState
 from tutor.store import rollups
 from tutor.store.choices import add_choices
 from tutor.store.db import open_database
+from tutor.store.practice import import_practice
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
 from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state
@@ -214,6 +215,11 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
     if tags:
         conn.execute(card_tag_table.insert(), tags)
     import_reschedulings(conn, data.get("reschedulings", []))  # version 3 on
+    practice = data.get("practice", [])  # version 5 on
+    strays = sorted({p["card_id"] for p in practice} - {card["id"] for card in data["cards"]})
+    if strays:
+        raise ValueError(f"practice answers of cards it does not hold: {strays[:5]}")
+    import_practice(conn, practice)
     rollups.rebuild(conn)
     return {"decks": len(deck_ids), "cards": len(cards), "reviews": len(reviews)}
 

@@ -111,17 +111,20 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-EXPORT_VERSION = 4  # 3 added `reschedulings`, 4 each card's `forgotten_at` and own `tags`
-READABLE_VERSIONS = (2, 3, 4)  # what `tutor restore` reads
+EXPORT_VERSION = 5  # 3 added `reschedulings`, 4 each card's `forgotten_at` and own `tags`,
+# 5 `practice` (custom study's practice answers)
+READABLE_VERSIONS = (2, 3, 4, 5)  # what `tutor restore` reads
 
 
 def export_collection(conn: Connection, only: Collection[int] | None = None) -> dict[str, Any]:
     """A full dump of the collection: decks, cards with their states and review logs.
 
     It holds every stored value, so `tutor restore` rebuilds the same collection from it.
-    `only`: just these cards (and their decks, logs, forgets and rescheduled states).
+    `only`: just these cards (and their decks, logs, forgets, rescheduled states and practice
+    answers).
     """
     from tutor.store.card_actions import forgotten_at
+    from tutor.store.practice import export_practice
     from tutor.store.rescheduling import export_reschedulings
     from tutor.store.tags import own_tags
 
@@ -272,4 +275,5 @@ def export_collection(conn: Connection, only: Collection[int] | None = None) -> 
         "decks": decks,
         "cards": cards,
         "reschedulings": runs,
+        "practice": export_practice(conn, only),
     }

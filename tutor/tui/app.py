@@ -6,7 +6,7 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
@@ -15,6 +15,7 @@ from tutor.config import Settings
 from tutor.errors import StoreError
 from tutor.peek import Preview
 from tutor.text import neutralise
+from tutor.tui.toast_text import NARROW_BELOW, text_width, wrap
 
 if TYPE_CHECKING:
     from tutor.collection import Database
@@ -29,6 +30,7 @@ class TutorApp(App[None]):
     TITLE = "tutor"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-roomy")]  # toasts (tutor.tcss)
 
     def __init__(
         self,
@@ -102,14 +104,27 @@ class TutorApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """A notification whose text is data: neutralised, and not parsed as markup."""
+        """A notification whose text is data: neutralised, and not parsed as markup; broken
+        into lines at spaces or after a path's separators, to the width its toast has here."""
+        text, width = neutralise(message), self._toast_width()
         super().notify(
-            neutralise(message),
+            text if width is None else wrap(text, width),
             title=neutralise(title),
             severity=severity,
             timeout=timeout,
             markup=markup,
         )
+
+    def _toast_width(self) -> int | None:
+        """The width of a toast's text on this screen (None: it shows no toasts): wider where
+        the screen gives toasts lines of their own (the review screen, tutor.tcss)."""
+        try:
+            racks = self.screen.query("#textual-toastrack")
+        except ScreenStackError:  # no screen yet
+            return None
+        if not racks:  # notifications are off (as in most tests)
+            return None
+        return text_width(self.size.width, full_width=racks.first().styles.dock == "none")
 
     def start_review(
         self,

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.errors import StoreError, TutorError
+from tutor.errors import Problem, StoreError, TutorError
 from tutor.peek import Preview
 from tutor.text import neutralise
+from tutor.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from tutor.session import Presented, ReviewSession
@@ -65,10 +67,13 @@ def start(screen: ReviewScreen, result: ReviewSession | TutorError) -> None:
             app.exit(return_code=result.exit_code, message=f"tutor: {neutralise(result.message)}")
         return
     screen.session = session = result
+    if session.study is not None and session.study.cards:  # the browser's review now
+        screen.query_one(StatusBar).review_now = len(session.study.cards)
     report = session.sync_report
     if report is not None:
-        for problem in report.errors[:5]:
-            app.notify(str(problem), title="Deck not re-imported", severity="warning", timeout=12)
+        if report.errors:  # one notice, so the card keeps its room (the notices' lines are few)
+            message, title = reimport_notice(report.errors)
+            app.notify(message, title=title, severity="warning", timeout=12)
         changed = [d.name for d in report.decks if not d.skipped]
         if changed:
             app.notify("Re-imported changed decks: " + ", ".join(changed), timeout=6)
@@ -92,6 +97,18 @@ def start(screen: ReviewScreen, result: ReviewSession | TutorError) -> None:
         screen.pending = None
         app.notify("The first card changed while your collection loaded: answer this one.")
     screen.show_next(presented)
+
+
+def reimport_notice(problems: Sequence[Problem]) -> tuple[str, str]:
+    """The message and title of the notice for the decks a session's re-import left as they
+    were: the first problem, and how many more."""
+    if len(problems) == 1:
+        return str(problems[0]), "Deck not re-imported"
+    more = len(problems) - 1
+    return (
+        f"{problems[0]}\n(and {more} more: `tutor import` on the deck file lists every one)",
+        f"Deck not re-imported: {len(problems)} problems",
+    )
 
 
 def _same(preview: Preview, presented: Presented) -> bool:

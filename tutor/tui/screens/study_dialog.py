@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,9 @@ from textual.widgets import Input, Static
 from tutor.errors import TutorError
 from tutor.study import SessionSize, Study, parse_request
 from tutor.text import neutralise
+
+if TYPE_CHECKING:
+    from tutor.tui.app import TutorApp
 
 INTRO = (
     "Custom study (Enter starts it, Escape goes back):\n"
@@ -54,10 +59,18 @@ class StudyDialog(ModalScreen[tuple[Study | None, SessionSize] | None]):
             return
         try:
             request = parse_request(event.value)
+            if request[0] is not None:  # a tag no card has is said here, as `tutor study` says it
+                self._require_known_tags(request[0].query.tags)
         except TutorError as exc:
             self.query_one("#study-problem", Static).update(Text(neutralise(exc.message)))
             return
         self.dismiss(request)
+
+    def _require_known_tags(self, tags: tuple[str, ...]) -> None:
+        from tutor.browser import require_known_tags
+
+        app: TutorApp = self.app  # type: ignore[assignment]
+        require_known_tags(app.database, tags, app.settings, app.clock())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

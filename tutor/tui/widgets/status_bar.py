@@ -15,10 +15,11 @@ def clock_text(seconds: int) -> str:
 
 
 class StatusBar(Static):
-    """Deck name (cut with … to the room left), then the counts (or, practising, the cards left)
-    and the session's timer."""
+    """Deck name (cut with … to the room left), then the counts (or, practising, the cards left;
+    in a review now, the cards it reviews) and the session's timer."""
 
     shown: tuple[str, Counts, int, int, bool] | None = None
+    review_now: int | None = None  # the browser's review now: how many cards it reviews
 
     def on_resize(self) -> None:
         if self.shown is not None:
@@ -29,11 +30,12 @@ class StatusBar(Static):
     ) -> None:
         """`practice`: the cards left are counted as one (their kinds do not change)."""
         self.shown = (deck, left, done, seconds, practice)
-        waiting = (
-            f"practice {left.total} left"
-            if practice
-            else f"new {left.new}  learning {left.learning}  review {left.review}"
-        )
+        if self.review_now is not None:
+            waiting = f"review now: {self.review_now} card{'s' * (self.review_now != 1)}"
+        elif practice:
+            waiting = f"practice {left.total} left"
+        else:
+            waiting = f"new {left.new}  learning {left.learning}  review {left.review}"
         counts = f"   {waiting}   done {done}   {clock_text(seconds)}"
         room = max(12, self.size.width - len(counts) - 2)
         name = neutralise(deck)
