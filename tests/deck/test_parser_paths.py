@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -114,9 +115,7 @@ def careful(text: str, path: str) -> Deck:
 def test_quick_and_careful_paths_read_the_same_deck(text: str) -> None:
     quick = parser.parse_text(text, "deck.md")
     assert quick == careful(text, "deck.md")
-    assert [c.model_dump() for c in quick.cards] == [
-        c.model_dump() for c in careful(text, "deck.md").cards
-    ]
+    assert [asdict(c) for c in quick.cards] == [asdict(c) for c in careful(text, "deck.md").cards]
 
 
 def test_broken_cards_get_the_careful_paths_errors() -> None:
@@ -170,7 +169,7 @@ def read(text: str, how: Callable[[str, str], Deck]) -> object:
         deck = how(text, "deck.md")
     except DeckError as error:
         return error.problems
-    return deck, [c.model_dump() for c in deck.cards]
+    return deck, [asdict(c) for c in deck.cards]
 
 
 @settings(
