@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tests.conftest import NOW, SEED_DECK, WriteDeck
 from tutor.config import DeckSettings, Settings
+from tutor.deck.models import Option
 from tutor.importer import import_paths
 from tutor.scheduling import Grade
 from tutor.session import ReviewSession
@@ -320,7 +321,7 @@ OPTION = st.builds(
 @settings(derandomize=True, max_examples=200, deadline=None)
 @given(st.lists(OPTION, max_size=9))
 def test_options_are_stored_as_the_json_they_always_were(options: list[dict[str, Any]]) -> None:
-    assert sync._options_json(options) == json.dumps(options)
+    assert sync._options_json([Option(**option) for option in options]) == json.dumps(options)
 
 
 def test_a_bundled_deck_answered_edited_and_imported_again_keeps_every_answer(

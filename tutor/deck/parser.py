@@ -446,8 +446,9 @@ class _Parser:
         right = sum(option.correct for option in options)
         if len(options) > MAX_OPTIONS or right in (0, len(options)):
             return None  # too many options, none right or none wrong
-        if len({" ".join(option.text.casefold().split()) for option in options}) < len(options):
-            return None  # an option twice
+        texts = [option.text for option in options]
+        if len(set(map(" ".join, map(str.split, map(str.casefold, texts))))) < len(texts):
+            return None  # an option twice (case and white space folded)
         explanation = (card.group("explanation") or "").strip()
         if explanation[:1] in ("e", "E", "*", "_"):
             explanation = EXPLANATION_LABEL.sub("", explanation, count=1).strip()
