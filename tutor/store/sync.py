@@ -215,7 +215,9 @@ def _insert_cards(
         order = itemgetter(*(names.index(name) for name in compiled.positiontup))
         conn.exec_driver_sql(str(compiled), [order(row + constants) for row in rows])
     else:
-        conn.exec_driver_sql(str(compiled), [dict(zip(names, row + constants)) for row in rows])
+        conn.exec_driver_sql(
+            str(compiled), [dict(zip(names, row + constants, strict=True)) for row in rows]
+        )
 
 
 def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
