@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -114,9 +115,7 @@ def careful(text: str, path: str) -> Deck:
 def test_quick_and_careful_paths_read_the_same_deck(text: str) -> None:
     quick = parser.parse_text(text, "deck.md")
     assert quick == careful(text, "deck.md")
-    assert [c.model_dump() for c in quick.cards] == [
-        c.model_dump() for c in careful(text, "deck.md").cards
-    ]
+    assert [asdict(c) for c in quick.cards] == [asdict(c) for c in careful(text, "deck.md").cards]
 
 
 def test_broken_cards_get_the_careful_paths_errors() -> None:
@@ -170,7 +169,7 @@ def read(text: str, how: Callable[[str, str], Deck]) -> object:
         deck = how(text, "deck.md")
     except DeckError as error:
         return error.problems
-    return deck, [c.model_dump() for c in deck.cards]
+    return deck, [asdict(c) for c in deck.cards]
 
 
 @settings(
@@ -179,3 +178,38 @@ def read(text: str, how: Callable[[str, str], Deck]) -> object:
 @given(DECKS)
 def test_the_quick_path_reads_any_card_as_the_careful_path_does(text: str) -> None:
     assert read(text, parser.parse_text) == read(text, careful)
+
+
+HEADS = st.sampled_from(
+    ["", "---\ntitle: T\n---\n", "# Title\nA description.\n", "intro\n# T\nmore\n", "---\n---\n"]
+)
+MANY_CARDS = st.lists(
+    st.lists(CARD_LINES, max_size=12).map(lambda lines: "## Q?\n" + "\n".join(lines)),
+    max_size=5,
+).map("\n".join)
+
+
+@settings(
+    derandomize=True, max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(HEADS, MANY_CARDS)
+def test_the_quick_path_reads_whole_decks_as_the_careful_path_does(head: str, body: str) -> None:
+    """Several cards after front matter, a title or a description: the quick path reads each
+    card in place in the text, so every card's start and end must be where the careful path
+    puts them."""
+    text = head + body.replace("## Q?", "## Q{}?").format(*range(body.count("## Q?")))
+    assert read(text, parser.parse_text) == read(text, careful)
+
+
+def test_the_bundled_deck_is_read_on_the_quick_path_only() -> None:
+    """Every card of the bundled deck (ids, four options with reasoning, an explanation) is
+    plain: none takes the careful path, which splits the text into lines and reads each."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    careful_lines = parser._Parser._card_lines
+    parser._Parser._card_lines = None  # type: ignore[assignment]
+    try:
+        deck = parser.parse_text(text, "deck.md")
+    finally:
+        parser._Parser._card_lines = careful_lines  # type: ignore[method-assign]
+    assert len(deck.cards) == 10
+    assert deck == careful(text, "deck.md")

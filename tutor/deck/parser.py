@@ -12,11 +12,12 @@ import re
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from tutor.deck.limits import MAX_OPTIONS
-from tutor.deck.models import SLUG, Card, Deck, short
+from tutor.deck.models import SLUG, Card, Deck, Option, short
 from tutor.errors import DeckError, Problem
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -37,6 +38,19 @@ FRONT_MATTER_KEYS = ("title", "tags", "shuffle", "desired_retention", "converted
 RETENTION_RANGE = (0.70, 0.99)
 MARKED_LINE = re.compile(r"\n[^\S\n]*[#`~]")  # searched in "\n" + text: a literal to look for
 FRONT_MATTER_LINE = re.compile(r"^([^\s:#][^:]*):(?:[ \t]+(.*?))?[ \t]*$")
+FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+# The quick path reads a plain card in place in the text, from the "\n" that ends its heading:
+# the first line that is not blank (an id comment?), then the rest matched whole: prose lines (no
+# list item, fence, comment or indentation starts them), one run of options, and after a blank
+# line more prose. A card of any other shape does not match and takes the careful path.
+FIRST_VISIBLE_LINE = re.compile(r"(?:[^\S\n]*\n)*([^\n]*)")
+_PROSE_LINES = r"(?:\n(?![-*+][ \t]|[`~<]|[^\S\n]+\S)[^\n]*)*"
+PLAIN_CARD = re.compile(
+    rf"(?P<body>{_PROSE_LINES})"
+    r"(?:(?P<options>(?:\n[-*+][ \t]+\[[ xX]\](?:[ \t]+[^\n]*)?(?=\n|\Z))+)"
+    rf"(?:\n(?=\n|\Z)(?P<explanation>{_PROSE_LINES}))?)?"
+)
+OPTION_PARTS = re.compile(r"\n[-*+][ \t]+\[([ xX])\](?:[ \t]+([^\n]*))?")  # OPTION's groups
 
 
 @dataclass(slots=True)
@@ -47,18 +61,14 @@ class _Line:
     option: re.Match[str] | None = None  # a task-list item outside code fences
 
 
-class _Option(TypedDict):
-    text: str
-    correct: bool
-    reasoning: str
-
-
-@dataclass
+@dataclass(slots=True)
 class _RawCard:
     line: int
     question: str
     start: int  # the card's lines: self.lines[start:end], after its heading
+    begin: int  # the same lines as text: self.text[begin:finish]
     end: int = 0
+    finish: int = 0
 
 
 def parse_file(path: str | Path) -> Deck:
@@ -106,9 +116,23 @@ class _Parser:
         if "\r" in text:  # a search of the text costs far less than two copies of it
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
-        self.lines = text.split("\n")
         self.path = path
         self.problems: list[Problem] = []
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split only when a card needs the careful path."""
+        return self.text.split("\n")
+
+    def _line_start(self, index: int) -> int:
+        """The offset in the text of line `index` (0-based), read from the start of the text:
+        for the front matter, a few lines long."""
+        offset = 0
+        for _ in range(index):
+            offset = self.text.find("\n", offset) + 1
+            if offset == 0:
+                return len(self.text) + 1
+        return offset
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -136,16 +160,17 @@ class _Parser:
     # --- front matter -------------------------------------------------------------------
 
     def _front_matter(self) -> tuple[dict[str, Any], int]:
-        if not self.lines or self.lines[0].rstrip() != "---":
+        """The settings and the index of the first line after the front matter."""
+        first_end = self.text.find("\n")
+        if self.text[: first_end if first_end >= 0 else None].rstrip() != "---":
             return {}, 0
-        end = next(
-            (i for i in range(1, len(self.lines)) if self.lines[i].rstrip() in ("---", "...")),
-            None,
-        )
-        if end is None:
+        closing = FRONT_MATTER_END.search(self.text, first_end + 1) if first_end >= 0 else None
+        if closing is None:
             self.error(1, "front matter starts with --- but has no closing --- line")
-            return {}, len(self.lines)
-        return self._settings("\n".join(self.lines[1:end]), first_line=2), end + 1
+            return {}, self.text.count("\n") + 1
+        end = self.text.count("\n", 0, closing.start())
+        source = self.text[first_end + 1 : max(closing.start() - 1, first_end + 1)]
+        return self._settings(source, first_line=2), end + 1
 
     def _settings(self, source: str, first_line: int) -> dict[str, Any]:
         import yaml
@@ -245,11 +270,14 @@ class _Parser:
         the others are never looked at one by one.
         """
         title: tuple[int, str] | None = None
-        title_index: int | None = None
+        title_span: tuple[int, int] | None = None  # the title line's offsets in the text
         cards: list[_RawCard] = []
+        first_heading = len(self.text) + 1
         fence: str | None = None
-        for index in self._marked_lines(start):
-            text = self.lines[index]
+        for index, offset in self._marked_lines(start):
+            end = self.text.find("\n", offset)
+            end = len(self.text) if end < 0 else end
+            text = self.text[offset:end]
             first = text.lstrip()[:1]
             if fence is None:
                 opening = FENCE_OPEN.match(text) if first in ("`", "~") else None
@@ -260,24 +288,29 @@ class _Parser:
                     heading = None if plain else HEADING.match(text)
                     if plain or (heading and len(heading.group(1)) == 2):
                         if cards:
-                            cards[-1].end = index
+                            cards[-1].end, cards[-1].finish = index, offset - 1
+                        else:
+                            first_heading = offset
                         question = text[3:] if heading is None else heading.group(2) or ""
-                        cards.append(_RawCard(index + 1, question.strip(), index + 1))
+                        cards.append(_RawCard(index + 1, question.strip(), index + 1, end + 1))
                     elif heading and len(heading.group(1)) == 1 and not cards and title is None:
                         title = (index + 1, (heading.group(2) or "").strip())
-                        title_index = index
+                        title_span = (offset, end)
             elif first == fence[0] and _closes(text, fence):
                 fence = None
         if cards:
-            cards[-1].end = len(self.lines)
-        described = self.lines[start : cards[0].line - 1 if cards else len(self.lines)]
-        if title_index is not None:
-            del described[title_index - start]
-        return title, "\n".join(described).strip("\n").strip(), cards
+            cards[-1].end, cards[-1].finish = self.text.count("\n") + 1, len(self.text)
+        begin = self._line_start(start)
+        stop = max(first_heading - 1, begin)
+        if title_span is None:
+            described = self.text[begin:stop]
+        else:  # the description's lines without the title's
+            described = self.text[begin : title_span[0]] + self.text[title_span[1] + 1 : stop]
+        return title, described.strip("\n").strip(), cards
 
-    def _marked_lines(self, start: int) -> Iterator[int]:
-        """The indexes (from `start`) of the lines whose first visible character is `#`, a
-        backtick or `~`."""
+    def _marked_lines(self, start: int) -> Iterator[tuple[int, int]]:
+        """The indexes (from `start`) and offsets of the lines whose first visible character is
+        `#`, a backtick or `~`."""
         text = "\n" + self.text
         offset = 0
         index = -1
@@ -285,7 +318,7 @@ class _Parser:
             index += text.count("\n", offset, match.start() + 1)
             offset = match.start() + 1
             if index >= start:
-                yield index
+                yield index, match.start()
 
     def _card_lines(self, raw: _RawCard) -> list[_Line]:
         """A card's lines, each knowing whether it is inside a code fence and whether it is an
@@ -347,7 +380,7 @@ class _Parser:
                     "(- [x] right, - [ ] wrong) or write the answer under the heading",
                 )
                 return None
-            return Card(question=raw.question, slug=slug, answer=answer, line=raw.line, tags=tags)
+            return Card(raw.question, slug=slug, answer=answer, line=raw.line, tags=tags)
         options, rest = self._options(lines[first_option:], label)
         for ln in rest:
             if ln.option:
@@ -363,21 +396,18 @@ class _Parser:
                 f"{label} has {len(options)} options; at most {MAX_OPTIONS} can be answered "
                 "with the keys 1-9: split the card or drop options",
             )
-        if options and not any(o["correct"] for o in options):
+        if options and not any(o.correct for o in options):
             self.error(raw.line, f"{label} has options but none is marked [x]")
-        elif options and all(o["correct"] for o in options):
+        elif options and all(o.correct for o in options):
             self.error(raw.line, f"{label} has no wrong option; mark at least one option [ ]")
-        explanation = EXPLANATION_LABEL.sub("", _block(rest), count=1).strip()
-        return Card.model_validate(  # one validation per card builds its options too
-            {
-                "question": raw.question,
-                "body": _block(lines[:first_option]),
-                "slug": slug,
-                "options": options,
-                "explanation": explanation,
-                "line": raw.line,
-                "tags": tags,
-            }
+        return Card(
+            raw.question,
+            body=_block(lines[:first_option]),
+            slug=slug,
+            options=tuple(options),
+            explanation=EXPLANATION_LABEL.sub("", _block(rest), count=1).strip(),
+            line=raw.line,
+            tags=tags,
         )
 
     def _simple_card(self, raw: _RawCard) -> Card | None:
@@ -387,67 +417,43 @@ class _Parser:
         one-line options (all valid, at least one right and one wrong) and an explanation, or an
         answer; no indented line, code fence, other list or comment. Whatever this accepts, the
         careful path reads the same way; everything else (every error included) goes there.
+        It reads the card's text in place: one scan finds the lines that are not prose, and
+        only those are looked at one by one.
         """
-        lines = self.lines[raw.start : raw.end]
-        if not raw.question or any(text.startswith("Tags:") for text in lines):
+        text, start, end = self.text, raw.begin - 1, raw.finish  # from the "\n" ending the heading
+        if not raw.question or text.find("\nTags:", start, end) >= 0:
             return None  # a card's own tags: the careful path reads them
-        head = 0
-        while head < len(lines) and not lines[head].strip():
-            head += 1
         slug = None
-        if head < len(lines) and "<!--" in lines[head]:
-            match = ID_COMMENT.match(lines[head])
+        first = FIRST_VISIBLE_LINE.match(text, start + 1, end)
+        if first is not None and "<!--" in first.group(1):
+            match = ID_COMMENT.match(first.group(1))
             if match is None or not SLUG.match(match.group(1)):
                 return None
-            slug, lines = match.group(1), lines[head + 1 :]
-        options: list[_Option] = []
-        first_option = last_option = -1
-        seen: set[str] = set()
-        for index, text in enumerate(lines):
-            if not text:
-                continue
-            first = text[0]
-            if first not in "-*+`~<" and not first.isspace():
-                continue  # prose: no list, fence, comment or indentation starts here
-            if first in "-*+" and text[1:2] not in (" ", "\t"):
-                continue  # not a list item either: `**bold**`, `---`
-            if first.isspace() and not text.strip():
-                continue
-            if first not in "-*+":
-                return None
-            match = OPTION.match(text)
-            if match is None or (last_option >= 0 and index != last_option + 1):
-                return None
-            option_text, reasoning = _split_reasoning((match.group(2) or "").strip())
-            folded = " ".join(option_text.casefold().split())
-            if not option_text or folded in seen:
-                return None
-            seen.add(folded)
-            options.append(
-                {"text": option_text, "correct": match.group(1) != " ", "reasoning": reasoning}
-            )
-            first_option = index if first_option < 0 else first_option
-            last_option = index
-        if not options:
-            answer = "\n".join(lines).strip("\n").strip()
-            if not answer:
-                return None
-            return Card(question=raw.question, slug=slug, answer=answer, line=raw.line)
-        after = lines[last_option + 1 :]
-        correct = sum(o["correct"] for o in options)
-        if len(options) > MAX_OPTIONS or correct in (0, len(options)) or (after and after[0]):
+            slug, start = match.group(1), first.end()
+        card = PLAIN_CARD.fullmatch(text, start, end)
+        if card is None:
             return None
-        explanation = "\n".join(after).strip("\n").strip()
-        return Card.model_validate(
-            {
-                "question": raw.question,
-                "body": "\n".join(lines[:first_option]).strip("\n").strip(),
-                "slug": slug,
-                "options": options,
-                "explanation": EXPLANATION_LABEL.sub("", explanation, count=1).strip(),
-                "line": raw.line,
-            }
-        )
+        if card.start("options") < 0:
+            answer = text[start:end].strip()
+            return Card(raw.question, slug=slug, answer=answer, line=raw.line) if answer else None
+        options = []
+        for mark, rest in OPTION_PARTS.findall(text, *card.span("options")):
+            parts = REASONING_SEPARATOR.split(rest.strip(), 1)
+            option_text = parts[0].strip()
+            if not option_text:
+                return None
+            options.append(Option(option_text, mark != " ", parts[1].strip() if parts[1:] else ""))
+        right = sum(option.correct for option in options)
+        if len(options) > MAX_OPTIONS or right in (0, len(options)):
+            return None  # too many options, none right or none wrong
+        texts = [option.text for option in options]
+        if len(set(map(" ".join, map(str.split, map(str.casefold, texts))))) < len(texts):
+            return None  # an option twice (case and white space folded)
+        explanation = (card.group("explanation") or "").strip()
+        if explanation[:1] in ("e", "E", "*", "_"):
+            explanation = EXPLANATION_LABEL.sub("", explanation, count=1).strip()
+        body = card.group("body").strip()
+        return Card(raw.question, body, slug, tuple(options), explanation, "", raw.line)
 
     def _tags(self, lines: list[_Line], label: str) -> tuple[str, ...]:
         """Take a `Tags: a, b` line standing first under the heading (and id), if there is one."""
@@ -490,9 +496,9 @@ class _Parser:
             return slug
         return None
 
-    def _options(self, lines: list[_Line], label: str) -> tuple[list[_Option], list[_Line]]:
+    def _options(self, lines: list[_Line], label: str) -> tuple[list[Option], list[_Line]]:
         """Read the task list at the start of `lines`; return the options and what follows."""
-        options: list[_Option] = []
+        options: list[Option] = []
         items: list[tuple[_Line, bool, str, list[str]]] = []
         index, count = 0, len(lines)
         while index < count:
@@ -535,7 +541,7 @@ class _Parser:
             seen.setdefault(folded, ln.number)
             paragraph = textwrap.dedent("\n".join(extra)).strip() if extra else ""
             reasoning = f"{inline}\n\n{paragraph}" if inline and paragraph else inline or paragraph
-            options.append({"text": option_text, "correct": correct, "reasoning": reasoning})
+            options.append(Option(option_text, correct, reasoning))
         return options, lines[index:]
 
     def _check_unique(self, cards: list[Card]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 
 from tutor.deck.models import Card, Deck, short
 from tutor.deck.parser import parse_text
@@ -45,7 +46,7 @@ def quiz_markdown(deck: Deck, converted_from: str | None = None) -> str:
     header = f"---\n{title}{source if converted_from is not None else ''}---\n\n"
     description = f"{deck.description}\n\n" if deck.description else ""
     header += description
-    cards = [card.model_copy(update={"slug": card_id(deck.name, card)}) for card in deck.cards]
+    cards = [replace(card, slug=card_id(deck.name, card)) for card in deck.cards]
     sections = [_section(card) for card in cards]
     text = header + "\n".join(sections)
     if _reads_back(text, deck, cards, converted_from):

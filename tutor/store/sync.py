@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.card_options import encode_options
-from tutor.deck.models import Card, Deck
+from tutor.deck.models import Card, Deck, Option
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
 from tutor.store.tables import UTCDateTime, card_table, deck_table
@@ -137,36 +138,78 @@ def _content(card: Card) -> dict[str, Any]:
         "kind": card.kind,
         "question": card.question,
         "body": card.body,
-        "options": [
-            {"text": o.text, "correct": o.correct, "reasoning": o.reasoning} for o in card.options
-        ],
+        "options": [option._asdict() for option in card.options],
         "explanation": card.explanation,
         "answer": card.answer,
         "content_hash": card.content_hash(),
     }
 
 
-def _insert_cards(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert new cards in one executemany of plain values: the options serialized and the
-    shared creation time converted once, not per row by the column types (half the store's
-    time of a 10,000-card import)."""
-    columns = list(rows[0])
-    statement = card_table.insert().values({k: bindparam(k) for k in columns})
+def _options_json(options: Sequence[Option]) -> str:
+    """A card's options as the card row stores them (`tutor.card_options`): the one encoder
+    of the insert path."""
+    return encode_options([option._asdict() for option in options])
+
+
+_NEW_CARD_COLUMNS = (
+    "deck_id",
+    "slug",
+    "key",
+    "kind",
+    "question",
+    "body",
+    "options",
+    "explanation",
+    "answer",
+    "content_hash",
+    "source_line",
+    "position",
+    "created_at",
+)
+
+
+def _insert_cards(
+    conn: Connection, deck_id: int, new: list[tuple[int, Card]], now: datetime
+) -> None:
+    """Insert new cards (with their positions) in one executemany of plain tuples: no dict, ORM
+    object or column-type processing per card; the creation time is converted once."""
+    statement = card_table.insert().values({k: bindparam(k) for k in _NEW_CARD_COLUMNS})
     compiled = statement.compile(dialect=conn.dialect)
-    created = UTCDateTime().process_bind_param(rows[0]["created_at"], conn.dialect)
+    created = UTCDateTime().process_bind_param(now, conn.dialect)
+    rows = [
+        (
+            deck_id,
+            card.slug,
+            card.key,
+            "choice" if card.options else "recall",
+            card.question,
+            card.body,
+            _options_json(card.options),
+            card.explanation,
+            card.answer,
+            card.content_hash(),
+            card.line,
+            position,
+            created,
+        )
+        for position, card in new
+    ]
+    # the statement's other parameters are the columns' scalar defaults (retired, phase, ...)
     defaults = {
         column.key: column.default.arg if column.default is not None else None
         for column in card_table.columns
-        if column.key not in rows[0] and (column.default is None or column.default.is_scalar)
+        if column.key not in _NEW_CARD_COLUMNS
+        and (column.default is None or column.default.is_scalar)
     }
-    for row in rows:
-        row["options"] = encode_options(row["options"])
-        row["created_at"] = created
+    names = (*_NEW_CARD_COLUMNS, *defaults)
+    constants = tuple(defaults.values())
     if compiled.positiontup is not None:
-        values = map(itemgetter(*compiled.positiontup), (defaults | row for row in rows))
-        conn.exec_driver_sql(str(compiled), list(values))
+        order = itemgetter(*(names.index(name) for name in compiled.positiontup))
+        conn.exec_driver_sql(str(compiled), [order(row + constants) for row in rows])
     else:
-        conn.exec_driver_sql(str(compiled), [defaults | row for row in rows])
+        conn.exec_driver_sql(
+            str(compiled), [dict(zip(names, row + constants, strict=True)) for row in rows]
+        )
 
 
 def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
@@ -226,7 +269,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
 
     claimed: set[int] = set()
     moved: list[int] = []  # cards coming from another deck, with their answers
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[int, Card]] = []
     content_updates: list[dict[str, Any]] = []
     place_updates: list[dict[str, Any]] = []
 
@@ -244,16 +287,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         else:
             row = unclaimed_by_key(card.key)
         if row is None or row.id in claimed:
-            inserts.append(
-                {
-                    **_content(card),
-                    "deck_id": deck_id,
-                    "source_line": card.line,
-                    "position": position,
-                    "created_at": now,
-                }
-            )
-            result.added += 1
+            inserts.append((position, card))
             continue
         claimed.add(row.id)
         if row.deck_id != deck_id:
@@ -287,9 +321,10 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
 
     retire = [{"card_id": r.id} for r in existing if r.id not in claimed and not r.retired]
     result.retired = len(retire)
+    result.added = len(inserts)
 
     if inserts:
-        _insert_cards(conn, inserts)
+        _insert_cards(conn, deck_id, inserts, now)
     if content_updates:
         rollups.remove_cards(conn, moved)
         conn.execute(
