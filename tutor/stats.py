@@ -35,6 +35,8 @@ from tutor.stats_data import (
     HardCard,
     Hardest,
     HourStats,
+    Misconception,
+    Misconceptions,
     PassRate,
     RetentionPeriod,
     StatsReport,
@@ -187,7 +189,7 @@ def compute_from(
         ids = [d.id for d in read_decks(reader, [deck])]
         if not ids:
             raise no_such_deck([deck])
-    select_ids, values, tagged = (
+    select_ids, values, _tagged_ids = (
         _tagged(reader, settings, now, tag) if tag is not None else (None, {}, None)
     )
     q = _Queries(reader, ids, select_ids, values, first_day)
@@ -202,10 +204,9 @@ def compute_from(
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
     fine_bins = q.calibration(calibrated)
-    distractors = q.tempting_distractors(20)
+    distractors, found = q.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
     by_card = q.first_answers_by_card()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
-    found = misconceptions.find_in(reader, ids)
 
     def hard_card(row: _CardRow) -> HardCard:
         card_id, lapses, recall = row
@@ -216,8 +217,6 @@ def compute_from(
     done_today = _sum(by_day, today, today)
     per_day = {day: sums["reviews"] for day, sums in by_day}
     hours = dict(by_hour)
-    if tagged is not None:
-        found = [m for m in found if m.card_id in tagged]
     total_ms = sum(h["milliseconds"] for h in hours.values())
     total_reviews = sum(h["reviews"] for h in hours.values())
     return StatsReport(
@@ -288,7 +287,7 @@ def compute_from(
             ),
         ),
         guessing=guessing.report(by_card),
-        misconceptions=misconceptions.summary(found, TOP_MISCONCEPTIONS),
+        misconceptions=found,
         tag=tag,
     )
 
@@ -407,20 +406,40 @@ class _Queries:
             lowest=[(int(i), int(n), float(r)) for i, n, r in lowest],
         )
 
-    def tempting_distractors(self, limit: int) -> list[tuple[int, str, str, int, int]]:
-        """(card id, question, wrong option, times picked, answers of that card) for the wrong
-        options picked most often."""
-        query = sql.DISTRACTORS.format(
-            since=sql.since(self.first_day, "ch.day + 0"), **self.filters("o.card_id")
-        )
-        picks = self.run(query, {"limit": limit})
-        ids = sql.id_list(sorted({int(row[0]) for row in picks}))
+    def wrong_picks(
+        self, limit: int, at_least: int, top: int
+    ) -> tuple[list[tuple[int, str, str, int, int]], Misconceptions]:
+        """The tempting distractors: (card id, question, wrong option, times picked in the
+        range, answers of that card in the range) for the `limit` wrong options picked most
+        often; and the misconceptions (`tutor.misconceptions`' rule, over all time) with their
+        `top` most picked: both from one pass over the wrong options' picks."""
+        recent = "1 = 1" if self.first_day is None else f"ch.day >= {int(self.first_day)}"
+        query = sql.WRONG_PICKS.format(recent=recent, **self.filters())
+        rows = self.run(query, {"limit": limit, "at_least": at_least, "top": top})
+        counts = [row for row in rows if int(row[0]) == 0]
+        repeated = [row for row in rows if int(row[0]) == 1]
+        picks = [row for row in rows if int(row[0]) == 2]
+        ids = sql.id_list(sorted({int(row[1]) for row in repeated + picks}))
         question = {int(i): str(q) for i, q in self.run(sql.QUESTIONS.format(ids=ids))}
         since = sql.since(self.first_day, "r.day + 0")
         answers = {int(i): int(n) for i, n in self.run(sql.ANSWERS.format(ids=ids, since=since))}
-        return [
-            (int(i), question[int(i)], str(o), int(p), answers.get(int(i), 0)) for i, o, p in picks
+        distractors = [
+            (int(i), question[int(i)], str(o), int(p), answers.get(int(i), 0))
+            for _part, i, _cards, _deck, o, p, _day in picks
         ]
+        (_part, total, cards, *_rest) = counts[0]
+        found = tuple(
+            Misconception(
+                int(i),
+                question[int(i)],
+                str(d),
+                str(o),
+                int(n),
+                date.fromordinal(int(day)).isoformat(),
+            )
+            for _part, i, _cards, d, o, n, day in repeated
+        )
+        return distractors, Misconceptions(int(total), int(cards), found)
 
     def questions(self, card_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """Question and deck name of the given cards."""
@@ -430,14 +449,15 @@ class _Queries:
         return {int(i): (str(q), str(d)) for i, q, d in rows}
 
     def first_answers_by_card(self) -> list[tuple[str, int, int, int, int]]:
-        """(card kind, options, right options, answers, passes) of each card, over the answers
-        true retention counts, for the correction for guessing."""
+        """(card kind, options, right options, answers, passes) summed over the cards of each
+        kind and option counts (in the order of each group's first card), over the answers true
+        retention counts, for the correction for guessing."""
         query = sql.FIRST_ANSWERS.format(
             since=sql.since(self.first_day, "r.day + 0"), **self.filters()
         )
         return [
             (str(kind), int(n or 0), int(right or 0), int(a), int(p))
-            for kind, n, right, a, p in self.run(query)
+            for kind, n, right, a, p, _first in self.run(query)
         ]
 
 

@@ -156,19 +156,48 @@ QUESTIONS_AND_DECKS = (
     "WHERE c.id IN ({ids})"
 )
 
-# (card kind, options, right options, answers, passes) of each card over the day's first
-# answers of review cards: the log summed per card first, then each card's options counted once
-# (their text never comes to Python).
+# (card kind, options, right options, answers, passes, first card) per kind and option counts
+# over the day's first answers of review cards: the log summed per card first (a table scan and
+# a sort, not a walk of the card index fetching each row), then each choice card's options
+# counted once; the groups come in the order of their first card, as the cards did.
 OPTIONS = "COALESCE(json_array_length(c.options), 0)"
 RIGHT_OPTIONS = (
     "(SELECT count(*) FROM json_each(c.options) WHERE json_extract(json_each.value, '$.correct'))"
 )
 FIRST_ANSWERS = (
-    f"SELECT c.kind, {OPTIONS}, {RIGHT_OPTIONS}, p.n, p.passed FROM (SELECT r.card_id, "
-    "count(*) AS n, COALESCE(SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), 0) AS passed "
+    "WITH k AS MATERIALIZED (SELECT c.kind, "
+    f"CASE WHEN c.kind = 'choice' THEN {OPTIONS} ELSE 0 END AS options, "
+    f"CASE WHEN c.kind = 'choice' THEN {RIGHT_OPTIONS} ELSE 0 END AS right_options, "
+    "p.n, p.passed, p.card_id FROM (SELECT r.card_id, count(*) AS n, "
+    "COALESCE(SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), 0) AS passed "
     f"FROM review r WHERE r.phase_before = {REVIEW} AND r.first_of_day = TRUE {{since}} "
-    "GROUP BY r.card_id) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards} "
-    "ORDER BY p.card_id"
+    "GROUP BY r.card_id + 0) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards}) "
+    "SELECT k.kind, k.options, k.right_options, SUM(k.n), SUM(k.passed), MIN(k.card_id) "
+    "FROM k GROUP BY k.kind, k.options, k.right_options ORDER BY MIN(k.card_id)"
+)
+
+# The wrong options' picks of active cards in one pass along review_choice's key (only the
+# wrong options' ranges are read): the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted,
+# with their top :top, and the tempting distractors of the range (`{recent}`: a pick's day is
+# in it), their top :limit; rows (part, card or count, cards, deck, option, picks, last day),
+# part 0 the counts, 1 the misconceptions, 2 the distractors.
+WRONG_PICKS = (
+    "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(c.deck_id) AS deck_id, o.text, "
+    "count(*) AS picked, "
+    "SUM(CASE WHEN {recent} THEN 1 ELSE 0 END) AS recent, MAX(ch.day) AS last_day "
+    "FROM card_option o CROSS JOIN review_choice ch CROSS JOIN card c "
+    "WHERE ch.card_id = o.card_id AND ch.option_number = o.number AND c.id = o.card_id "
+    "AND o.correct = FALSE AND c.retired = FALSE {decks} {cards} "
+    "GROUP BY o.card_id, o.number), "
+    "m AS MATERIALIZED (SELECT w.card_id, w.deck_id, w.text, SUM(w.picked) AS picked, "
+    "MAX(w.last_day) AS last_day FROM w GROUP BY w.card_id, w.deck_id, w.text "
+    "HAVING SUM(w.picked) >= :at_least) "
+    "SELECT 0, count(*), count(DISTINCT m.card_id), NULL, NULL, NULL, NULL FROM m "
+    "UNION ALL SELECT * FROM (SELECT 1, m.card_id, NULL, d.name, m.text, m.picked, m.last_day "
+    "FROM m JOIN deck d ON d.id = m.deck_id "
+    "ORDER BY m.picked DESC, d.name, m.card_id, m.text LIMIT :top) AS top_misconceptions "
+    "UNION ALL SELECT * FROM (SELECT 2, w.card_id, NULL, NULL, w.text, w.recent, NULL FROM w "
+    "WHERE w.recent > 0 ORDER BY w.recent DESC, w.card_id, w.text LIMIT :limit) AS top_distractors"
 )
 
 # (card id, question, deck, wrong option, times picked, last day picked) of every wrong option
