@@ -196,7 +196,7 @@ def compute_from(
     rolled, calibrated = reader.sources(select_ids, values)
     parameters = {d.id: d.parameters for d in decks}
     by_day = q.summary("day", rolled, None)
-    by_hour = q.summary("hour", rolled, first_day)
+    by_hour = q.hour_sums(rolled, first_day)
     bounds = [start] + [
         day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
     ]
@@ -344,6 +344,19 @@ class _Queries:
             for row in self.run(query)
         ]
 
+    def hour_sums(self, source: str, first_day: int | None) -> list[_Sums]:
+        """(local hour, sums) in order: the sums of answers, passes and milliseconds."""
+        query = sql.HOUR_SUMS.format(
+            source=source,
+            decks=in_decks(self.deck_ids, "u.deck_id"),
+            since=sql.since(first_day, "u.day"),
+        )
+        keys = ("reviews", "passed", "milliseconds")
+        return [
+            (int(row[0]), dict(zip(keys, map(int, row[1:]), strict=True)))
+            for row in self.run(query)
+        ]
+
     def calibration(self, source: str) -> list[tuple[int, int, int, float]]:
         """(thousandth of predicted recall, reviews, passes, sum of predictions) over the
         answers that count for calibration (tutor.calibration)."""
@@ -382,15 +395,16 @@ class _Queries:
         curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
         parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
         values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
-        (sums,) = self.run(sql.card_sums(*edges).format(**parts), values)
+        rows = self.run(sql.card_sums(*edges).format(**parts), values)
+        (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
         counts = iter([int(v) for v in sums[:-1]])
 
         def take(n: int) -> list[int]:
             return [next(counts) for _ in range(n)]
 
         day_edges, difficulty_edges, recall_edges = (len(e) for e in edges)
-        hardest = self.run(sql.HARDEST.format(**parts), values)
-        lowest = self.run(sql.LOWEST.format(**parts), values)
+        hardest = [row[1:4] for row in rows if int(row[0]) == 1]
+        lowest = [row[1:4] for row in rows if int(row[0]) == 2]
         return _Bins(
             intervals_total=take(1)[0],
             intervals_at_least=take(day_edges),

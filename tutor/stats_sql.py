@@ -42,6 +42,15 @@ SUMMARY = (
     + " FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.{by} ORDER BY u.{by}"
 )
 
+# (local hour, answers, passes, milliseconds) in the range: summed per day and hour first, in
+# the rollup's key order (no sort of every row), then the few (day, hour) sums per hour.
+HOUR_SUMS = (
+    "SELECT t.hour, SUM(t.reviews), SUM(t.passed), SUM(t.milliseconds) FROM (SELECT u.day, "
+    "u.hour, SUM(u.reviews) AS reviews, SUM(u.passed) AS passed, SUM(u.milliseconds) AS "
+    "milliseconds FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.day, u.hour) t "
+    "GROUP BY t.hour ORDER BY t.hour"
+)
+
 # (thousandth of predicted recall, reviews, passes, sum of predictions)
 CALIBRATION = (
     "SELECT u.fine_bin, SUM(u.reviews), SUM(u.passed), SUM(u.predicted) "
@@ -98,9 +107,10 @@ def _count(condition: str) -> str:
 def card_sums(
     day_edges: Sequence[float], difficulty_edges: Sequence[float], recall_edges: Sequence[float]
 ) -> str:
-    """The distributions of the scheduled cards in one scan: (cards with an interval, reaching
-    each day edge, young; with a stability, reaching each day edge; with a difficulty, reaching
-    each edge; with a recall, reaching each edge; the summed recall)."""
+    """The distributions of the scheduled cards in one scan: a row (0, cards with an interval,
+    reaching each day edge, young; with a stability, reaching each day edge; with a difficulty,
+    reaching each edge; with a recall, reaching each edge; the summed recall), then the hardest
+    cards and the least recalled (:top of each)."""
     interval = "k.reviewed = TRUE"
     sums = [
         _count(interval),
@@ -114,18 +124,18 @@ def card_sums(
         *(_count(f"k.recall >= {edge!r}") for edge in recall_edges),
         "COALESCE(SUM(k.recall), 0.0)",
     ]
-    # materialized: each card's recall and interval computed once, not once per sum using it
-    return f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT {', '.join(sums)} FROM k"
+    # materialized: each card's recall and interval computed once, for every sum using it and
+    # for the two top-N lists (rows of part 1: the hardest cards, 2: the least recalled, each
+    # (part, card id, lapses, recall) padded to the sums' width)
+    padding = ", NULL" * (len(sums) - 3)
+    return (
+        f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT 0, {', '.join(sums)} FROM k "
+        f"UNION ALL SELECT * FROM (SELECT 1, k.id, k.lapses, k.recall{padding} FROM k "
+        "WHERE k.lapses > 0 ORDER BY k.lapses DESC, COALESCE(k.recall, 0), k.id LIMIT :top) "
+        f"AS hardest UNION ALL SELECT * FROM (SELECT 2, k.id, k.lapses, k.recall{padding} "
+        "FROM k WHERE k.recall IS NOT NULL ORDER BY k.recall, k.id LIMIT :top) AS lowest"
+    )
 
-
-HARDEST = (
-    f"SELECT k.id, k.lapses, k.recall FROM ({PER_CARD}) k WHERE k.lapses > 0 "
-    "ORDER BY k.lapses DESC, COALESCE(k.recall, 0), k.id LIMIT :top"
-)
-LOWEST = (
-    f"SELECT k.id, k.lapses, k.recall FROM ({PER_CARD}) k WHERE k.recall IS NOT NULL "
-    "ORDER BY k.recall, k.id LIMIT :top"
-)
 
 # A stored time SQLite's text columns should hold; anything else is left to the store's error.
 TIME_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
