@@ -470,8 +470,8 @@ class _Queries:
             since=sql.since(self.first_day, "r.day + 0"), **self.filters()
         )
         return [
-            (str(kind), int(n or 0), int(right or 0), int(a), int(p))
-            for kind, n, right, a, p, _first in self.run(query)
+            (str(kind), int(n or 0), sql.right_options(rightness, int(right or 0)), int(a), int(p))
+            for kind, n, rightness, right, a, p, _first in self.run(query)
         ]
 
 

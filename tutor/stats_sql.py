@@ -166,25 +166,43 @@ QUESTIONS_AND_DECKS = (
     "WHERE c.id IN ({ids})"
 )
 
-# (card kind, options, right options, answers, passes, first card) per kind and option counts
-# over the day's first answers of review cards: the log summed per card first (a table scan and
-# a sort, not a walk of the card index fetching each row), then each choice card's options
-# counted once; the groups come in the order of their first card, as the cards did.
+# (card kind, options, rightness, right options, answers, passes, first card) per kind and
+# options over the day's first answers of review cards: the log summed per card first (a table
+# scan and a sort, not a walk of the card index fetching each row), then each choice card's
+# options read once: up to MAX_OPTIONS (all a deck may give) their rightness as one JSON array
+# of true/false in one parse (`right_options` counts its `true`s), more counted with json_each.
+# The groups come in the order of their first card, as the cards did.
+MAX_OPTIONS = 9
 OPTIONS = "COALESCE(json_array_length(c.options), 0)"
 RIGHT_OPTIONS = (
     "(SELECT count(*) FROM json_each(c.options) WHERE json_extract(json_each.value, '$.correct'))"
 )
+RIGHTNESS = (
+    f"CASE WHEN {OPTIONS} <= {MAX_OPTIONS} THEN json_extract(c.options, "
+    + ", ".join(f"'$[{i}].correct'" for i in range(MAX_OPTIONS))
+    + ") END"
+)
+MANY_RIGHT = f"CASE WHEN {OPTIONS} > {MAX_OPTIONS} THEN {RIGHT_OPTIONS} ELSE 0 END"
 FIRST_ANSWERS = (
     "WITH k AS MATERIALIZED (SELECT c.kind, "
     f"CASE WHEN c.kind = 'choice' THEN {OPTIONS} ELSE 0 END AS options, "
-    f"CASE WHEN c.kind = 'choice' THEN {RIGHT_OPTIONS} ELSE 0 END AS right_options, "
+    f"CASE WHEN c.kind = 'choice' THEN {RIGHTNESS} END AS rightness, "
+    f"CASE WHEN c.kind = 'choice' THEN {MANY_RIGHT} ELSE 0 END AS right_options, "
     "p.n, p.passed, p.card_id FROM (SELECT r.card_id, count(*) AS n, "
     "COALESCE(SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), 0) AS passed "
     f"FROM review r WHERE r.phase_before = {REVIEW} AND r.first_of_day = TRUE {{since}} "
     "GROUP BY r.card_id + 0) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards}) "
-    "SELECT k.kind, k.options, k.right_options, SUM(k.n), SUM(k.passed), MIN(k.card_id) "
-    "FROM k GROUP BY k.kind, k.options, k.right_options ORDER BY MIN(k.card_id)"
+    "SELECT k.kind, k.options, k.rightness, k.right_options, SUM(k.n), SUM(k.passed), "
+    "MIN(k.card_id) FROM k GROUP BY k.kind, k.options, k.rightness, k.right_options "
+    "ORDER BY MIN(k.card_id)"
 )
+
+
+def right_options(rightness: str | None, counted: int) -> int:
+    """A card's right options from FIRST_ANSWERS' columns: the `true`s of its rightness array
+    (SQLite's JSON text, `[true,false,null,...]`), or as counted when there is none."""
+    return counted if rightness is None else rightness.count("true")
+
 
 # The wrong options' picks of active cards in one pass along review_choice's key (only the
 # wrong options' ranges are read): the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted,
@@ -232,6 +250,8 @@ POSTGRESQL_WORDS = (
     (ELAPSED, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
     (INTERVAL, "FLOOR(EXTRACT(EPOCH FROM (c.due - c.last_review)) / 86400)"),
     ("max(0, ", "greatest(0, "),
+    (RIGHTNESS, "CAST(NULL AS TEXT)"),
+    (MANY_RIGHT, RIGHT_OPTIONS_POSTGRESQL),
     (RIGHT_OPTIONS, RIGHT_OPTIONS_POSTGRESQL),
 )
 
