@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tutor import calibration, guessing, misconceptions
 from tutor import stats_sql as sql
-from tutor.card_query import CardQuery
-from tutor.card_search import compile_query
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
@@ -298,6 +296,9 @@ def _tagged(
     """The cards with `tag`, by the browser's rule for `tag:` (tutor.card_search): as a SELECT
     of ids with its values (for the `{cards}` filters), and as ids. NotFoundError when no card
     has it."""
+    from tutor.card_query import CardQuery  # only for a tag: the search's imports are not free
+    from tutor.card_search import compile_query
+
     compiled = compile_query(reader, CardQuery(tags=(tag,)), settings, now)
     select_ids = f"SELECT c.id FROM card c WHERE {compiled.where}"
     values = {k: v for k, v in compiled.values.items() if f":{k}" in select_ids}
