@@ -128,8 +128,8 @@ def card_sums(
     ]
     # materialized: each card's recall and interval computed once, for every sum using it and
     # for the two top-N lists (rows of part 1: the hardest cards, 2: the least recalled, each
-    # (part, card id, lapses, recall) padded to the sums' width)
-    padding = ", NULL" * (len(sums) - 3)
+    # (part, card id, lapses, recall) padded with zeros to the sums' width)
+    padding = ", 0" * (len(sums) - 3)  # numbers: PostgreSQL types a subquery's NULL as text
     return (
         f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT 0, {', '.join(sums)} FROM k "
         f"UNION ALL SELECT * FROM (SELECT 1, k.id, k.lapses, k.recall{padding} FROM k "
@@ -190,7 +190,7 @@ FIRST_ANSWERS = (
     f"CASE WHEN c.kind = 'choice' THEN {OPTIONS} ELSE 0 END AS options, "
     f"CASE WHEN c.kind = 'choice' THEN {RIGHTNESS} END AS rightness, "
     f"CASE WHEN c.kind = 'choice' THEN {MANY_RIGHT} ELSE 0 END AS right_options, "
-    "p.n, p.passed, p.card_id FROM (SELECT r.card_id, count(*) AS n, "
+    "p.n, p.passed, p.card_id FROM (SELECT r.card_id + 0 AS card_id, count(*) AS n, "
     "count(*) FILTER (WHERE r.rating > 1) AS passed "
     f"FROM review r WHERE r.phase_before = {REVIEW} AND r.first_of_day = TRUE {{since}} "
     "GROUP BY r.card_id + 0) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards}) "
@@ -210,7 +210,8 @@ def right_options(rightness: str | None, counted: int) -> int:
 # wrong options' ranges are read): the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted,
 # with their top :top, and the tempting distractors of the range (`{recent}`: a pick's day is
 # in it), their top :limit; rows (part, card or count, cards, deck, option, picks, last day),
-# part 0 the counts, 1 the misconceptions, 2 the distractors.
+# part 0 the counts, 1 the misconceptions, 2 the distractors (zeros pad the numbers: a subquery's
+# NULL is text to PostgreSQL).
 WRONG_PICKS = (
     "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(c.deck_id) AS deck_id, o.text, "
     "count(*) AS picked, "
@@ -223,10 +224,10 @@ WRONG_PICKS = (
     "MAX(w.last_day) AS last_day FROM w GROUP BY w.card_id, w.deck_id, w.text "
     "HAVING SUM(w.picked) >= :at_least) "
     "SELECT 0, count(*), count(DISTINCT m.card_id), NULL, NULL, NULL, NULL FROM m "
-    "UNION ALL SELECT * FROM (SELECT 1, m.card_id, NULL, d.name, m.text, m.picked, m.last_day "
+    "UNION ALL SELECT * FROM (SELECT 1, m.card_id, 0, d.name, m.text, m.picked, m.last_day "
     "FROM m JOIN deck d ON d.id = m.deck_id "
     "ORDER BY m.picked DESC, d.name, m.card_id, m.text LIMIT :top) AS top_misconceptions "
-    "UNION ALL SELECT * FROM (SELECT 2, w.card_id, NULL, NULL, w.text, w.recent, NULL FROM w "
+    "UNION ALL SELECT * FROM (SELECT 2, w.card_id, 0, NULL, w.text, w.recent, 0 FROM w "
     "WHERE w.recent > 0 ORDER BY w.recent DESC, w.card_id, w.text LIMIT :limit) AS top_distractors"
 )
 
