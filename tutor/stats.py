@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from tutor import calibration, guessing, misconceptions
 from tutor import stats_sql as sql
-from tutor.collection_file import SCHEMA_VERSION
+from tutor.collection_file import SCHEMA_VERSION, damaged
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
 from tutor.errors import NotFoundError
 from tutor.queue import Reader, curve, no_such_deck, read_decks
-from tutor.queue_sql import in_decks, sqlite_reader, stamp
+from tutor.queue_sql import SqliteReader, in_decks, sqlite_reader, stamp
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -46,6 +48,7 @@ from tutor.stats_data import (
 if TYPE_CHECKING:
     from tutor.store.db import Database
 
+_T = TypeVar("_T")
 RANGES = {"month": 30, "year": 365, "all": None}
 MATURE_DAYS = 21
 DAY_EDGES = [0, 1, 2, 3, 7, 14, 21, 30, 90, 180, 365, math.inf]
@@ -89,12 +92,14 @@ class StatsReader(Reader, Protocol):
 
 
 class FileReader:
-    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step)."""
+    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step);
+    with the file's path, some of it runs on a second connection in a thread (`aside`)."""
 
     postgresql = False
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, path: Path | None = None) -> None:
         self.reader = reader
+        self.path = path
 
     def rows(self, sql: str, values: Any) -> list[Any]:
         return self.reader.rows(sql, values)
@@ -104,6 +109,39 @@ class FileReader:
 
     def sources(self, select_ids: str | None, values: dict[str, Any]) -> tuple[str, str]:
         return "review_rollup", "calibration_rollup"
+
+    def aside(self, work: Callable[[StatsReader], _T]) -> Callable[[], _T]:
+        """Start `work` on a second connection to the file in a thread and return what waits for
+        its result: sqlite3 lets go of the GIL while a statement steps, so on two cores the two
+        connections' queries overlap. The work reads only the log, the cards and the choices
+        (never the rollups), so it needs none of the checks made in the first snapshot."""
+        path = self.path
+        if path is None:
+            done = work(self)
+            return lambda: done
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                with closing(sqlite3.connect(path, timeout=10)) as conn:
+                    conn.execute("BEGIN")
+                    outcome.append(work(FileReader(SqliteReader(conn))))
+            except BaseException as exc:  # re-raised in the waiting thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=run, name="tutor-stats-aside")
+        thread.start()
+
+        def result() -> _T:
+            thread.join()
+            (value,) = outcome
+            if isinstance(value, sqlite3.DatabaseError):
+                raise damaged(path, value) from None
+            if isinstance(value, BaseException):
+                raise value
+            return cast(_T, value)
+
+        return result
 
 
 def compute(
@@ -143,7 +181,7 @@ def compute_file(
         reader.conn.execute("BEGIN")  # one snapshot: the checks and every read see one log
         if not _current(reader.conn):
             return None
-        return compute_from(FileReader(reader), settings, now, deck, span)
+        return compute_from(FileReader(reader, path), settings, now, deck, span)
 
 
 def _current(conn: Any) -> bool:
@@ -192,6 +230,17 @@ def compute_from(
     )
     q = _Queries(reader, ids, select_ids, values, first_day)
     rolled, calibrated = reader.sources(select_ids, values)
+
+    def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums]]:
+        there = replace(q, reader=side)
+        picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
+        return picks, there.first_answers_by_card()
+
+    if isinstance(reader, FileReader):
+        choices_and_log = reader.aside(from_choices_and_log)
+    else:
+        done = from_choices_and_log(reader)
+        choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
     by_day = q.summary("day", rolled, None)
     by_hour = q.hour_sums(rolled, first_day)
@@ -202,8 +251,7 @@ def compute_from(
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
     fine_bins = q.calibration(calibrated)
-    distractors, found = q.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
-    by_card = q.first_answers_by_card()
+    (distractors, found), by_card = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -477,6 +525,8 @@ class _Queries:
 
 
 _Sums = tuple[int, dict[str, int]]
+_Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
+_KindSums = tuple[str, int, int, int, int]
 
 
 @dataclass(frozen=True)
