@@ -113,8 +113,10 @@ class FileReader:
     def aside(self, work: Callable[[StatsReader], _T]) -> Callable[[], _T]:
         """Start `work` on a second connection to the file in a thread and return what waits for
         its result: sqlite3 lets go of the GIL while a statement steps, so on two cores the two
-        connections' queries overlap. The work reads only the log, the cards and the choices
-        (never the rollups), so it needs none of the checks made in the first snapshot."""
+        connections' queries overlap. Its snapshot may be a later one than the first's: every
+        answer and undo changes the log and the rollups in one transaction, so the rollups are
+        in step there too (only a bulk insert bypassing them, never a running command, could
+        come between the two)."""
         path = self.path
         if path is None:
             done = work(self)
@@ -231,10 +233,10 @@ def compute_from(
     q = _Queries(reader, ids, select_ids, values, first_day)
     rolled, calibrated = reader.sources(select_ids, values)
 
-    def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums]]:
+    def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums], list[_Sums]]:
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
-        return picks, there.first_answers_by_card()
+        return picks, there.first_answers_by_card(), there.hour_sums(rolled, first_day)
 
     if isinstance(reader, FileReader):
         choices_and_log = reader.aside(from_choices_and_log)
@@ -243,7 +245,6 @@ def compute_from(
         choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
     by_day = q.summary("day", rolled, None)
-    by_hour = q.hour_sums(rolled, first_day)
     bounds = [start] + [
         day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
     ]
@@ -251,7 +252,7 @@ def compute_from(
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
     fine_bins = q.calibration(calibrated)
-    (distractors, found), by_card = choices_and_log()
+    (distractors, found), by_card, by_hour = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
