@@ -138,6 +138,22 @@ def test_daily_backup_once_a_day_after_the_command_and_never_for_due(
     assert kinds(db_path) == ["daily", "daily"]
 
 
+def test_the_daily_backup_looks_at_this_collections_newest_backup_only(
+    db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA\n")], START)
+    answer_one(db)
+    other = db_path.with_name("other.db")
+    shutil.copyfile(db_path, other)  # closed: no WAL to miss
+    day = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    make_backup(other, "manual", day)  # another collection's backup of the day
+    make_backup(db_path, "manual", day + timedelta(days=3))  # a later one (the clock set back)
+    monkeypatch.setenv("TUTOR_NOW", day.isoformat())
+    assert main(["--db", str(db_path), "decks"]) == 0
+    assert kinds(db_path) == ["manual", "daily"]  # the newest one's day is not today
+    assert kinds(other) == ["manual"]
+
+
 def test_no_automatic_backup_while_the_collection_holds_only_what_its_deck_files_hold(
     db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:

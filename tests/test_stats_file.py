@@ -14,10 +14,11 @@ from sqlalchemy import text
 
 from tests.conftest import REPO
 from tests.helpers.choices_v6 import back_to_version_6
-from tests.test_stats import CARDS, GOLDEN, NOW, REVIEWS, SETTINGS
+from tests.test_stats import CARDS, GOLDEN, NOW, REVIEWS, SETTINGS, review
+from tutor import misconceptions
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION, inspect_file
-from tutor.stats import compute, compute_file
+from tutor.stats import TOP_MISCONCEPTIONS, compute, compute_file
 from tutor.store import rollups
 from tutor.store.choices import add_choices
 from tutor.store.db import Database
@@ -140,3 +141,90 @@ def test_a_refused_file_is_one_line_and_unchanged(
     assert out == "" and err.startswith("tutor: ") and err.count("\n") == 1
     assert "damaged or not a database" in err
     assert db_path.read_bytes() == before
+
+
+def test_json_imports_neither_the_text_report_nor_the_tag_search(
+    db_path: Path, log: Database
+) -> None:
+    rolled_up(log)
+    log.close()
+    script = (
+        "import sys\nfrom tutor.cli import main\n"
+        f"code = main(['--db', {str(db_path)!r}, 'stats', '--json'])\n"
+        "unused = sorted(m for m in ('tutor.stats_report', 'tutor.card_search', "
+        "'tutor.card_query') if m in sys.modules)\n"
+        "print(code, unused, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TUTOR_NOW": NOW.isoformat()}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.stderr.strip() == "0 []"
+    assert done.stdout == (GOLDEN / "year.json").read_text(encoding="utf-8")
+
+
+def test_a_card_past_nine_options_counts_its_right_ones_one_by_one(
+    db_path: Path, log: Database
+) -> None:
+    many = [{"text": f"O{i}", "correct": i in (0, 5), "reasoning": ""} for i in range(11)]
+    with log.write() as conn:
+        conn.execute(card_table.update().where(card_table.c.id == 1).values(options=many))
+        conn.execute(card_table.update().where(card_table.c.id == 2).values(kind="recall"))
+    rolled_up(log)
+    from_file = compute_file(db_path, SETTINGS, NOW, None, "all")
+    assert from_file is not None
+    assert from_file.guessing == compute(log, SETTINGS, NOW, None, "all").guessing
+    rows = {row.kind: row for row in from_file.guessing.rows}
+    # card 1: two right among eleven, a select-all card (one subset of 2^11 - 1 by chance);
+    # card 2 a recall card; cards 3-5 one right among three
+    assert (rows["select_all"].reviews, rows["select_all"].chance) == (2, round(1 / 2047, 4))
+    assert (rows["recall"].reviews, rows["recall"].passed) == (1, 1)
+    assert (rows["one_right"].reviews, rows["one_right"].chance) == (3, 0.3333)
+
+
+def test_a_card_with_braces_or_an_option_kept_as_its_object_counts_its_right_ones(
+    db_path: Path, log: Database
+) -> None:
+    braces = [{"text": "{x}", "correct": i == 1, "reasoning": "{"} for i in range(3)]
+    odd = [{"text": "A", "correct": True, "reasoning": "", "note": 1}] + [
+        {"text": t, "correct": True, "reasoning": ""} for t in "BC"
+    ]  # an option of another shape is stored as its object (tutor.card_options)
+    with log.write() as conn:
+        conn.execute(card_table.update().where(card_table.c.id == 1).values(options=braces))
+        conn.execute(card_table.update().where(card_table.c.id == 2).values(options=odd))
+    rolled_up(log)
+    from_file = compute_file(db_path, SETTINGS, NOW, None, "all")
+    assert from_file is not None
+    rows = {row.kind: row for row in from_file.guessing.rows}
+    # card 1 (two answers) one right among three, like cards 3-5; card 2 three right among three
+    assert (rows["one_right"].reviews, rows["one_right"].chance) == (5, 0.3333)
+    assert (rows["select_all"].reviews, rows["select_all"].chance) == (1, round(1 / 7, 4))
+
+
+def test_the_statistics_find_the_misconceptions_the_home_screen_finds(
+    db_path: Path, log: Database
+) -> None:
+    picks = [  # card 2 through B twice, card 4 through C three times, long ago and lately
+        review(20, 2, 5, 9, 1, chosen="B"),
+        review(21, 2, 70, 9, 1, chosen="B"),
+        review(22, 4, 3, 9, 1, chosen="C"),
+        review(23, 4, 50, 9, 1, chosen="C"),
+        review(24, 4, 400, 9, 1, chosen="C"),
+        review(25, 5, 2, 9, 1, chosen="B"),  # once: a slip
+    ]
+    with log.write() as conn:
+        conn.execute(review_table.insert(), [r for r, _ in picks])
+        add_choices(conn, [c for _, c in picks])
+    rolled_up(log)
+    expected = misconceptions.summary(misconceptions.find(log), TOP_MISCONCEPTIONS)
+    assert [(m.card_id, m.option, m.times) for m in expected.top] == [(4, "C", 3), (2, "B", 2)]
+    for span in ("month", "year", "all"):
+        from_file = compute_file(db_path, SETTINGS, NOW, None, span)
+        assert from_file is not None
+        assert from_file.misconceptions == expected  # over every answer, whatever the range
+        assert from_file == compute(log, SETTINGS, NOW, None, span)
+    month = compute_file(db_path, SETTINGS, NOW, None, "month")
+    assert month is not None
+    # the month's picks only: card 4's C once (3 days ago), card 2's B once (5 days ago)
+    picked = {(d.card_id, d.option): d.picked for d in month.distractors}
+    assert picked[(4, "C")] == 1 and picked[(2, "B")] == 1 and picked[(5, "B")] == 1

@@ -273,7 +273,21 @@ def daily_backup(url: str, now: datetime) -> Path | None:
         return None
     if not collection.is_file():
         return None
-    latest = list_backups(collection)
-    if latest and latest[0].made_at.astimezone(UTC).date() == now.astimezone(UTC).date():
+    if _newest_day(collection) == now.astimezone(UTC).strftime(TIME_FORMAT)[:8]:
         return None
     return automatic_backup(url, "daily", now)
+
+
+def _newest_day(collection: Path) -> str | None:
+    """The UTC day (YYYYMMDD) of the collection's newest finished backup, from the names alone
+    (the fixed-width times sort as the times do): what every run checks, without parsing."""
+    folder = backups_dir()
+    if not folder.is_dir():
+        return None
+    prefix = _prefix(collection)
+    times = [
+        match["time"]
+        for name in os.listdir(folder)
+        if name.startswith(prefix) and (match := NAME.fullmatch(name[len(prefix) - 1 :]))
+    ]
+    return max(times)[:8] if times else None

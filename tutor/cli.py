@@ -517,7 +517,6 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from tutor.clock import utc_now
     from tutor.config import load_settings
     from tutor.stats import compute
-    from tutor.stats_report import render
 
     settings = load_settings()
     # plain text without a terminal (the screen needs keys and a display) or with --tag
@@ -547,6 +546,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(stats.to_json())
     else:
+        from tutor.stats_report import render  # not for --json: 10 ms of imports
+
         sys.stdout.write(render(stats))
     return 0
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from tutor.card_query import CardQuery
-from tutor.card_search import compile_query
 from tutor.config import Settings
 from tutor.errors import NotFoundError
 from tutor.queue import Reader
@@ -26,6 +24,9 @@ def no_such_tag(tag: str) -> NotFoundError:
 
 def is_known(reader: Reader, tag: str, settings: Settings, now: datetime) -> bool:
     """Whether a card not retired has `tag` (its own `Tags:` line or its deck's), any case."""
+    from tutor.card_query import CardQuery  # the search's imports are not free for `stats`
+    from tutor.card_search import compile_query
+
     compiled = compile_query(reader, CardQuery(tags=(tag,)), settings, now)
     sql = f"SELECT 1 FROM card c WHERE {compiled.where} LIMIT 1"
     values = {k: v for k, v in compiled.values.items() if f":{k}" in sql}

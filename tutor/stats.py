@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from tutor import calibration, guessing, misconceptions
 from tutor import stats_sql as sql
-from tutor.card_query import CardQuery
-from tutor.card_search import compile_query
-from tutor.collection_file import SCHEMA_VERSION
+from tutor.collection_file import SCHEMA_VERSION, damaged
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
 from tutor.known_tags import no_such_tag as no_such_tag  # its old home, kept for callers
 from tutor.known_tags import require_known
 from tutor.queue import Reader, curve, no_such_deck, read_decks
-from tutor.queue_sql import in_decks, sqlite_reader, stamp
+from tutor.queue_sql import SqliteReader, in_decks, sqlite_reader, stamp
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -36,6 +36,8 @@ from tutor.stats_data import (
     HardCard,
     Hardest,
     HourStats,
+    Misconception,
+    Misconceptions,
     PassRate,
     RetentionPeriod,
     StatsReport,
@@ -47,6 +49,7 @@ from tutor.stats_data import (
 if TYPE_CHECKING:
     from tutor.store.db import Database
 
+_T = TypeVar("_T")
 RANGES = {"month": 30, "year": 365, "all": None}
 MATURE_DAYS = 21
 DAY_EDGES = [0, 1, 2, 3, 7, 14, 21, 30, 90, 180, 365, math.inf]
@@ -90,12 +93,14 @@ class StatsReader(Reader, Protocol):
 
 
 class FileReader:
-    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step)."""
+    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step);
+    with the file's path, some of it runs on a second connection in a thread (`aside`)."""
 
     postgresql = False
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, path: Path | None = None) -> None:
         self.reader = reader
+        self.path = path
 
     def rows(self, sql: str, values: Any) -> list[Any]:
         return self.reader.rows(sql, values)
@@ -105,6 +110,41 @@ class FileReader:
 
     def sources(self, select_ids: str | None, values: dict[str, Any]) -> tuple[str, str]:
         return "review_rollup", "calibration_rollup"
+
+    def aside(self, work: Callable[[StatsReader], _T]) -> Callable[[], _T]:
+        """Start `work` on a second connection to the file in a thread and return what waits for
+        its result: sqlite3 lets go of the GIL while a statement steps, so on two cores the two
+        connections' queries overlap. Its snapshot may be a later one than the first's: every
+        answer and undo changes the log and the rollups in one transaction, so the rollups are
+        in step there too (only a bulk insert bypassing them, never a running command, could
+        come between the two)."""
+        path = self.path
+        if path is None:
+            done = work(self)
+            return lambda: done
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                with closing(sqlite3.connect(path, timeout=10)) as conn:
+                    conn.execute("BEGIN")
+                    outcome.append(work(FileReader(SqliteReader(conn))))
+            except BaseException as exc:  # re-raised in the waiting thread
+                outcome.append(exc)
+
+        thread = threading.Thread(target=run, name="tutor-stats-aside")
+        thread.start()
+
+        def result() -> _T:
+            thread.join()
+            (value,) = outcome
+            if isinstance(value, sqlite3.DatabaseError):
+                raise damaged(path, value) from None
+            if isinstance(value, BaseException):
+                raise value
+            return cast(_T, value)
+
+        return result
 
 
 def compute(
@@ -144,7 +184,7 @@ def compute_file(
         reader.conn.execute("BEGIN")  # one snapshot: the checks and every read see one log
         if not _current(reader.conn):
             return None
-        return compute_from(FileReader(reader), settings, now, deck, span)
+        return compute_from(FileReader(reader, path), settings, now, deck, span)
 
 
 def _current(conn: Any) -> bool:
@@ -188,14 +228,24 @@ def compute_from(
         ids = [d.id for d in read_decks(reader, [deck])]
         if not ids:
             raise no_such_deck([deck])
-    select_ids, values, tagged = (
+    select_ids, values, _tagged_ids = (
         _tagged(reader, settings, now, tag) if tag is not None else (None, {}, None)
     )
     q = _Queries(reader, ids, select_ids, values, first_day)
     rolled, calibrated = reader.sources(select_ids, values)
+
+    def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums], list[_Sums]]:
+        there = replace(q, reader=side)
+        picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
+        return picks, there.first_answers_by_card(), there.hour_sums(rolled, first_day)
+
+    if isinstance(reader, FileReader):
+        choices_and_log = reader.aside(from_choices_and_log)
+    else:
+        done = from_choices_and_log(reader)
+        choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
     by_day = q.summary("day", rolled, None)
-    by_hour = q.summary("hour", rolled, first_day)
     bounds = [start] + [
         day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
     ]
@@ -203,10 +253,8 @@ def compute_from(
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
     fine_bins = q.calibration(calibrated)
-    distractors = q.tempting_distractors(20)
-    by_card = q.first_answers_by_card()
+    (distractors, found), by_card, by_hour = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
-    found = misconceptions.find_in(reader, ids)
 
     def hard_card(row: _CardRow) -> HardCard:
         card_id, lapses, recall = row
@@ -217,8 +265,6 @@ def compute_from(
     done_today = _sum(by_day, today, today)
     per_day = {day: sums["reviews"] for day, sums in by_day}
     hours = dict(by_hour)
-    if tagged is not None:
-        found = [m for m in found if m.card_id in tagged]
     total_ms = sum(h["milliseconds"] for h in hours.values())
     total_reviews = sum(h["reviews"] for h in hours.values())
     return StatsReport(
@@ -289,7 +335,7 @@ def compute_from(
             ),
         ),
         guessing=guessing.report(by_card),
-        misconceptions=misconceptions.summary(found, TOP_MISCONCEPTIONS),
+        misconceptions=found,
         tag=tag,
     )
 
@@ -300,6 +346,9 @@ def _tagged(
     """The cards with `tag`, by the browser's rule for `tag:` (tutor.card_search): as a SELECT
     of ids with its values (for the `{cards}` filters), and as ids. NotFoundError when the tag
     is not known (tutor.known_tags)."""
+    from tutor.card_query import CardQuery  # only for a tag: the search's imports are not free
+    from tutor.card_search import compile_query
+
     require_known(reader, [tag], settings, now)
     compiled = compile_query(reader, CardQuery(tags=(tag,)), settings, now)
     select_ids = f"SELECT c.id FROM card c WHERE {compiled.where}"
@@ -345,6 +394,19 @@ class _Queries:
             for row in self.run(query)
         ]
 
+    def hour_sums(self, source: str, first_day: int | None) -> list[_Sums]:
+        """(local hour, sums) in order: the sums of answers, passes and milliseconds."""
+        query = sql.HOUR_SUMS.format(
+            source=source,
+            decks=in_decks(self.deck_ids, "u.deck_id"),
+            since=sql.since(first_day, "u.day"),
+        )
+        keys = ("reviews", "passed", "milliseconds")
+        return [
+            (int(row[0]), dict(zip(keys, map(int, row[1:]), strict=True)))
+            for row in self.run(query)
+        ]
+
     def calibration(self, source: str) -> list[tuple[int, int, int, float]]:
         """(thousandth of predicted recall, reviews, passes, sum of predictions) over the
         answers that count for calibration (tutor.calibration)."""
@@ -383,15 +445,16 @@ class _Queries:
         curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
         parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
         values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
-        (sums,) = self.run(sql.card_sums(*edges).format(**parts), values)
+        rows = self.run(sql.card_sums(*edges).format(**parts), values)
+        (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
         counts = iter([int(v) for v in sums[:-1]])
 
         def take(n: int) -> list[int]:
             return [next(counts) for _ in range(n)]
 
         day_edges, difficulty_edges, recall_edges = (len(e) for e in edges)
-        hardest = self.run(sql.HARDEST.format(**parts), values)
-        lowest = self.run(sql.LOWEST.format(**parts), values)
+        hardest = [row[1:4] for row in rows if int(row[0]) == 1]
+        lowest = [row[1:4] for row in rows if int(row[0]) == 2]
         return _Bins(
             intervals_total=take(1)[0],
             intervals_at_least=take(day_edges),
@@ -407,20 +470,40 @@ class _Queries:
             lowest=[(int(i), int(n), float(r)) for i, n, r in lowest],
         )
 
-    def tempting_distractors(self, limit: int) -> list[tuple[int, str, str, int, int]]:
-        """(card id, question, wrong option, times picked, answers of that card) for the wrong
-        options picked most often."""
-        query = sql.DISTRACTORS.format(
-            since=sql.since(self.first_day, "ch.day + 0"), **self.filters("o.card_id")
-        )
-        picks = self.run(query, {"limit": limit})
-        ids = sql.id_list(sorted({int(row[0]) for row in picks}))
+    def wrong_picks(
+        self, limit: int, at_least: int, top: int
+    ) -> tuple[list[tuple[int, str, str, int, int]], Misconceptions]:
+        """The tempting distractors: (card id, question, wrong option, times picked in the
+        range, answers of that card in the range) for the `limit` wrong options picked most
+        often; and the misconceptions (`tutor.misconceptions`' rule, over all time) with their
+        `top` most picked: both from one pass over the wrong options' picks."""
+        recent = "1 = 1" if self.first_day is None else f"ch.day >= {int(self.first_day)}"
+        query = sql.WRONG_PICKS.format(recent=recent, **self.filters())
+        rows = self.run(query, {"limit": limit, "at_least": at_least, "top": top})
+        counts = [row for row in rows if int(row[0]) == 0]
+        repeated = [row for row in rows if int(row[0]) == 1]
+        picks = [row for row in rows if int(row[0]) == 2]
+        ids = sql.id_list(sorted({int(row[1]) for row in repeated + picks}))
         question = {int(i): str(q) for i, q in self.run(sql.QUESTIONS.format(ids=ids))}
         since = sql.since(self.first_day, "r.day + 0")
         answers = {int(i): int(n) for i, n in self.run(sql.ANSWERS.format(ids=ids, since=since))}
-        return [
-            (int(i), question[int(i)], str(o), int(p), answers.get(int(i), 0)) for i, o, p in picks
+        distractors = [
+            (int(i), question[int(i)], str(o), int(p), answers.get(int(i), 0))
+            for _part, i, _cards, _deck, o, p, _day in picks
         ]
+        (_part, total, cards, *_rest) = counts[0]
+        found = tuple(
+            Misconception(
+                int(i),
+                question[int(i)],
+                str(d),
+                str(o),
+                int(n),
+                date.fromordinal(int(day)).isoformat(),
+            )
+            for _part, i, _cards, d, o, n, day in repeated
+        )
+        return distractors, Misconceptions(int(total), int(cards), found)
 
     def questions(self, card_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """Question and deck name of the given cards."""
@@ -430,18 +513,21 @@ class _Queries:
         return {int(i): (str(q), str(d)) for i, q, d in rows}
 
     def first_answers_by_card(self) -> list[tuple[str, int, int, int, int]]:
-        """(card kind, options, right options, answers, passes) of each card, over the answers
-        true retention counts, for the correction for guessing."""
+        """(card kind, options, right options, answers, passes) summed over the cards of each
+        kind and option counts (in the order of each group's first card), over the answers true
+        retention counts, for the correction for guessing."""
         query = sql.FIRST_ANSWERS.format(
             since=sql.since(self.first_day, "r.day + 0"), **self.filters()
         )
         return [
-            (str(kind), int(n or 0), int(right or 0), int(a), int(p))
-            for kind, n, right, a, p in self.run(query)
+            (str(kind), int(n or 0), sql.right_options(rightness, int(right or 0)), int(a), int(p))
+            for kind, n, rightness, right, a, p, _first in self.run(query)
         ]
 
 
 _Sums = tuple[int, dict[str, int]]
+_Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
+_KindSums = tuple[str, int, int, int, int]
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,15 @@ SUMMARY = (
     + " FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.{by} ORDER BY u.{by}"
 )
 
+# (local hour, answers, passes, milliseconds) in the range: summed per day and hour first, in
+# the rollup's key order (no sort of every row), then the few (day, hour) sums per hour.
+HOUR_SUMS = (
+    "SELECT t.hour, SUM(t.reviews), SUM(t.passed), SUM(t.milliseconds) FROM (SELECT u.day, "
+    "u.hour, SUM(u.reviews) AS reviews, SUM(u.passed) AS passed, SUM(u.milliseconds) AS "
+    "milliseconds FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.day, u.hour) t "
+    "GROUP BY t.hour ORDER BY t.hour"
+)
+
 # (thousandth of predicted recall, reviews, passes, sum of predictions)
 CALIBRATION = (
     "SELECT u.fine_bin, SUM(u.reviews), SUM(u.passed), SUM(u.predicted) "
@@ -92,15 +101,18 @@ PER_CARD = (
 
 
 def _count(condition: str) -> str:
-    return f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+    """Rows meeting `condition`: an aggregate FILTER (SQLite 3.30+, PostgreSQL), a fifth faster
+    than a SUM of CASEs here."""
+    return f"count(*) FILTER (WHERE {condition})"
 
 
 def card_sums(
     day_edges: Sequence[float], difficulty_edges: Sequence[float], recall_edges: Sequence[float]
 ) -> str:
-    """The distributions of the scheduled cards in one scan: (cards with an interval, reaching
-    each day edge, young; with a stability, reaching each day edge; with a difficulty, reaching
-    each edge; with a recall, reaching each edge; the summed recall)."""
+    """The distributions of the scheduled cards in one scan: a row (0, cards with an interval,
+    reaching each day edge, young; with a stability, reaching each day edge; with a difficulty,
+    reaching each edge; with a recall, reaching each edge; the summed recall), then the hardest
+    cards and the least recalled (:top of each)."""
     interval = "k.reviewed = TRUE"
     sums = [
         _count(interval),
@@ -114,18 +126,18 @@ def card_sums(
         *(_count(f"k.recall >= {edge!r}") for edge in recall_edges),
         "COALESCE(SUM(k.recall), 0.0)",
     ]
-    # materialized: each card's recall and interval computed once, not once per sum using it
-    return f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT {', '.join(sums)} FROM k"
+    # materialized: each card's recall and interval computed once, for every sum using it and
+    # for the two top-N lists (rows of part 1: the hardest cards, 2: the least recalled, each
+    # (part, card id, lapses, recall) padded with zeros to the sums' width)
+    padding = ", 0" * (len(sums) - 3)  # numbers: PostgreSQL types a subquery's NULL as text
+    return (
+        f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT 0, {', '.join(sums)} FROM k "
+        f"UNION ALL SELECT * FROM (SELECT 1, k.id, k.lapses, k.recall{padding} FROM k "
+        "WHERE k.lapses > 0 ORDER BY k.lapses DESC, COALESCE(k.recall, 0), k.id LIMIT :top) "
+        f"AS hardest UNION ALL SELECT * FROM (SELECT 2, k.id, k.lapses, k.recall{padding} "
+        "FROM k WHERE k.recall IS NOT NULL ORDER BY k.recall, k.id LIMIT :top) AS lowest"
+    )
 
-
-HARDEST = (
-    f"SELECT k.id, k.lapses, k.recall FROM ({PER_CARD}) k WHERE k.lapses > 0 "
-    "ORDER BY k.lapses DESC, COALESCE(k.recall, 0), k.id LIMIT :top"
-)
-LOWEST = (
-    f"SELECT k.id, k.lapses, k.recall FROM ({PER_CARD}) k WHERE k.recall IS NOT NULL "
-    "ORDER BY k.recall, k.id LIMIT :top"
-)
 
 # A stored time SQLite's text columns should hold; anything else is left to the store's error.
 TIME_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
@@ -156,20 +168,71 @@ QUESTIONS_AND_DECKS = (
     "WHERE c.id IN ({ids})"
 )
 
-# (card kind, options, right options, answers, passes) of each card over the day's first
-# answers of review cards: the log summed per card first, then each card's options counted once
-# (their text never comes to Python).
+# (card kind, options, rightness, right options, answers, passes, first card) per kind and
+# options over the day's first answers of review cards: the log summed per card first (a table
+# scan and a sort, not a walk of the card index fetching each row), then each choice card's
+# options read once: up to MAX_OPTIONS (all a deck may give) their rightness as one JSON array
+# of 1/0 in one parse (`right_options` counts its `1`s), more counted with json_each.
+# The groups come in the order of their first card, as the cards did.
+MAX_OPTIONS = 9
 OPTIONS = "COALESCE(json_array_length(c.options), 0)"
 RIGHT_OPTIONS = (
     "(SELECT count(*) FROM json_each(c.options) WHERE COALESCE(json_extract(json_each.value, "
     "'$[1]'), json_extract(json_each.value, '$.correct')))"  # tutor.card_options' two shapes
 )
+# tutor.card_options keeps an option as `[text, 1 or 0, reasoning]`; a card with an option kept
+# as its object (its text holds a brace) is counted one by one.
+ARRAYS_ONLY = f"{OPTIONS} <= {MAX_OPTIONS} AND instr(c.options, char(123)) = 0"  # no "{"
+RIGHTNESS = (
+    f"CASE WHEN {ARRAYS_ONLY} THEN json_extract(c.options, "
+    + ", ".join(f"'$[{i}][1]'" for i in range(MAX_OPTIONS))
+    + ") END"
+)
+MANY_RIGHT = f"CASE WHEN {ARRAYS_ONLY} THEN 0 ELSE {RIGHT_OPTIONS} END"
 FIRST_ANSWERS = (
-    f"SELECT c.kind, {OPTIONS}, {RIGHT_OPTIONS}, p.n, p.passed FROM (SELECT r.card_id, "
-    "count(*) AS n, COALESCE(SUM(CASE WHEN r.rating > 1 THEN 1 ELSE 0 END), 0) AS passed "
+    "WITH k AS MATERIALIZED (SELECT c.kind, "
+    f"CASE WHEN c.kind = 'choice' THEN {OPTIONS} ELSE 0 END AS options, "
+    f"CASE WHEN c.kind = 'choice' THEN {RIGHTNESS} END AS rightness, "
+    f"CASE WHEN c.kind = 'choice' THEN {MANY_RIGHT} ELSE 0 END AS right_options, "
+    "p.n, p.passed, p.card_id FROM (SELECT r.card_id + 0 AS card_id, count(*) AS n, "
+    "count(*) FILTER (WHERE r.rating > 1) AS passed "
     f"FROM review r WHERE r.phase_before = {REVIEW} AND r.first_of_day = TRUE {{since}} "
-    "GROUP BY r.card_id) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards} "
-    "ORDER BY p.card_id"
+    "GROUP BY r.card_id + 0) p JOIN card c ON c.id = p.card_id WHERE 1 = 1 {decks} {cards}) "
+    "SELECT k.kind, k.options, k.rightness, k.right_options, SUM(k.n), SUM(k.passed), "
+    "MIN(k.card_id) FROM k GROUP BY k.kind, k.options, k.rightness, k.right_options "
+    "ORDER BY MIN(k.card_id)"
+)
+
+
+def right_options(rightness: str | None, counted: int) -> int:
+    """A card's right options from FIRST_ANSWERS' columns: the `1`s of its rightness array
+    (SQLite's JSON text, `[1,0,null,...]`), or as counted when there is none."""
+    return counted if rightness is None else rightness.count("1")
+
+
+# The wrong options' picks of active cards in one pass along review_choice's key (only the
+# wrong options' ranges are read): the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted,
+# with their top :top, and the tempting distractors of the range (`{recent}`: a pick's day is
+# in it), their top :limit; rows (part, card or count, cards, deck, option, picks, last day),
+# part 0 the counts, 1 the misconceptions, 2 the distractors (zeros pad the numbers: a subquery's
+# NULL is text to PostgreSQL).
+WRONG_PICKS = (
+    "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(c.deck_id) AS deck_id, o.text, "
+    "count(*) AS picked, "
+    "count(*) FILTER (WHERE {recent}) AS recent, MAX(ch.day) AS last_day "
+    "FROM card_option o CROSS JOIN review_choice ch CROSS JOIN card c "
+    "WHERE ch.card_id = o.card_id AND ch.option_number = o.number AND c.id = o.card_id "
+    "AND o.correct = FALSE AND c.retired = FALSE {decks} {cards} "
+    "GROUP BY o.card_id, o.number), "
+    "m AS MATERIALIZED (SELECT w.card_id, w.deck_id, w.text, SUM(w.picked) AS picked, "
+    "MAX(w.last_day) AS last_day FROM w GROUP BY w.card_id, w.deck_id, w.text "
+    "HAVING SUM(w.picked) >= :at_least) "
+    "SELECT 0, count(*), count(DISTINCT m.card_id), NULL, NULL, NULL, NULL FROM m "
+    "UNION ALL SELECT * FROM (SELECT 1, m.card_id, 0, d.name, m.text, m.picked, m.last_day "
+    "FROM m JOIN deck d ON d.id = m.deck_id "
+    "ORDER BY m.picked DESC, d.name, m.card_id, m.text LIMIT :top) AS top_misconceptions "
+    "UNION ALL SELECT * FROM (SELECT 2, w.card_id, 0, NULL, w.text, w.recent, 0 FROM w "
+    "WHERE w.recent > 0 ORDER BY w.recent DESC, w.card_id, w.text LIMIT :limit) AS top_distractors"
 )
 
 # (card id, question, deck, wrong option, times picked, last day picked) of every wrong option
@@ -195,6 +258,8 @@ POSTGRESQL_WORDS = (
     (ELAPSED, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
     (INTERVAL, "FLOOR(EXTRACT(EPOCH FROM (c.due - c.last_review)) / 86400)"),
     ("max(0, ", "greatest(0, "),
+    (RIGHTNESS, "CAST(NULL AS TEXT)"),
+    (MANY_RIGHT, RIGHT_OPTIONS_POSTGRESQL),
     (RIGHT_OPTIONS, RIGHT_OPTIONS_POSTGRESQL),
 )
 
