@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor import calibration
 from tutor.calibration import Calibration
@@ -21,6 +21,9 @@ from tutor.errors import NotFoundError, TutorError
 from tutor.store import fitting as store
 from tutor.store.db import Database
 from tutor.store.tables import EPOCH, MICROSECOND
+
+if TYPE_CHECKING:
+    from tutor.fitting import HeldOutCard
 
 MIN_REVIEWS = 400  # later-day answers needed before a fit is tried
 HELD_OUT = 0.25  # the latest quarter of the later-day answers scores the sets
@@ -89,8 +92,13 @@ def score_set(
     """The calibration of one parameter set's predictions over the later-day answers."""
     from tutor import fitting
 
-    predicted = fitting.predictions(parameters, [[(a, r) for a, r, _d in h] for h in histories])
-    return calibration.score(honest_pairs(histories, predicted, since))
+    rows = [
+        (card, (at - EPOCH) // MICROSECOND, rating, day)
+        for card, history in enumerate(histories)
+        for at, rating, day in history
+    ]
+    start = None if since is None else (since - EPOCH) // MICROSECOND
+    return calibration.score(fitting.recall_pairs(parameters, fitting.held_out(rows, start)))
 
 
 def cut(histories: Sequence[History]) -> datetime | None:
@@ -135,23 +143,21 @@ def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
 
 
 def _score_current(
-    histories: dict[int, list[store.Answer]],
+    cards: Sequence[HeldOutCard],
     card_decks: dict[int, int],
     deck_sets: dict[int, list[float] | None],
-    since: datetime,
 ) -> Calibration:
     """The sets in use now (each card its deck's), scored together on the held-out answers."""
     from tutor import fitting
     from tutor.scheduling import DEFAULT
 
-    groups: dict[tuple[float, ...], list[History]] = {}
-    for card_id, history in histories.items():
-        values = deck_sets.get(card_decks[card_id]) or DEFAULT
-        groups.setdefault(tuple(values), []).append(history)
+    groups: dict[tuple[float, ...], list[HeldOutCard]] = {}
+    for card in cards:
+        values = deck_sets.get(card_decks[card.card_id]) or DEFAULT
+        groups.setdefault(tuple(values), []).append(card)
     pairs: list[tuple[float, bool]] = []
     for values, group in groups.items():
-        predicted = fitting.predictions(values, [[(a, r) for a, r, _d in h] for h in group])
-        pairs += honest_pairs(group, predicted, since)
+        pairs += fitting.recall_pairs(values, group)
     return calibration.score(pairs)
 
 
@@ -175,8 +181,7 @@ def optimize(
         ids = _selected(names, deck)
         rows = store.answer_rows(conn, ids)
         deck_sets = store.deck_parameters(conn)
-        histories = store.grouped(rows)
-        card_decks = store.card_decks(conn, list(histories))
+        card_decks = store.card_decks(conn, None)
     prepared = fitting.prepare(rows)
     answers = len(prepared.later_day_times)
     cut_micros = held_out_cut(prepared.later_day_times)
@@ -188,11 +193,10 @@ def optimize(
         fitted = fitting.fit(items)
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
         raise TutorError(f"fsrs-rs could not fit the parameters: {exc}") from None
-    cutoff = EPOCH + cut_micros * MICROSECOND
-    lists = list(histories.values())
     say("scoring")
-    before = _score_current(histories, card_decks, deck_sets, cutoff)
-    after = score_set(fitted, lists, cutoff)
+    held_out = fitting.held_out(rows, cut_micros)
+    before = _score_current(held_out, card_decks, deck_sets)
+    after = calibration.score(fitting.recall_pairs(fitted, held_out))
     better = (
         before.log_loss is not None
         and after.log_loss is not None
