@@ -328,13 +328,14 @@ def test_held_out_answers_count_elapsed_days_as_the_scheduler_does() -> None:
         (5, (at - EPOCH) // MICROSECOND, rating, learning_day)
         for at, rating, learning_day in zip(times, [3, 1, 3, 2], [0, 1, 2, 2], strict=True)
     ]
-    [card] = fitting.held_out(rows)
+    packed = fitting.pack(rows)
+    [card] = fitting.held_out(packed)
     # 24 h - 1 us apart: 0 days; 24 h apart: 1 day; the same learning day: not scored
     assert (card.card_id, card.answers) == (5, [(1, 0, False), (2, 1, True)])
     assert "delta_t: 0 }, FSRSReview { rating: 1, delta_t: 0 }" in repr(card.item)
-    [late] = fitting.held_out(rows, rows[2][1])
+    [late] = fitting.held_out(packed, rows[2][1])
     assert late.answers == [(2, 1, True)]
-    assert fitting.held_out(rows, rows[3][1] + 1) == []
+    assert fitting.held_out(packed, rows[3][1] + 1) == []
 
 
 @pytest.mark.parametrize(
