@@ -358,3 +358,39 @@ def test_the_held_out_cut_is_the_time_a_full_sort_gives(shape: str) -> None:
     }[shape]
     expected = sorted(values)[int(size * (1 - optimize.HELD_OUT))]
     assert optimize.held_out_cut(values) == expected
+
+
+def test_an_answer_out_of_range_stops_the_fit_with_a_message(
+    learner_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    db_path.write_bytes(learner_file.read_bytes())
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE review SET rating = 9 WHERE id = (SELECT max(id) FROM review)")
+    conn.close()
+    assert main(["--db", str(db_path), "optimize"]) == 3
+    err = capsys.readouterr().err
+    assert err == (
+        "tutor: the review log holds an answer whose card id, learning day or rating is out of"
+        " range; `tutor check` tells what is damaged\n"
+    )
+    from tutor.store.db import open_database
+
+    db = open_database(f"sqlite:///{db_path}", create=False)
+    try:
+        assert optimize.history(db) == []  # nothing stored
+    finally:
+        db.close()
+
+
+def test_the_packed_read_holds_the_same_answers_as_the_plain_one(learner: Database) -> None:
+    from tutor import fitting
+
+    with learner.read() as conn:
+        [deck_id] = store.deck_names(conn)
+        every = store.answer_rows(conn, None)
+        assert len(every) > 5000
+        assert store.packed_answer_rows(conn, None) == fitting.pack(every)
+        assert store.packed_answer_rows(conn, [deck_id]) == fitting.pack(every)
+        assert store.packed_answer_rows(conn, [deck_id + 1]) == []
