@@ -93,13 +93,13 @@ def packed_answer_rows(conn: Connection, deck_ids: Sequence[int] | None) -> list
     return cast(list[PackedAnswer], _fetch_all(conn, PACKED_ANSWERS.format(join=join)))
 
 
-def _fetch_all(conn: Connection, sql: str) -> list[Any]:
+def _fetch_all(conn: Connection, sql: str) -> Sequence[Any]:
     """The rows of `sql` through the driver's own cursor (no SQLAlchemy row processing)."""
     driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()  # type: ignore[no-any-return]
+        return cursor.fetchall()
     except driver_error as exc:  # wrapped as SQLAlchemy does: Database turns it into a message
         raise DBAPIError.instance(sql, None, exc, driver_error, dialect=conn.dialect) from exc
     finally:
