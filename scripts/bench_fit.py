@@ -48,8 +48,8 @@ def collection(work: Path, reviews: int) -> Path:
 def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
     """tutor's path to fitted parameters (that of `tutor optimize`): read, cut, prepare, fit."""
     with db.read() as conn:
-        rows = store.packed_answer_rows(conn, None)
-    prepared = fitting.prepare_packed(rows)
+        rows = store.answer_rows(conn, None)
+    prepared = fitting.prepare(rows)
     cutoff = held_out_cut(prepared.later_day_times)
     assert cutoff is not None, "a benchmark collection has later-day answers"
     items = prepared.items_before(cutoff)

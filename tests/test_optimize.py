@@ -328,14 +328,13 @@ def test_held_out_answers_count_elapsed_days_as_the_scheduler_does() -> None:
         (5, (at - EPOCH) // MICROSECOND, rating, learning_day)
         for at, rating, learning_day in zip(times, [3, 1, 3, 2], [0, 1, 2, 2], strict=True)
     ]
-    packed = fitting.pack(rows)
-    [card] = fitting.held_out(packed)
+    [card] = fitting.held_out(rows)
     # 24 h - 1 us apart: 0 days; 24 h apart: 1 day; the same learning day: not scored
     assert (card.card_id, card.answers) == (5, [(1, 0, False), (2, 1, True)])
     assert "delta_t: 0 }, FSRSReview { rating: 1, delta_t: 0 }" in repr(card.item)
-    [late] = fitting.held_out(packed, rows[2][1])
+    [late] = fitting.held_out(rows, rows[2][1])
     assert late.answers == [(2, 1, True)]
-    assert fitting.held_out(packed, rows[3][1] + 1) == []
+    assert fitting.held_out(rows, rows[3][1] + 1) == []
 
 
 @pytest.mark.parametrize(
@@ -358,39 +357,3 @@ def test_the_held_out_cut_is_the_time_a_full_sort_gives(shape: str) -> None:
     }[shape]
     expected = sorted(values)[int(size * (1 - optimize.HELD_OUT))]
     assert optimize.held_out_cut(values) == expected
-
-
-def test_an_answer_out_of_range_stops_the_fit_with_a_message(
-    learner_file: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    import sqlite3
-
-    db_path.write_bytes(learner_file.read_bytes())
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE review SET rating = 9 WHERE id = (SELECT max(id) FROM review)")
-    conn.close()
-    assert main(["--db", str(db_path), "optimize"]) == 3
-    err = capsys.readouterr().err
-    assert err == (
-        "tutor: the review log holds an answer whose card id, learning day or rating is out of"
-        " range; `tutor check` tells what is damaged\n"
-    )
-    from tutor.store.db import open_database
-
-    db = open_database(f"sqlite:///{db_path}", create=False)
-    try:
-        assert optimize.history(db) == []  # nothing stored
-    finally:
-        db.close()
-
-
-def test_the_packed_read_holds_the_same_answers_as_the_plain_one(learner: Database) -> None:
-    from tutor import fitting
-
-    with learner.read() as conn:
-        [deck_id] = store.deck_names(conn)
-        every = store.answer_rows(conn, None)
-        assert len(every) > 5000
-        assert store.packed_answer_rows(conn, None) == fitting.pack(every)
-        assert store.packed_answer_rows(conn, [deck_id]) == fitting.pack(every)
-        assert store.packed_answer_rows(conn, [deck_id + 1]) == []

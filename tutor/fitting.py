@@ -13,20 +13,11 @@ from itertools import compress
 
 import fsrs_rs_python as rs
 
-from tutor.errors import StoreError
-
 DEFAULT_PARAMETERS = tuple(float(p) for p in rs.DEFAULT_PARAMETERS)
 
 Review = tuple[datetime, int]  # (time, rating)
 AnswerRow = tuple[int, int, int, int]  # (card id, microseconds since the epoch, rating, day)
-PackedAnswer = tuple[int, int]  # (card id * CARD + day, microseconds since the epoch * 8 + rating)
 MICROS_PER_DAY = 86_400_000_000
-PACKED_DAY = 8 * MICROS_PER_DAY  # 24 hours of packed time
-CARD = 2**32  # packed card ids step by this: learning days fit below it
-OUT_OF_RANGE = (
-    "the review log holds an answer whose card id, learning day or rating is out of range; "
-    "`tutor check` tells what is damaged"
-)
 
 
 def elapsed_days(earlier: datetime, later: datetime) -> int:
@@ -79,46 +70,30 @@ class PreparedLog:
         return list(compress(self.items, [at < cut for at in self.item_times]))
 
 
-def pack(rows: Iterable[AnswerRow]) -> list[PackedAnswer]:
-    """Answer rows as `store.fitting.packed_answer_rows` reads them."""
-    return [(card * CARD + day, at * 8 + rating) for card, at, rating, day in rows]
-
-
 def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
-    """The PreparedLog of answer rows ordered by card then time."""
-    return prepare_packed(pack(rows))
-
-
-def prepare_packed(rows: Iterable[PackedAnswer]) -> PreparedLog:
-    """The PreparedLog of packed answer rows ordered by card then time, in one pass over
-    integers. Of two packed times (microseconds * 8 + rating) g = b - a apart, the answers are
-    (g + 4) // (8 * MICROS_PER_DAY) whole 24-hour periods apart (ratings differ by 3 at most)."""
+    """The PreparedLog of answer rows ordered by card then time, in one pass over integers
+    (elapsed_days on microseconds: whole 24-hour periods)."""
     shared = _SharedReviews()
     items: list[rs.FSRSItem] = []
     item_times: list[int] = []
     later: list[int] = []
     add_item, add_time, add_later, item = items.append, item_times.append, later.append, rs.FSRSItem
-    next_card = -1  # the first packed card-and-day of the card after this one
+    card: int | None = None
     previous = previous_day = 0
     reviews: list[rs.FSRSReview] = []
-    try:
-        for card_day, packed in rows:
-            if card_day >= next_card:
-                next_card = (card_day // CARD + 1) * CARD
-                reviews = [shared[packed & 7]]
+    for card_id, at, rating, day in rows:
+        if card_id != card:
+            card, reviews = card_id, [shared[rating]]
+        else:
+            if day > previous_day:
+                add_later(at)
+            if at - previous >= MICROS_PER_DAY:
+                reviews.append(shared[(at - previous) // MICROS_PER_DAY * 8 + rating])
+                add_item(item(reviews))  # copies the card's reviews so far
+                add_time(at)
             else:
-                if card_day > previous_day:
-                    add_later(packed >> 3)
-                gap = packed - previous
-                if gap >= PACKED_DAY - 4:
-                    reviews.append(shared[(gap + 4) // PACKED_DAY * 8 + (packed & 7)])
-                    add_item(item(reviews))  # copies the card's reviews so far
-                    add_time(packed >> 3)
-                else:
-                    reviews.append(shared[packed & 7])  # the same 24 hours: no item
-            previous, previous_day = packed, card_day
-    except TypeError:  # a None: a value out of range
-        raise StoreError(OUT_OF_RANGE) from None
+                reviews.append(shared[rating])  # the same 24 hours: elapsed days 0, no item
+        previous, previous_day = at, day
     return PreparedLog(items, item_times, later)
 
 
@@ -132,30 +107,26 @@ class HeldOutCard:
     answers: list[tuple[int, int, bool]]
 
 
-def held_out(rows: Iterable[PackedAnswer], since: int | None = None) -> list[HeldOutCard]:
-    """The cards of packed answer rows (by card then time) with answers given on a later learning
-    day than their card's previous one, at or after `since` (microseconds; all without it)."""
+def held_out(rows: Iterable[AnswerRow], since: int | None = None) -> list[HeldOutCard]:
+    """The cards of answer rows (by card then time) with answers given on a later learning day
+    than their card's previous one, at or after `since` (microseconds; all without it)."""
     shared = _SharedReviews()
-    start = -(2**66) if since is None else since * 8
+    start = -(2**63) if since is None else since
     cards: list[tuple[int, list[rs.FSRSReview], list[tuple[int, int, bool]]]] = []
-    next_card = -1
+    card: int | None = None
     previous = previous_day = 0
     reviews: list[rs.FSRSReview] = []
     answers: list[tuple[int, int, bool]] = []
-    try:
-        for card_day, packed in rows:
-            if card_day >= next_card:
-                next_card = (card_day // CARD + 1) * CARD
-                reviews, answers = [shared[packed & 7]], []
-                cards.append((card_day // CARD, reviews, answers))
-            else:
-                days = (packed - previous + 4) // PACKED_DAY
-                reviews.append(shared[days * 8 + (packed & 7)])
-                if card_day > previous_day and packed >= start:
-                    answers.append((len(reviews) - 1, days, packed & 7 > 1))
-            previous, previous_day = packed, card_day
-    except TypeError:  # a None: a value out of range
-        raise StoreError(OUT_OF_RANGE) from None
+    for card_id, at, rating, day in rows:
+        if card_id != card:
+            card, reviews, answers = card_id, [shared[rating]], []
+            cards.append((card_id, reviews, answers))
+        else:
+            days = (at - previous) // MICROS_PER_DAY
+            reviews.append(shared[days * 8 + rating])
+            if day > previous_day and at >= start:
+                answers.append((len(reviews) - 1, days, rating > 1))
+        previous, previous_day = at, day
     return [
         HeldOutCard(card_id, rs.FSRSItem(reviews[: answers[-1][0]]), answers)
         for card_id, reviews, answers in cards

@@ -92,11 +92,11 @@ def score_set(
     """The calibration of one parameter set's predictions over the later-day answers."""
     from tutor import fitting
 
-    rows = fitting.pack(
+    rows = [
         (card, (at - EPOCH) // MICROSECOND, rating, day)
         for card, history in enumerate(histories)
         for at, rating, day in history
-    )
+    ]
     start = None if since is None else (since - EPOCH) // MICROSECOND
     return calibration.score(fitting.recall_pairs(parameters, fitting.held_out(rows, start)))
 
@@ -184,10 +184,10 @@ def optimize(
     with db.read() as conn:
         names = store.deck_names(conn)
         ids = _selected(names, deck)
-        rows = store.packed_answer_rows(conn, ids)
+        rows = store.answer_rows(conn, ids)
         deck_sets = store.deck_parameters(conn)
         card_decks = store.card_decks(conn, None)
-    prepared = fitting.prepare_packed(rows)
+    prepared = fitting.prepare(rows)
     answers = len(prepared.later_day_times)
     cut_micros = held_out_cut(prepared.later_day_times)
     if answers < MIN_REVIEWS or cut_micros is None:

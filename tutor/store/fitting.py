@@ -22,7 +22,6 @@ from tutor.store.tables import (
 
 Answer = tuple[datetime, int, int]  # (time, rating, learning day)
 AnswerRow = tuple[int, int, int, int]  # (card id, microseconds since EPOCH, rating, learning day)
-PackedAnswer = tuple[int, int]  # (card id * 2**32 + learning day, microseconds * 8 + rating)
 
 
 @dataclass(frozen=True)
@@ -71,35 +70,11 @@ def answer_rows(conn: Connection, deck_ids: Sequence[int] | None) -> list[Answer
         ids = [int(i) for i in deck_ids]  # integers only: safe to render into the statement
         query = query.join(card_table, c.id == r.card_id).where(c.deck_id.in_(ids))
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    return cast(list[AnswerRow], _fetch_all(conn, sql))
-
-
-PACKED_ANSWERS = (
-    "SELECT CASE WHEN r.card_id BETWEEN 0 AND 2147483647 AND r.day BETWEEN 0 AND 4294967295 "
-    "THEN r.card_id * 4294967296 + r.day END, "
-    "CASE WHEN r.rating BETWEEN 1 AND 4 THEN r.reviewed_at * 8 + r.rating END "
-    "FROM review r{join} ORDER BY r.card_id, r.reviewed_at, r.id"
-)
-
-
-def packed_answer_rows(conn: Connection, deck_ids: Sequence[int] | None) -> list[PackedAnswer]:
-    """`answer_rows` as two integers a row, (card id * 2**32 + learning day, microseconds * 8 +
-    rating): the driver's work per row is most of the read, and halves with half the values.
-    A value out of those ranges reads as None."""
-    join = ""
-    if deck_ids is not None:  # integers only: safe to render into the statement
-        ids = ", ".join(str(int(i)) for i in deck_ids) or "NULL"
-        join = f" JOIN card c ON c.id = r.card_id WHERE c.deck_id IN ({ids})"
-    return cast(list[PackedAnswer], _fetch_all(conn, PACKED_ANSWERS.format(join=join)))
-
-
-def _fetch_all(conn: Connection, sql: str) -> Sequence[Any]:
-    """The rows of `sql` through the driver's own cursor (no SQLAlchemy row processing)."""
     driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        return cast(list[AnswerRow], cursor.fetchall())
     except driver_error as exc:  # wrapped as SQLAlchemy does: Database turns it into a message
         raise DBAPIError.instance(sql, None, exc, driver_error, dialect=conn.dialect) from exc
     finally:
