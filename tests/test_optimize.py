@@ -299,3 +299,61 @@ def test_a_schema_1_collection_migrates_and_gains_the_fit_history(db_path: Path)
             assert raw.execute("SELECT count(*) FROM review").fetchone() == (121,)
     finally:
         migrated.close()
+
+
+def test_the_scoring_on_integer_rows_equals_the_datetime_reference(learner: Database) -> None:
+    from tutor import calibration, fitting
+
+    lists = histories(learner)
+    cutoff = optimize.cut(lists)
+    outcome = optimize.optimize(learner, NOW, dry_run=True)
+    for parameters, since in [(DEFAULT, None), (DEFAULT, cutoff), (outcome.parameters, cutoff)]:
+        predicted = fitting.predictions(parameters, [[(a, r) for a, r, _d in h] for h in lists])
+        reference = calibration.score(optimize.honest_pairs(lists, predicted, since))
+        assert optimize.score_set(parameters, lists, since) == reference
+    assert outcome.after == optimize.score_set(outcome.parameters, lists, cutoff)
+    assert outcome.before == optimize.score_set(DEFAULT, lists, cutoff)
+    assert outcome.after is not None and outcome.after.reviews == outcome.evaluated > 1000
+
+
+def test_held_out_answers_count_elapsed_days_as_the_scheduler_does() -> None:
+    from tutor import fitting
+    from tutor.store.tables import EPOCH, MICROSECOND
+
+    day, tick = timedelta(days=1), timedelta(microseconds=1)
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    times = [start, start + day - tick, start + 2 * day - tick, start + 2 * day + hour]
+    rows = [
+        (5, (at - EPOCH) // MICROSECOND, rating, learning_day)
+        for at, rating, learning_day in zip(times, [3, 1, 3, 2], [0, 1, 2, 2], strict=True)
+    ]
+    [card] = fitting.held_out(rows)
+    # 24 h - 1 us apart: 0 days; 24 h apart: 1 day; the same learning day: not scored
+    assert (card.card_id, card.answers) == (5, [(1, 0, False), (2, 1, True)])
+    assert "delta_t: 0 }, FSRSReview { rating: 1, delta_t: 0 }" in repr(card.item)
+    [late] = fitting.held_out(rows, rows[2][1])
+    assert late.answers == [(2, 1, True)]
+    assert fitting.held_out(rows, rows[3][1] + 1) == []
+
+
+@pytest.mark.parametrize(
+    "shape", ["random", "ascending", "descending", "all equal", "few values", "sample misled"]
+)
+def test_the_held_out_cut_is_the_time_a_full_sort_gives(shape: str) -> None:
+    import random
+
+    rng = random.Random(shape)
+    size = 30_000
+    step = size // optimize.SAMPLE
+    values = {
+        "random": [rng.randrange(10**15) for _ in range(size)],
+        "ascending": list(range(size)),
+        "descending": list(range(size, 0, -1)),
+        "all equal": [7] * size,
+        "few values": [rng.randrange(4) for _ in range(size)],
+        # the sampled times (every step-th) all 0, the others later: the bracket misses the cut
+        "sample misled": [0 if i % step == 0 else rng.randrange(1, 10**9) for i in range(size)],
+    }[shape]
+    expected = sorted(values)[int(size * (1 - optimize.HELD_OUT))]
+    assert optimize.held_out_cut(values) == expected

@@ -97,6 +97,63 @@ def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
     return PreparedLog(items, item_times, later)
 
 
+@dataclass(frozen=True)
+class HeldOutCard:
+    """A card's answers scored after a cut: its reviews up to the last of them (what fsrs-rs
+    replays), and each one's (position, elapsed days, passed)."""
+
+    card_id: int
+    item: rs.FSRSItem
+    answers: list[tuple[int, int, bool]]
+
+
+def held_out(rows: Iterable[AnswerRow], since: int | None = None) -> list[HeldOutCard]:
+    """The cards of answer rows (by card then time) with answers given on a later learning day
+    than their card's previous one, at or after `since` (microseconds; all without it)."""
+    shared = _SharedReviews()
+    start = -(2**63) if since is None else since
+    cards: list[tuple[int, list[rs.FSRSReview], list[tuple[int, int, bool]]]] = []
+    card: int | None = None
+    previous = previous_day = 0
+    reviews: list[rs.FSRSReview] = []
+    answers: list[tuple[int, int, bool]] = []
+    for card_id, at, rating, day in rows:
+        if card_id != card:
+            card, reviews, answers = card_id, [shared[rating]], []
+            cards.append((card_id, reviews, answers))
+        else:
+            days = (at - previous) // MICROS_PER_DAY
+            reviews.append(shared[days * 8 + rating])
+            if day > previous_day and at >= start:
+                answers.append((len(reviews) - 1, days, rating > 1))
+        previous, previous_day = at, day
+    return [
+        HeldOutCard(card_id, rs.FSRSItem(reviews[: answers[-1][0]]), answers)
+        for card_id, reviews, answers in cards
+        if answers
+    ]
+
+
+def recall_pairs(
+    parameters: Sequence[float], cards: Sequence[HeldOutCard]
+) -> list[tuple[float, bool]]:
+    """(predicted recall, passed) of every held-out answer of `cards`, in order, as
+    `predictions` computes it."""
+    if not cards:
+        return []
+    model = rs.FSRS(list(parameters))
+    states = model.historical_memory_state_batch([c.item for c in cards])
+    decay = -float(parameters[20])
+    factor = 0.9 ** (1 / decay) - 1
+    pairs: list[tuple[float, bool]] = []
+    add = pairs.append
+    for card, memory in zip(cards, states, strict=True):
+        for position, days, passed in card.answers:
+            stability = float(memory[position - 1].stability)
+            add((float((1 + factor * days / stability) ** decay), passed))
+    return pairs
+
+
 def fit(items: Sequence[rs.FSRSItem], start: Sequence[float] | None = None) -> list[float]:
     """Parameters fitted by fsrs-rs to `items` (from `start`, default fsrs-rs's defaults)."""
     model = rs.FSRS(list(start) if start else list(DEFAULT_PARAMETERS))

@@ -8,11 +8,10 @@ Every fitted set is kept with its date, review count and scores; `revert` goes b
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor import calibration
 from tutor.calibration import Calibration
@@ -22,10 +21,14 @@ from tutor.store import fitting as store
 from tutor.store.db import Database
 from tutor.store.tables import EPOCH, MICROSECOND
 
+if TYPE_CHECKING:
+    from tutor.fitting import HeldOutCard
+
 MIN_REVIEWS = 400  # later-day answers needed before a fit is tried
 HELD_OUT = 0.25  # the latest quarter of the later-day answers scores the sets
 ALL_DECKS = ""  # the target of a fit for every deck
-MICROS_PER_HOUR = 3_600_000_000
+SAMPLE = 4096  # times sampled to find the held-out cut
+SAMPLE_MARGIN = 128  # sampled times either side of it: the bracket holds it but for outliers
 
 Progress = Callable[[str], None]
 History = Sequence[store.Answer]
@@ -89,8 +92,13 @@ def score_set(
     """The calibration of one parameter set's predictions over the later-day answers."""
     from tutor import fitting
 
-    predicted = fitting.predictions(parameters, [[(a, r) for a, r, _d in h] for h in histories])
-    return calibration.score(honest_pairs(histories, predicted, since))
+    rows = [
+        (card, (at - EPOCH) // MICROSECOND, rating, day)
+        for card, history in enumerate(histories)
+        for at, rating, day in history
+    ]
+    start = None if since is None else (since - EPOCH) // MICROSECOND
+    return calibration.score(fitting.recall_pairs(parameters, fitting.held_out(rows, start)))
 
 
 def cut(histories: Sequence[History]) -> datetime | None:
@@ -112,16 +120,21 @@ def _held_out_index(count: int) -> int:
 
 
 def _nth_smallest(values: list[int], n: int) -> int:
-    """sorted(values)[n], sorting only the values of the hour that holds it (a full sort of a
-    large log's times takes longer than reading them)."""
-    counts = Counter(map(MICROS_PER_HOUR.__rfloordiv__, values))
-    below = 0
-    for hour in sorted(counts):
-        if below + counts[hour] > n:
-            span = range(hour * MICROS_PER_HOUR, (hour + 1) * MICROS_PER_HOUR)
-            return sorted(filter(span.__contains__, values))[n - below]
-        below += counts[hour]
-    raise IndexError(f"no value {n} among {len(values)}")
+    """sorted(values)[n], sorting only the values between two neighbours of it in a sorted
+    sample (a full sort of a large log's times takes longer than reading them); a full sort
+    when the sample misses it."""
+    step = len(values) // SAMPLE
+    if step < 2:
+        return sorted(values)[n]
+    sample = sorted(values[::step])
+    near = n // step
+    low = sample[max(0, near - SAMPLE_MARGIN)]
+    high = sample[min(len(sample) - 1, near + SAMPLE_MARGIN)]
+    inside = sorted([v for v in values if low <= v <= high])
+    below = len([v for v in values if v < low])
+    if below <= n < below + len(inside):
+        return inside[n - below]
+    return sorted(values)[n]
 
 
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
@@ -135,23 +148,21 @@ def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
 
 
 def _score_current(
-    histories: dict[int, list[store.Answer]],
+    cards: Sequence[HeldOutCard],
     card_decks: dict[int, int],
     deck_sets: dict[int, list[float] | None],
-    since: datetime,
 ) -> Calibration:
     """The sets in use now (each card its deck's), scored together on the held-out answers."""
     from tutor import fitting
     from tutor.scheduling import DEFAULT
 
-    groups: dict[tuple[float, ...], list[History]] = {}
-    for card_id, history in histories.items():
-        values = deck_sets.get(card_decks[card_id]) or DEFAULT
-        groups.setdefault(tuple(values), []).append(history)
+    groups: dict[tuple[float, ...], list[HeldOutCard]] = {}
+    for card in cards:
+        values = deck_sets.get(card_decks[card.card_id]) or DEFAULT
+        groups.setdefault(tuple(values), []).append(card)
     pairs: list[tuple[float, bool]] = []
     for values, group in groups.items():
-        predicted = fitting.predictions(values, [[(a, r) for a, r, _d in h] for h in group])
-        pairs += honest_pairs(group, predicted, since)
+        pairs += fitting.recall_pairs(values, group)
     return calibration.score(pairs)
 
 
@@ -175,8 +186,7 @@ def optimize(
         ids = _selected(names, deck)
         rows = store.answer_rows(conn, ids)
         deck_sets = store.deck_parameters(conn)
-        histories = store.grouped(rows)
-        card_decks = store.card_decks(conn, list(histories))
+        card_decks = store.card_decks(conn, None)
     prepared = fitting.prepare(rows)
     answers = len(prepared.later_day_times)
     cut_micros = held_out_cut(prepared.later_day_times)
@@ -188,11 +198,10 @@ def optimize(
         fitted = fitting.fit(items)
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
         raise TutorError(f"fsrs-rs could not fit the parameters: {exc}") from None
-    cutoff = EPOCH + cut_micros * MICROSECOND
-    lists = list(histories.values())
     say("scoring")
-    before = _score_current(histories, card_decks, deck_sets, cutoff)
-    after = score_set(fitted, lists, cutoff)
+    held_out = fitting.held_out(rows, cut_micros)
+    before = _score_current(held_out, card_decks, deck_sets)
+    after = calibration.score(fitting.recall_pairs(fitted, held_out))
     better = (
         before.log_loss is not None
         and after.log_loss is not None

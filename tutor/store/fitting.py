@@ -94,9 +94,11 @@ def grouped(rows: Sequence[AnswerRow]) -> dict[int, list[Answer]]:
     return result
 
 
-def card_decks(conn: Connection, card_ids: Sequence[int]) -> dict[int, int]:
-    """The deck id of each card."""
+def card_decks(conn: Connection, card_ids: Sequence[int] | None) -> dict[int, int]:
+    """The deck id of each card (of those given, or of every card)."""
     rows = conn.execute(select(card_table.c.id, card_table.c.deck_id))
+    if card_ids is None:
+        return {int(i): int(d) for i, d in rows}
     wanted = set(card_ids)
     return {int(i): int(d) for i, d in rows if i in wanted}
 
