@@ -1,5 +1,5 @@
-"""The review screen's first card: the card takes the keyboard focus right after its first frame
-(not before: focusing restyles every widget of the card), so the arrow keys scroll it at once."""
+"""The review screen's first card has the keyboard focus: the arrow keys scroll it at once, whether
+it was read early (before the store) or by the session."""
 
 from __future__ import annotations
 

@@ -53,7 +53,6 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "quit_review", "Quit", show=False),
     ]
     mode: reactive[Mode] = reactive("loading", bindings=True, init=False)
-    AUTO_FOCUS = ""  # the card takes focus after the first frame: focusing restyles its widgets
 
     def __init__(self, decks: Sequence[str] | None = None, preview: Preview | None = None) -> None:
         super().__init__()
@@ -85,7 +84,6 @@ class ReviewScreen(Screen[None]):
         self.started = self.tutor.clock()
         self.watch_mode("loading")
         review_start.begin(self)
-        self.call_after_refresh(self.query_one("#card").focus)
 
     @work(thread=True, exclusive=True)
     def _load_session(self) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
@@ -13,21 +11,17 @@ class Footer(TextualFooter):
     before the next refresh (a review's first card) pays for one rebuild, not one each."""
 
     _rebuild_pending = False
-    _shown: tuple[tuple[Any, ...], ...] | None = None  # the keys of the last rebuild
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         self._bindings_ready = True
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen and not self._rebuild_pending:
-            if _keys_shown(screen) == self._shown:  # a change of hidden keys (the focus moved)
-                return
             self._rebuild_pending = True
             self.call_after_refresh(self._rebuild)
 
     async def _rebuild(self) -> None:
         self._rebuild_pending = False  # a change from here on asks for another rebuild
-        self._shown = _keys_shown(self.screen)
         await self.recompose()
         self._forget_removed_keys()
 
@@ -38,12 +32,3 @@ class Footer(TextualFooter):
         watchers = getattr(self, "__watchers", {}).get("compact")
         if watchers:
             watchers[:] = [(node, call) for node, call in watchers if node.is_attached]
-
-
-def _keys_shown(screen: Screen[object]) -> tuple[tuple[Any, ...], ...]:
-    """What the footer draws of the screen's bindings: each shown key, enabled or not."""
-    return tuple(
-        (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
-        for _node, binding, enabled, tooltip in screen.active_bindings.values()
-        if binding.show
-    )
