@@ -36,16 +36,22 @@ Bare().run()
 """
 
 
-def main_thread_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the process's main thread has used so far."""
-    stat = Path(f"/proc/{pid}/task/{pid}/stat").read_text()
+def cpu_seconds(stat_file: str) -> float:
+    """CPU seconds (user + system) in a /proc stat file: a thread's or the whole process's."""
+    stat = Path(stat_file).read_text()
     fields = stat[stat.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> tuple[float, float]:
+def main_thread_cpu(pid: int) -> float:
+    """CPU seconds the process's main thread has used so far."""
+    return cpu_seconds(f"/proc/{pid}/task/{pid}/stat")
+
+
+def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> tuple[float, float, float]:
     """Seconds from starting `command` in tmux until `marker` is on its screen, and the CPU
-    seconds its main thread had used by then (less swayed by other processes' load)."""
+    seconds its main thread had used by then (less swayed by other processes' load), and all
+    its threads."""
     name = f"bench-{time.monotonic_ns()}"
     tmux = ["tmux", "-L", name]
     start = time.perf_counter()
@@ -63,7 +69,8 @@ def time_to_screen(command: str, marker: str, timeout: float = 30.0) -> tuple[fl
                 [*tmux, "capture-pane", "-p"], capture_output=True, text=True
             ).stdout
             if marker in screen:
-                return time.perf_counter() - start, main_thread_cpu(pid)
+                wall, main = time.perf_counter() - start, main_thread_cpu(pid)
+                return wall, main, cpu_seconds(f"/proc/{pid}/stat")
             time.sleep(0.005)
         raise RuntimeError(f"{marker!r} never appeared for {command}")
     finally:
@@ -77,11 +84,11 @@ def median_of(runs: int, command: str, marker: str) -> float:
 
 def interleaved_medians(
     runs: int, programs: dict[str, tuple[str, str]]
-) -> dict[str, tuple[float, float]]:
-    """Median (seconds to screen, main-thread CPU seconds) of each (command, marker), the
-    programs run in turns."""
+) -> dict[str, tuple[float, float, float]]:
+    """Median (seconds to screen, main-thread CPU seconds, all threads' CPU seconds) of each
+    (command, marker), the programs run in turns."""
     names = list(programs)
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for name in names:
         time_to_screen(*programs[name])  # warm the file cache
     for run in range(runs):
@@ -90,8 +97,9 @@ def interleaved_medians(
             times[name].append(time_to_screen(*programs[name]))
     return {
         name: (
-            statistics.median(wall for wall, _cpu in found),
-            statistics.median(cpu for _wall, cpu in found),
+            statistics.median(wall for wall, _main, _all in found),
+            statistics.median(main for _wall, main, _all in found),
+            statistics.median(every for _wall, _main, every in found),
         )
         for name, found in times.items()
     }
@@ -143,6 +151,11 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--synthetic", type=Path, help="a synthetic collection to start on too")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="a folder holding another version's `tutor` package: its rows run too, same turns",
+    )
     args = parser.parse_args()
     if not shutil.which("tmux"):
         raise SystemExit("needs tmux (apt-get install tmux)")
@@ -174,13 +187,21 @@ def main() -> None:
             f"{env} {tutor} --db {big} review",
             "Reveal",
         )
+    if args.before is not None:
+        compileall.compile_dir(str(args.before / "tutor"), quiet=1)
+        for name, (command, marker) in list(programs.items())[1:]:
+            programs[f"{name}, before"] = (f"PYTHONPATH={args.before} {command}", marker)
     medians = interleaved_medians(args.runs, programs)
-    floor, floor_cpu = medians["bare Textual app (the floor)"]
-    print(f"start -> on screen, medians of {args.runs} interleaved runs (wall; main thread's CPU):")
-    for name, (wall, cpu) in medians.items():
+    floor, floor_cpu, floor_all = medians["bare Textual app (the floor)"]
+    print(
+        f"start -> on screen, medians of {args.runs} interleaved runs "
+        "(wall; main thread's CPU; all threads' CPU):"
+    )
+    for name, (wall, cpu, every) in medians.items():
         print(
-            f"  {name + ':':42} {wall * 1000:6.0f} ms ({wall / floor:.2f}x)  "
-            f"CPU {cpu * 1000:4.0f} ms ({cpu / floor_cpu:.2f}x)"
+            f"  {name + ':':50} {wall * 1000:6.0f} ms ({wall / floor:.2f}x)  "
+            f"CPU {cpu * 1000:4.0f} ms ({cpu / floor_cpu:.2f}x)  "
+            f"all {every * 1000:4.0f} ms ({every / floor_all:.2f}x)"
         )
     if big is not None:
         per_key = asyncio.run(keypress_to_next_card(f"sqlite:///{big}", 60))

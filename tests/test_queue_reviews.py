@@ -143,3 +143,30 @@ def test_the_first_card_is_the_head_of_the_whole_order(
             today = Today.read(SqliteReader(conn), settings, now, names)
             assert today.first() == next(today.order(), None)
     assert expected is not None
+
+
+@pytest.mark.parametrize(
+    "special", [None, "stability = 0", "stability = NULL", "last_review = NULL"]
+)
+def test_the_first_card_among_more_ties_than_one_read_holds(
+    due_collection: tuple[Database, Path], special: str | None
+) -> None:
+    db, path = due_collection
+    with db.write() as conn:  # Beta's 40 cards tie at 200 elapsed days over stability; the
+        # lowest id (first in recall order) has the smallest upper bound on it, so is read last
+        conn.execute(
+            text("UPDATE card SET stability = 1.0, last_review = :last WHERE deck_id = 2"),
+            {"last": stamp(NOW - timedelta(days=200))},
+        )
+        conn.execute(
+            text("UPDATE card SET stability = 2.0, last_review = :last WHERE id = 41"),
+            {"last": stamp(NOW - timedelta(days=400))},
+        )
+        if special is not None:  # a card recall() puts first whatever its ratio
+            conn.execute(text(f"UPDATE card SET {special} WHERE id IN (77, 78)"))
+    settings = Settings(timezone="UTC", defaults=DeckSettings(reviews_per_day=10))
+    with sqlite3.connect(path) as conn:
+        today = Today.read(SqliteReader(conn), settings, NOW)
+        first = today.first()
+        assert first == next(today.order(), None)
+    assert first == (41 if special is None else 77)

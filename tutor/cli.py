@@ -1132,15 +1132,18 @@ def _run_review_early(args: argparse.Namespace, decks: list[str] | None) -> int:
 
     from tutor.clock import utc_now
     from tutor.config import database_url, load_settings
-    from tutor.peek import preview
-    from tutor.tui.app import TutorApp
+    from tutor.peek import EarlyPreview
 
     settings = load_settings()
     url = database_url(args.db)
-    first = preview(
+    first = EarlyPreview(  # read while the screens load
         Path(url.removeprefix("sqlite:///")), settings, utc_now(), decks, random.Random()
     )
-    app = TutorApp(None, settings, review=decks, start_in_review=True, db_url=url, preview=first)
+    from tutor.tui.app import TutorApp
+
+    app = TutorApp(
+        None, settings, review=decks, start_in_review=True, db_url=url, preview=first.result()
+    )
     try:
         app.run()
     finally:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from tutor import queue_sql as sql
 from tutor.card_options import decode_options
@@ -70,6 +71,38 @@ def preview(
     if deck.shuffle:
         rng.shuffle(order)
     return Preview(card, tuple(order), deck)
+
+
+class EarlyPreview:
+    """`preview` run in a thread from the moment it is made: its SQL (sqlite3 lets go of the GIL)
+    overlaps the import of the screens. `result()` waits for it and raises what it raised."""
+
+    def __init__(
+        self,
+        path: Path,
+        settings: Settings,
+        now: datetime,
+        names: list[str] | None,
+        rng: random.Random,
+    ) -> None:
+        self._found: Preview | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path, settings, now, names, rng), daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, *args: Any) -> None:
+        try:
+            self._found = preview(*args)
+        except BaseException as exc:  # handed to the main thread by result()
+            self._error = exc
+
+    def result(self) -> Preview | None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._found
 
 
 def first_card(

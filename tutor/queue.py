@@ -17,6 +17,8 @@ from tutor.deck.selection import DeckSelection
 from tutor.errors import NotFoundError
 
 LEARN_AHEAD = timedelta(minutes=20)  # a learning card due this soon is shown rather than waited for
+RISK_BATCH = 8  # reviews read at a time per deck to find the most at risk (`Today.first`)
+RISK_MARGIN = 1e-6  # ratios this close may rank either way in floating point: both are read
 DEFAULT_DECAY = 0.1542  # fsrs's DEFAULT_PARAMETERS[20]; tests/test_queue_contract.py checks it
 
 
@@ -90,6 +92,16 @@ def curve(parameters: Sequence[float] | None) -> tuple[float, float]:
     return 0.9 ** (1 / decay) - 1, decay
 
 
+def elapsed_over_stability(
+    stability: float | None, last_review: datetime | None, at: datetime
+) -> float | None:
+    """Whole days since the last review over stability, as `recall` reads them (recall falls as
+    this grows); None for a card `recall` puts first without it (no stability or last review)."""
+    if not stability or stability < 0 or last_review is None:
+        return None
+    return max(0, (at - last_review).days) / stability
+
+
 def recall(
     shape: tuple[float, float], stability: float | None, last_review: datetime | None, at: datetime
 ) -> float:
@@ -133,7 +145,7 @@ class Today:
         today.done = {
             int(deck): Done(int(n or 0), int(r or 0))
             for deck, n, r in reader.rows(
-                sql.DONE_TODAY.format(decks=sql.in_decks(selected)), {"day": day}
+                sql.DONE_TODAY.format(decks=sql.in_decks(selected, "u.deck_id")), {"day": day}
             )
         }
         return today
@@ -218,25 +230,35 @@ class Today:
         return next((card_id for due, card_id in learning if self.now < due <= ahead), None)
 
     def _most_at_risk(self) -> int | None:
-        """The first of `reviews()`: the cards near each deck's largest elapsed days over
-        stability (within a day's error either side, and a relative 1e-9), ranked exactly."""
-        room = [deck_id for deck_id in self.decks if self.review_allowance(deck_id) > 0]
-        if not room:
-            return None
-        decks = sql.in_decks(room)
-        values: dict[str, Any] = self._values()
-        cases = []
-        for deck_id, bound in self.reader.rows(sql.REVIEW_RISK_BOUND.format(decks=decks), values):
-            values[f"bound_{int(deck_id)}"] = max(float(bound or 0), 0.0) * (1 - 1e-9)
-            cases.append(f"WHEN {int(deck_id)} THEN :bound_{int(deck_id)}")
-        bounds = f"CASE c.deck_id {' '.join(cases)} END" if cases else "NULL"
-        query = sql.REVIEW_RISK_CANDIDATES.format(decks=decks, bounds=bounds)
-        shapes: dict[int, tuple[float, float]] = {}
+        """The first of `reviews()`: per deck with room, the cards with the largest bound on whole
+        elapsed days over stability, ranked exactly, until no card left could rank first."""
         best: tuple[float, int] | None = None
-        for card_id, deck_id, stability, last in self.reader.rows(query, values):
-            if deck_id not in shapes:
-                shapes[deck_id] = curve(self.decks[deck_id].parameters)
-            ranked = (recall(shapes[deck_id], stability, moment(last), self.now), int(card_id))
-            if best is None or ranked < best:
-                best = ranked
+        for deck_id in self.decks:
+            if self.review_allowance(deck_id) > 0:
+                found = self._deck_most_at_risk(deck_id)
+                if found is not None and (best is None or found < best):
+                    best = found
         return None if best is None else best[1]
+
+    def _deck_most_at_risk(self, deck_id: int) -> tuple[float, int] | None:
+        """(recall, card id) of the deck's most at-risk due review: read in descending order of
+        an upper bound on its ratio until the bound falls below the largest exact ratio read."""
+        shape = curve(self.decks[deck_id].parameters)
+        limit = RISK_BATCH
+        while True:
+            values = {**self._values(), "deck": deck_id, "limit": limit}
+            rows = self.reader.rows(sql.REVIEW_RISK_TOP, values)
+            ranked = [
+                (recall(shape, stability, moment(last), self.now), int(card_id))
+                for card_id, stability, last, _bound in rows
+            ]
+            ratios = [
+                elapsed_over_stability(stability, moment(last), self.now)
+                for _card_id, stability, last, _bound in rows
+            ]
+            exact = max((r for r in ratios if r is not None), default=None)
+            if len(rows) < limit or (
+                exact is not None and float(rows[-1][3]) < exact * (1 - RISK_MARGIN)
+            ):
+                return min(ranked, default=None)
+            limit *= 4

@@ -34,16 +34,19 @@ DECKS = (
     "ORDER BY d.name, d.id"
 )
 
-# Per deck: (new cards introduced, review cards answered) on learning day :day.
+# Per deck: (new cards introduced, review cards answered) on learning day :day, from the
+# rollups kept with each answer and undo (`tutor.store.rollups`): answers to new cards, and first
+# answers of the day to review cards (a review card is counted once a day). `{decks}` on `u`.
 DONE_TODAY = (
-    "SELECT c.deck_id, "
-    f"SUM(CASE WHEN r.phase_before = {NEW} THEN 1 ELSE 0 END), "
-    f"SUM(CASE WHEN r.phase_before = {REVIEW} THEN 1 ELSE 0 END) "
-    "FROM review r JOIN card c ON c.id = r.card_id WHERE r.day = :day {decks} GROUP BY c.deck_id"
+    "SELECT u.deck_id, SUM(u.new), SUM(u.young + u.mature) FROM review_rollup u "
+    "WHERE u.day = :day {decks} GROUP BY u.deck_id"
 )
 
+# `NOT c.retired`: SQLite reads the few learning cards through ix_card_queue (phase, due) rather
+# than every entry of ix_card_browse (retired, ...).
+_AVAILABLE_BY_PHASE = AVAILABLE.replace("c.retired = FALSE", "NOT c.retired")
 LEARNING_DUE = (
-    f"SELECT c.id, c.due FROM card c WHERE {AVAILABLE} {{decks}} "
+    f"SELECT c.id, c.due FROM card c WHERE {_AVAILABLE_BY_PHASE} {{decks}} "
     f"AND c.phase IN {LEARNING} AND c.due < :day_end"
 )
 
@@ -94,27 +97,28 @@ AVAILABLE_CARDS = f"SELECT c.id FROM card c WHERE {AVAILABLE}"
 
 ELAPSED_DAYS = "CAST(julianday(:now) - julianday(c.last_review) AS INTEGER)"  # whole days since
 
-# The first card of today's reviews without ranking every due card: recall falls as elapsed days
-# over stability grows, so per deck a lower bound on the largest ratio (SQL's whole days may be a
-# day off Python's), then only the cards whose ratio may reach it (`{bounds}`: per deck, the bound).
-# `c.phase + 0`: SQLite reads the covering index ix_card_browse instead of each due card's row
-# (5x faster with 57,000 cards due).
-REVIEW_RISK_BOUND = (
-    f"SELECT c.deck_id, MAX(({ELAPSED_DAYS} - 1) * 1.0 / c.stability) FROM card c "
-    f"WHERE {AVAILABLE} {{decks}} AND c.phase + 0 = {REVIEW} AND c.due < :day_end "
-    "AND c.stability > 0 AND c.last_review IS NOT NULL GROUP BY c.deck_id"
-)
-REVIEW_RISK_CANDIDATES = (
-    "SELECT c.id, c.deck_id, c.stability, c.last_review FROM card c "
-    f"WHERE {AVAILABLE} {{decks}} AND c.phase + 0 = {REVIEW} AND c.due < :day_end "
-    "AND (c.stability IS NULL OR c.stability <= 0 OR c.last_review IS NULL "
-    f"OR ({ELAPSED_DAYS} + 1) >= c.stability * {{bounds}})"
+# Days since the last review as a fraction, at least 0 (SQLite's times are exact to a millisecond).
+ELAPSED_AT_LEAST_0 = "MAX(julianday(:now) - julianday(c.last_review), 0)"
+DAYS_ERROR = 1e-6  # more than SQLite's error on ELAPSED_AT_LEAST_0 (2 ms), in days
+
+# The first of today's reviews without ranking every due card: recall falls as whole elapsed days
+# over stability grows, so one deck's cards with the largest upper bound of that ratio come first
+# (`tutor.queue.Today.first` ranks them exactly and asks for more until none left can come first).
+# A card without a stability or a last review comes first: Python ranks it. `c.phase + 0`: SQLite
+# reads the covering index ix_card_browse from the deck's first entry instead of each card's row.
+REVIEW_RISK_TOP = (
+    "SELECT c.id, c.stability, c.last_review, "
+    "CASE WHEN c.stability IS NULL OR c.stability <= 0 OR c.last_review IS NULL THEN 1e300 "
+    f"ELSE ({ELAPSED_AT_LEAST_0} + {DAYS_ERROR}) / c.stability END AS risk "
+    f"FROM card c WHERE {AVAILABLE} AND c.deck_id = :deck AND c.phase + 0 = {REVIEW} "
+    "AND c.due < :day_end ORDER BY risk DESC LIMIT :limit"
 )
 
 # The queue's SQL is written in SQLite's words; a PostgreSQL connection says these instead.
 POSTGRESQL_WORDS = (
     ("instr(", "strpos("),
     (ELAPSED_DAYS, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
+    (ELAPSED_AT_LEAST_0, "GREATEST(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400, 0)"),
     (" LIKE ", " ILIKE "),  # SQLite's LIKE ignores ASCII case, PostgreSQL's does not
 )
 
