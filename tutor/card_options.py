@@ -10,6 +10,7 @@ as `$[1]`, or `$.correct` for an option kept as its object (`tutor.stats_sql`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from json.encoder import encode_basestring as _quoted  # type: ignore[attr-defined]
 from typing import Any
 
@@ -63,6 +64,21 @@ def encode_options(options: list[dict[str, Any]]) -> str:
         else:
             parts.append(f"[{_quoted(option['text'])},{1 if option['correct'] else 0}]")
     return "[" + ",".join(parts) + "]"
+
+
+def encode_plain(options: Iterable[tuple[str, bool, str]]) -> str:
+    """`encode_options` of options of the usual shape given as (text, correct, reasoning)
+    tuples, as the parser makes them (no dict per option: an import encodes every card's)."""
+    return (
+        "["
+        + ",".join(
+            f"[{_quoted(text)},{1 if correct else 0},{_quoted(reasoning)}]"
+            if reasoning
+            else f"[{_quoted(text)},{1 if correct else 0}]"
+            for text, correct, reasoning in options
+        )
+        + "]"
+    )
 
 
 def decode_options(stored: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
-from tutor.card_options import encode_options
+from tutor.card_options import encode_plain
 from tutor.deck.models import Card, Deck, Option
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
@@ -148,7 +148,7 @@ def _content(card: Card) -> dict[str, Any]:
 def _options_json(options: Sequence[Option]) -> str:
     """A card's options as the card row stores them (`tutor.card_options`): the one encoder
     of the insert path."""
-    return encode_options([option._asdict() for option in options])
+    return encode_plain(options)
 
 
 _NEW_CARD_COLUMNS = (
