@@ -4,13 +4,8 @@ every card, answer and choice kept, all or nothing."""
 from __future__ import annotations
 
 import json
-import os
-import selectors
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +13,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from tests.helpers.collection import build_history
+from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tutor.backups import list_backups
 from tutor.check import check_collection
 from tutor.cli import main
@@ -197,43 +193,7 @@ def test_a_migration_killed_midway_leaves_the_version_7_collection_whole(
     v7: Path, tmp_path: Path
 ) -> None:
     original = dump(v7)
-    pause = tmp_path / "pause"
-    pause.mkdir()
-    os.mkfifo(pause / "reached")
-    os.mkfifo(pause / "resume")
-    reached = os.open(pause / "reached", os.O_RDWR)  # held open: a read waits for the child
-    env = {**os.environ, "TUTOR_MIGRATION_PAUSE": str(pause)}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tutor", "--db", str(v7), "info"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    assert child.stdout is not None
-    output = b""
-    with selectors.DefaultSelector() as selector:
-        selector.register(reached, selectors.EVENT_READ)
-        selector.register(child.stdout.fileno(), selectors.EVENT_READ)
-        while True:  # wait for the pause, or for the child to end (its output closes)
-            ready = {key.fd for key, _ in selector.select()}
-            if reached in ready:
-                break
-            chunk = os.read(child.stdout.fileno(), 4096)
-            output += chunk
-            if not chunk:
-                child.wait()
-                pytest.fail(f"the migration ended before its pause: {output.decode()}")
-    assert os.read(reached, 100) == b"migrating\n"  # every step done, nothing committed
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    child.stdout.close()
-    os.close(reached)
-    assert child.returncode == -signal.SIGKILL
-    conn = sqlite3.connect(v7)
-    try:
-        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
-    finally:
-        conn.close()
+    kill_at_the_migration_pause(v7, tmp_path)
     assert version_of(v7) == "7"
     assert dump(v7) == original
     assert exported(v7) == expected_export()  # migrates now
