@@ -21,6 +21,7 @@ from tutor.tui.app import TutorApp
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.review import ReviewScreen
+from tutor.tui.widgets.footer import Footer
 from tutor.tui.widgets.rating_bar import promise
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -262,9 +263,10 @@ async def test_8_a_select_all_card_at_80_columns_keeps_help_and_quit_in_the_foot
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(app, pilot, "Which of these are prime")
         await pilot.pause()
-        keys = {k.key: k for k in app.screen.query("FooterKey").results()}  # type: ignore[attr-defined]
+        footer = app.screen.query_one(Footer)
+        keys = {k.key: k for k in footer.keys}
         for key in ("question_mark", "q", "e", "s", "b", "enter", "space"):
-            assert key in keys and keys[key].region.right <= 80, key
+            assert key in keys and footer.region.x + keys[key].end <= 80, key
 
 
 # 9 -------------------------------------------------------------------------------------------
@@ -380,7 +382,7 @@ async def test_8_the_first_card_of_a_fast_start_offers_edit_suspend_and_bury_onc
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert screen_of(app).session is not None and screen_of(app).mode == "question"
-        keys = {k.key for k in app.screen.query("FooterKey").results()}  # type: ignore[attr-defined]
+        keys = {k.key for k in app.screen.query_one(Footer).keys}
         assert {"e", "s", "b", "question_mark", "q"} <= keys
 
 
