@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from rich.text import Text
 from textual import work
@@ -53,6 +53,10 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "quit_review", "Quit", show=False),
     ]
     mode: reactive[Mode] = reactive("loading", bindings=True, init=False)
+    # Both only save restyling every widget before the first card: toasts take the whole width
+    # here at any width (tutor.tcss), and the card takes the focus once it is on screen.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = []
+    AUTO_FOCUS = ""
 
     def __init__(self, decks: Sequence[str] | None = None, preview: Preview | None = None) -> None:
         super().__init__()
@@ -83,6 +87,7 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.started = self.tutor.clock()
         self.watch_mode("loading")
+        self.call_after_refresh(self.query_one("#card").focus)  # arrow keys scroll the card
         review_start.begin(self)
 
     @work(thread=True, exclusive=True)
