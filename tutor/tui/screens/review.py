@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual import work
@@ -55,7 +55,7 @@ class ReviewScreen(Screen[None]):
     mode: reactive[Mode] = reactive("loading", bindings=True, init=False)
     # Both only save restyling every widget before the first card: toasts take the whole width
     # here at any width (tutor.tcss), and the card takes the focus once it is on screen.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = []
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
     AUTO_FOCUS = ""
 
     def __init__(self, decks: Sequence[str] | None = None, preview: Preview | None = None) -> None:
