@@ -23,7 +23,6 @@ class OptionList(Static):
 
     def show(self, presented: Presented, toggled: Collection[int]) -> None:
         options = presented.card.options
-        marked = self.get_component_rich_style("option-list--toggled")
         self.lines = []
         for n, index in enumerate(presented.order):
             line = Text()
@@ -32,7 +31,7 @@ class OptionList(Static):
             line.append(f"{n + 1}  ", style="bold")
             line.append_text(inline(options[index]["text"]))
             if index in toggled:
-                line.stylize(marked)
+                line.stylize(self.get_component_rich_style("option-list--toggled"))
             self.lines.append(line)
         self.update(Text("\n").join(self.lines))
 
