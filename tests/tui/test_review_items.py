@@ -22,6 +22,7 @@ from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.review import ReviewScreen
 from tutor.tui.widgets.footer import Footer
+from tutor.tui.widgets.option_list import OptionList
 from tutor.tui.widgets.rating_bar import promise
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -118,7 +119,7 @@ async def test_1_every_one_of_nine_options_is_reachable_by_its_key(mine: Databas
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(app, pilot, "Which option is the ninth")
         assert "Press 1-9" in text_of(app, "#hint")
-        assert text_of(app, "#option-8") == "9  option 9"
+        assert str(app.screen.query_one(OptionList).line(8)) == "9  option 9"
         await pilot.press("9")
         assert text_of(app, "#verdict") == "✓ Right"
 
@@ -334,7 +335,7 @@ async def test_11_markdown_in_options_and_reasoning_is_rendered_and_markup_stays
     app = app_for(mine)
     async with app.run_test(size=(80, 24)) as pilot:
         await go_to(app, pilot, "Which rule lets")
-        option = app.screen.query_one("#option-0", Static).content
+        option = app.screen.query_one(OptionList).line(0)
         assert str(option) == "1  Allow"
         assert any("bold" in str(span.style) for span in option.spans)  # type: ignore[union-attr]
         await pilot.press("2")

@@ -21,6 +21,8 @@ from tutor.tui.app import TutorApp
 from tutor.tui.screens import review_start
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.review import ReviewScreen
+from tutor.tui.widgets.feedback import FeedbackPanel
+from tutor.tui.widgets.option_list import OptionList
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
@@ -108,7 +110,8 @@ async def test_wrong_answer_shows_the_picked_distractors_reasoning_first(seeded:
         assert picked["reasoning"] in first
         right = text_of(app, "#right-reasoning")  # the right option's reasoning follows
         assert right.startswith("The right answer “") and "why it is right:" in right
-        others = [text_of(app, f"#reasoning-{n}") for n in range(2)]
+        others = [str(part) for part in app.screen.query_one(FeedbackPanel).others]
+        assert len(others) == 2
         assert not any(picked["text"] in o for o in others)
         assert all(o.startswith("✗ ") for o in others)  # then the other distractors
         assert not app.screen.query_one("#options").display  # the feedback names them all
@@ -136,7 +139,15 @@ async def test_select_all_toggles_then_enter(db: Database, write_deck: WriteDeck
         await pilot.pause()
         assert "Select all that apply" in text_of(app, "#hint")
         await pilot.press("1", "2")
-        assert text_of(app, "#option-1").startswith("[x] 2")
+        options = app.screen.query_one(OptionList)
+        assert str(options.line(1)).startswith("[x] 2")
+        assert str(options.line(2)) == "[ ] 3  4"
+        marked = options.get_component_rich_style("option-list--toggled")
+        assert [any(span.style == marked for span in options.line(n).spans) for n in range(3)] == [
+            True,
+            True,
+            False,
+        ]
         await pilot.press("2", "3", "enter")
         assert text_of(app, "#verdict") == "✓ Right"
         await pilot.press("enter")
@@ -221,8 +232,8 @@ async def test_card_text_is_shown_literally(db: Database, write_deck: WriteDeck)
     app = make_app(db, shuffle=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert text_of(app, "#option-0") == "1  a[/]b"
-        assert text_of(app, "#option-1") == "2  [link=x]c"
+        options = app.screen.query_one(OptionList)
+        assert [str(line) for line in options.lines] == ["1  a[/]b", "2  [link=x]c"]
         await pilot.press("1")
         assert "[red]no[/]" in text_of(app, "#picked-reasoning")
         assert markdown_of(app, "#question") == "Is [bold]x[/bold] bold?"
@@ -319,7 +330,7 @@ async def test_recall_first_hides_the_options_until_space(seeded: Database) -> N
         assert review_screen(app).mode == "recall-first"
         await pilot.press("space")
         assert app.screen.query_one("#options").display
-        assert all(app.screen.query_one(f"#option-{n}").display for n in range(4))
+        assert len(app.screen.query_one(OptionList).lines) == 4
         await pilot.press(key_for(app, True))
         assert text_of(app, "#verdict") == "✓ Right"
 

@@ -20,6 +20,7 @@ from tutor.store.db import Database
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.review import ReviewScreen
 from tutor.tui.toast_text import wrap
+from tutor.tui.widgets.option_list import OptionList
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 SETTINGS = Settings(timezone="UTC", defaults=DeckSettings(fuzz=False, shuffle=False))
@@ -81,11 +82,10 @@ async def test_a_notice_at_the_start_of_a_review_hides_no_option_and_no_rating(
         assert lines[0] == "Deck not re-imported"
         assert_breaks_between_words(lines[1:], broken_deck)
         card = screen.query_one("#card").region
-        options = [option for option in screen.query(".option") if option.display]
-        assert len(options) == 2
-        for option in options:
-            assert card.contains_region(option.region)  # in view, not scrolled away
-            assert not option.region.overlaps(toast.region)
+        options = screen.query_one(OptionList)
+        assert len(options.lines) == 2 and options.region.height == 2
+        assert card.contains_region(options.region)  # in view, not scrolled away
+        assert not options.region.overlaps(toast.region)
         await pilot.press("2")  # the wrong option: the answer and the rating bar
         await settle(pilot)
         assert screen.mode == "answer" and toasts(app) == [toast]
@@ -136,8 +136,8 @@ async def test_several_problems_are_one_notice_that_counts_them(
         )
         assert toast.region.height == len(lines) <= 8
         card = app.screen.query_one("#card").region
-        options = [option for option in app.screen.query(".option") if option.display]
-        assert len(options) == 2 and all(card.contains_region(o.region) for o in options)
+        options = app.screen.query_one(OptionList)
+        assert options.region.height == 2 and card.contains_region(options.region)
 
 
 def test_a_path_wider_than_a_line_breaks_after_its_separators_and_words_stay_whole() -> None:

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tutor.deck.limits import MAX_OPTIONS
 from tutor.tui.widgets.markdown_text import block, inline
 
 if TYPE_CHECKING:
@@ -42,6 +41,13 @@ def _why(option: OptionData, heading: str) -> list[Any]:
     return [title, _reasoning(option["reasoning"])]
 
 
+def _other(option: OptionData) -> Any:
+    """`✗ option — reasoning`: a distractor the learner did not pick."""
+    line = Text("✗ ", style="bold")
+    line.append_text(inline(option["text"], style="bold"))
+    return _joined([line, Text(" — "), _reasoning(option["reasoning"])])
+
+
 def verdict_line(presented: Presented, verdict: Verdict) -> str:
     """Right or wrong in words, and for a select-all card how far off the choice was."""
     if verdict.correct is None:
@@ -65,6 +71,7 @@ class FeedbackPanel(Vertical):
     """What the learner reads after answering, in the order that teaches."""
 
     _options: list[OptionData] = []
+    others: list[Any] = []  # the other options' reasonings as shown, in the order shown
 
     def compose(self) -> ComposeResult:
         yield Static(id="verdict")
@@ -73,9 +80,7 @@ class FeedbackPanel(Vertical):
         yield Static(id="feedback-extra")  # room for one more line about this card
         yield Static("Explanation", id="explanation-label")
         yield Static(id="explanation")
-        with Vertical(id="others"):
-            for n in range(MAX_OPTIONS):
-                yield Static(classes="reasoning", id=f"reasoning-{n}")
+        yield Static(id="others")  # every other option's reasoning, in one widget
         yield Static(id="question-again")  # the question's code or facts, folded up top
 
     def on_mount(self) -> None:
@@ -137,13 +142,16 @@ class FeedbackPanel(Vertical):
         self._fill("#picked-reasoning", self._whys(options, first), right=not wrong_picks)
         self._fill("#right-reasoning", self._whys(options, second), right=True)
         rest = [i for i in order if i not in chosen and not options[i]["correct"]]
-        for n, widget in enumerate(self.query(".reasoning").results(Static)):
-            widget.display = n < len(rest) and bool(options[rest[n]]["reasoning"])
-            if widget.display:
-                option = options[rest[n]]
-                line = Text("✗ ", style="bold")
-                line.append_text(inline(option["text"], style="bold"))
-                widget.update(_joined([line, Text(" — "), _reasoning(option["reasoning"])]))
+        self.others = [_other(options[i]) for i in rest if options[i]["reasoning"]]
+        others = self.query_one("#others", Static)
+        others.display = bool(self.others)
+        if self.others:
+            plain = all(isinstance(part, Text) for part in self.others)
+            gap = Text("\n\n" if plain else "")  # one blank line between two options
+            parts: list[Any] = []
+            for other in self.others:
+                parts += [gap, other] if parts else [other]
+            others.update(_joined(parts))
 
     @staticmethod
     def _whys(options: list[OptionData], items: list[tuple[int, str]]) -> list[Any]:
