@@ -132,6 +132,44 @@ def test_the_one_pass_preparation_counts_days_and_cuts_as_the_scheduler_and_cut_
     assert "delta_t: 0 }, FSRSReview { rating: 3, delta_t: 1 }" in repr(prepared.items[0])
 
 
+def test_the_fits_read_gives_the_same_rows_in_the_same_order_through_a_covering_index(
+    learner: Database, db_path: Path
+) -> None:
+    import sqlite3
+
+    raw = sqlite3.connect(db_path)
+    # two answers of one card at the same microsecond, the later id rated lower: by id either way
+    [(card,)] = raw.execute("SELECT min(card_id) FROM review").fetchall()
+    earliest = "SELECT id FROM review WHERE card_id = ? ORDER BY reviewed_at, id LIMIT 2"
+    [(first,), (second,)] = raw.execute(earliest, (card,)).fetchall()
+    raw.execute("UPDATE review SET rating = 3 WHERE id = ?", (first,))
+    raw.execute(
+        "UPDATE review SET (reviewed_at, day, rating) = "
+        "(SELECT reviewed_at, day, 1 FROM review WHERE id = ?) WHERE id = ?",
+        (first, second),
+    )
+    raw.commit()
+
+    def read() -> tuple[list[store.AnswerRow], list[store.AnswerRow], str]:
+        with learner.read() as conn:
+            deck_ids = list(store.deck_names(conn))
+            sql = store.answer_rows_sql(conn, None)
+            return store.answer_rows(conn, None), store.answer_rows(conn, deck_ids), sql
+
+    before, of_decks_before, sql = read()
+    raw.executescript(
+        "DROP INDEX ix_review_card;"
+        "CREATE INDEX ix_review_card ON review (card_id, reviewed_at, id, rating, day);"
+    )
+    plan = " / ".join(row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    raw.close()
+    after, of_decks_after, _sql = read()
+    assert plan == "SCAN review USING COVERING INDEX ix_review_card"  # no sort, no table reads
+    assert after == before == of_decks_before == of_decks_after and len(after) > 5000
+    tied = [row for row in after if row[0] == card][:2]
+    assert [rating for _card, _at, rating, _day in tied] == [3, 1] and tied[0][1] == tied[1][1]
+
+
 def test_a_damaged_review_log_stops_the_fit_with_a_message(
     learner_file: Path, db_path: Path
 ) -> None:
