@@ -14,6 +14,7 @@ process's CPU time (steadier than wall-clock time on a machine others load).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -69,9 +70,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(
         f"{'reviews':>9} {'items':>8} {'tutor':>9} {'fsrs-rs':>9} {'ratio':>6} "
-        f"{'cpu ratio':>9}  same parameters"
+        f"{'tutor cpu':>9} {'rs cpu':>8} {'cpu ratio':>9}  same parameters"
     )
     for size in args.sizes:
         db = open_database(f"sqlite:///{collection(args.work, size)}")
@@ -90,10 +92,11 @@ def main() -> None:
         finally:
             db.close()
         mine, peer = statistics.median(ours), statistics.median(theirs)
-        cpu_ratio = statistics.median(our_cpu) / statistics.median(their_cpu)
+        my_cpu, peer_cpu = statistics.median(our_cpu), statistics.median(their_cpu)
         print(
             f"{answers:>9} {len(items):>8} {mine:>8.2f}s {peer:>8.2f}s {mine / peer:>5.2f}x "
-            f"{cpu_ratio:>8.2f}x  {'yes' if same else 'NO'}"
+            f"{my_cpu:>8.2f}s {peer_cpu:>7.2f}s {my_cpu / peer_cpu:>8.2f}x  "
+            f"{'yes' if same else 'NO'}"
         )
 
 

@@ -132,6 +132,56 @@ def test_the_one_pass_preparation_counts_days_and_cuts_as_the_scheduler_and_cut_
     assert "delta_t: 0 }, FSRSReview { rating: 3, delta_t: 1 }" in repr(prepared.items[0])
 
 
+def test_the_fits_read_gives_each_cards_answers_by_time_even_when_ids_go_back_in_time(
+    learner: Database, db_path: Path
+) -> None:
+    import sqlite3
+
+    raw = sqlite3.connect(db_path)
+
+    def by_time() -> list[store.AnswerRow]:  # sorted here, not by the statement under test
+        stored = raw.execute("SELECT card_id, reviewed_at, id, rating, day FROM review")
+        return [(c, at, rating, day) for c, at, _i, rating, day in sorted(stored)]
+
+    def read() -> tuple[list[store.AnswerRow], list[store.AnswerRow]]:
+        with learner.read() as conn:
+            deck_ids = list(store.deck_names(conn))
+            return store.answer_rows(conn, None), store.answer_rows(conn, deck_ids)
+
+    with learner.read() as conn:
+        sql = store.answer_rows_sql(conn, None)
+    plan = " / ".join(row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}"))
+    assert plan == "SCAN review USING INDEX ix_review_card"  # the card index's order: no sort
+    assert read() == (by_time(), by_time()) and len(by_time()) > 5000
+
+    cards = [c for (c,) in raw.execute("SELECT DISTINCT card_id FROM review ORDER BY card_id")]
+    earliest = "SELECT id FROM review WHERE card_id = ? ORDER BY reviewed_at, id"
+    # a card whose first answer (by id) is its latest (a history imported after it)
+    [(first,), *_] = raw.execute(earliest, (cards[0],)).fetchall()
+    raw.execute(
+        "UPDATE review SET reviewed_at = reviewed_at + 400 * 86400000000, day = day + 400 "
+        "WHERE id = ?",
+        (first,),
+    )
+    # another's two first answers at the same microsecond, the later id rated lower: by id
+    [(tied,), (tying,), *_] = raw.execute(earliest, (cards[1],)).fetchall()
+    raw.execute("UPDATE review SET rating = 3 WHERE id = ?", (tied,))
+    raw.execute(
+        "UPDATE review SET (reviewed_at, day, rating) = "
+        "(SELECT reviewed_at, day, 1 FROM review WHERE id = ?) WHERE id = ?",
+        (tied, tying),
+    )
+    raw.commit()
+    rows, of_decks = read()
+    assert rows == of_decks == by_time()
+    [(moved,)] = raw.execute("SELECT reviewed_at FROM review WHERE id = ?", (first,)).fetchall()
+    moved_card = [at for card, at, _rating, _day in rows if card == cards[0]]
+    assert moved_card[-1] == moved > moved_card[0]  # its first answer by id comes last
+    tie = [row for row in rows if row[0] == cards[1]][:2]
+    assert [rating for _card, _at, rating, _day in tie] == [3, 1] and tie[0][1] == tie[1][1]
+    raw.close()
+
+
 def test_a_damaged_review_log_stops_the_fit_with_a_message(
     learner_file: Path, db_path: Path
 ) -> None:

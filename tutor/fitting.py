@@ -74,6 +74,7 @@ def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
     """The PreparedLog of answer rows ordered by card then time, in one pass over integers
     (elapsed_days on microseconds: whole 24-hour periods)."""
     shared = _SharedReviews()
+    get = shared.get  # dict.get, then [] on a miss: [] on a dict subclass is the slow path
     items: list[rs.FSRSItem] = []
     item_times: list[int] = []
     later: list[int] = []
@@ -83,16 +84,18 @@ def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
     reviews: list[rs.FSRSReview] = []
     for card_id, at, rating, day in rows:
         if card_id != card:
-            card, reviews = card_id, [shared[rating]]
+            card, reviews = card_id, [get(rating) or shared[rating]]
         else:
             if day > previous_day:
                 add_later(at)
-            if at - previous >= MICROS_PER_DAY:
-                reviews.append(shared[(at - previous) // MICROS_PER_DAY * 8 + rating])
+            gap = at - previous
+            if gap >= MICROS_PER_DAY:
+                key = gap // MICROS_PER_DAY * 8 + rating
+                reviews.append(get(key) or shared[key])
                 add_item(item(reviews))  # copies the card's reviews so far
                 add_time(at)
             else:
-                reviews.append(shared[rating])  # the same 24 hours: elapsed days 0, no item
+                reviews.append(get(rating) or shared[rating])  # within 24 hours: no item
         previous, previous_day = at, day
     return PreparedLog(items, item_times, later)
 
@@ -111,6 +114,7 @@ def held_out(rows: Iterable[AnswerRow], since: int | None = None) -> list[HeldOu
     """The cards of answer rows (by card then time) with answers given on a later learning day
     than their card's previous one, at or after `since` (microseconds; all without it)."""
     shared = _SharedReviews()
+    get = shared.get
     start = -(2**63) if since is None else since
     cards: list[tuple[int, list[rs.FSRSReview], list[tuple[int, int, bool]]]] = []
     card: int | None = None
@@ -119,11 +123,12 @@ def held_out(rows: Iterable[AnswerRow], since: int | None = None) -> list[HeldOu
     answers: list[tuple[int, int, bool]] = []
     for card_id, at, rating, day in rows:
         if card_id != card:
-            card, reviews, answers = card_id, [shared[rating]], []
+            card, reviews, answers = card_id, [get(rating) or shared[rating]], []
             cards.append((card_id, reviews, answers))
         else:
             days = (at - previous) // MICROS_PER_DAY
-            reviews.append(shared[days * 8 + rating])
+            key = days * 8 + rating
+            reviews.append(get(key) or shared[key])
             if day > previous_day and at >= start:
                 answers.append((len(reviews) - 1, days, rating > 1))
         previous, previous_day = at, day

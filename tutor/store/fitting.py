@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
+from operator import le
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, Connection, func, select, type_coerce
@@ -61,15 +63,34 @@ class FitRecord:
 
 
 def answer_rows(conn: Connection, deck_ids: Sequence[int] | None) -> list[AnswerRow]:
-    """Every answer as stored integers (of the given decks, or all), by card then time: read
-    through the DBAPI cursor, without SQLAlchemy's per-row work (4x faster on a large log)."""
+    """Every answer as stored integers (of the given decks, or all), by card then time (then
+    id): read through the DBAPI cursor, without SQLAlchemy's per-row work (4x faster on a large
+    log). Read by card then id, the order `ix_review_card` holds (no sort: 30% less CPU on a
+    large log), which is by time while a card's ids grow with its answers' times; read again by
+    time when they do not (a history imported after later answers)."""
+    rows = _fetch(conn, answer_rows_sql(conn, deck_ids))
+    # each row <= the next: the same card's times never go back (a tie compares ratings, and may
+    # cost the read by time for nothing)
+    if all(map(le, rows, islice(rows, 1, None))):
+        return rows
+    return _fetch(conn, answer_rows_sql(conn, deck_ids, by_time=True))
+
+
+def answer_rows_sql(
+    conn: Connection, deck_ids: Sequence[int] | None, *, by_time: bool = False
+) -> str:
+    """The statement of answer_rows: by card then id, or by card then time (then id)."""
     r, c = review_table.c, card_table.c
     micros = type_coerce(r.reviewed_at, BigInteger)
-    query = select(r.card_id, micros, r.rating, r.day).order_by(r.card_id, r.reviewed_at, r.id)
+    order = (r.card_id, r.reviewed_at, r.id) if by_time else (r.card_id, r.id)
+    query = select(r.card_id, micros, r.rating, r.day).order_by(*order)
     if deck_ids is not None:
         ids = [int(i) for i in deck_ids]  # integers only: safe to render into the statement
         query = query.join(card_table, c.id == r.card_id).where(c.deck_id.in_(ids))
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _fetch(conn: Connection, sql: str) -> list[AnswerRow]:
     driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.cursor()
     try:
