@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
-
-_T = TypeVar("_T")
+from functools import cached_property
+from typing import Literal, NamedTuple
 
 _TRAILING_PUNCTUATION = " \t?.!:;,…。？！"
 
@@ -27,26 +25,6 @@ def short(text: str, width: int = 40) -> str:
     """A question cut to fit in an error message."""
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1].rstrip() + "…"
-
-
-class _computed_once(Generic[_T]):
-    """`functools.cached_property` without the lock Python 3.11 takes on every first read
-    (every card's key is read once by the parser: that lock cost a few microseconds a card)."""
-
-    def __init__(self, func: Callable[[Any], _T]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    @overload
-    def __get__(self, obj: None, owner: type | None = None) -> _computed_once[_T]: ...
-    @overload
-    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
-    def __get__(self, obj: object, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.func(obj)  # read from there from now on
-        return value
 
 
 class Option(NamedTuple):
@@ -75,7 +53,7 @@ class Card:
     def kind(self) -> Literal["choice", "recall"]:
         return "choice" if self.options else "recall"
 
-    @_computed_once
+    @cached_property
     def key(self) -> str:
         """Identity within a deck when the card has no explicit id."""
         return normalize_question(f"{self.question} {self.body}")
