@@ -7,8 +7,10 @@ import sqlite3
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tutor.card_options import decode_options, encode_options
+from tutor.card_options import decode_options, encode_options, encode_plain
 from tutor.stats_sql import OPTIONS, RIGHT_OPTIONS
 
 PLAIN = [
@@ -58,3 +60,18 @@ def test_the_statistics_count_right_options_in_either_shape(
     finally:
         conn.close()
     assert row == (len(options), right)
+
+
+PLAIN_OPTIONS = st.lists(st.tuples(st.text(), st.booleans(), st.text()), max_size=9)
+
+
+@given(PLAIN_OPTIONS)
+def test_options_from_the_parsers_tuples_are_stored_as_their_objects_are(
+    options: list[tuple[str, bool, str]],
+) -> None:
+    """The import's encoder (from tuples, no dict per option) writes the very text that
+    `encode_options` writes for the same options as objects: quotes, control characters, lone
+    surrogates and empty reasoning included."""
+    objects = [{"text": t, "correct": c, "reasoning": r} for t, c, r in options]
+    assert encode_plain(options) == encode_options(objects)
+    assert decode_options(encode_plain(options)) == objects

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
@@ -102,8 +103,9 @@ def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict
                 deck_table.c.source_hash,
             )
             .join(deck_table, deck_table.c.id == card_table.c.deck_id)
-            .where(card_table.c.slug.in_(slugs[start : start + 500]))
-            .where(deck_table.c.id != (deck_id if deck_id is not None else -1))
+            .where(card_table.c.slug.in_(bindparam("slugs", expanding=True)))
+            .where(deck_table.c.id != (deck_id if deck_id is not None else -1)),
+            {"slugs": slugs[start : start + 500]},  # one statement, compiled once
         )
         for row in rows:
             owners[row.slug] = StoredDeck(row.id, row.name, row.source_path, row.source_hash)
@@ -150,6 +152,9 @@ def _options_json(options: Sequence[Option]) -> str:
     of the insert path."""
     return encode_plain(options)
 
+
+LARGE_INSERT = 1000  # cards; a larger insert gets a larger page cache
+LARGE_INSERT_CACHE_KIB = -65536  # negative: KiB, as SQLite's `PRAGMA cache_size` reads it
 
 _NEW_CARD_COLUMNS = (
     "deck_id",
@@ -205,11 +210,28 @@ def _insert_cards(
     constants = tuple(defaults.values())
     if compiled.positiontup is not None:
         order = itemgetter(*(names.index(name) for name in compiled.positiontup))
-        conn.exec_driver_sql(str(compiled), [order(row + constants) for row in rows])
+        with _page_cache_for(conn, len(rows)):
+            conn.exec_driver_sql(str(compiled), [order(row + constants) for row in rows])
     else:
         conn.exec_driver_sql(
             str(compiled), [dict(zip(names, row + constants, strict=True)) for row in rows]
         )
+
+
+@contextmanager
+def _page_cache_for(conn: Connection, rows: int) -> Iterator[None]:
+    """SQLite's page cache raised for a large insert, then put back: with the default 2 MB the
+    card table's indexes spill to the WAL again and again inside the one transaction (measured
+    on 10,000 cards: the insert's CPU about a third less, the commit's a little more)."""
+    if rows < LARGE_INSERT or conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {LARGE_INSERT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
@@ -263,7 +285,8 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
     if wanted:
         for start in range(0, len(wanted), 500):
             for found in conn.execute(
-                select(*columns).where(card_table.c.slug.in_(wanted[start : start + 500]))
+                select(*columns).where(card_table.c.slug.in_(bindparam("slugs", expanding=True))),
+                {"slugs": wanted[start : start + 500]},
             ):
                 by_slug[found.slug] = found
 

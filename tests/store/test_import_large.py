@@ -1,0 +1,88 @@
+"""A large import: every card stored, ids moved from another deck in more than one lookup."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests.conftest import NOW
+from tutor.card_options import decode_options
+from tutor.deck.parser import parse_file
+from tutor.importer import import_paths
+from tutor.store import sync
+from tutor.store.db import Database, open_database
+from tutor.store.tables import card_table, deck_table
+
+CARDS = sync.LARGE_INSERT + 300  # above the size that raises SQLite's page cache
+MOVED = range(0, 1200, 2)  # ids the second deck takes over: more than one lookup's worth
+
+
+def deck(title: str, numbers: Iterable[int]) -> str:
+    cards = [
+        f"## Question {n}?\n<!-- id: q-{n} -->\n\n"
+        f"- [x] Right {n} — because {n}.\n- [ ] Wrong {n} -- not {n}.\n- [ ] Other {n}\n\n"
+        f"Explanation: card {n}.\n"
+        for n in numbers
+    ]
+    return f"# {title}\n\n" + "\n".join(cards)
+
+
+def stored(db: Database) -> dict[str, tuple[int, str, str]]:
+    """Every card by id: its row id, deck name and options as stored."""
+    with db.read() as conn:
+        rows = conn.execute(
+            select(card_table.c.slug, card_table.c.id, deck_table.c.name, card_table.c.options)
+            .join(deck_table, deck_table.c.id == card_table.c.deck_id)
+            .where(card_table.c.retired.is_(False))
+        )
+        return {row.slug: (row.id, row.name, row.options) for row in rows}
+
+
+def test_a_large_import_stores_every_card_and_a_second_deck_takes_ids_over(
+    db: Database, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.md"
+    first.write_text(deck("First", range(CARDS)), encoding="utf-8")
+    [report] = import_paths(db, [first], NOW).decks
+    assert (report.added, report.updated, report.retired) == (CARDS, 0, 0)
+    before = stored(db)
+    assert len(before) == CARDS
+    assert decode_options(before["q-7"][2]) == [
+        {"text": "Right 7", "correct": True, "reasoning": "because 7."},
+        {"text": "Wrong 7", "correct": False, "reasoning": "not 7."},
+        {"text": "Other 7", "correct": False, "reasoning": ""},
+    ]
+
+    kept = [n for n in range(CARDS) if n not in MOVED]
+    first.write_text(deck("First", kept), encoding="utf-8")
+    second = tmp_path / "second.md"
+    second.write_text(deck("Second", MOVED), encoding="utf-8")
+    reports = {r.name: r for r in import_paths(db, [first, second], NOW).decks}
+    assert reports["Second"].added == 0  # every card found again by its id, none new
+    assert reports["Second"].updated + reports["Second"].restored == len(MOVED)
+    after = stored(db)
+    assert {slug: row_id for slug, (row_id, _, _) in after.items()} == {
+        slug: row_id for slug, (row_id, _, _) in before.items()
+    }  # every card kept its row (and so its history)
+    assert {after[f"q-{n}"][1] for n in MOVED} == {"Second"}
+    assert {after[f"q-{n}"][1] for n in kept} == {"First"}
+
+
+def test_a_large_insert_leaves_the_page_cache_as_it_was(tmp_path: Path) -> None:
+    """The larger page cache is for the insert only: the connection (which a review session
+    may use next) keeps SQLite's default memory."""
+    path = tmp_path / "large.md"
+    path.write_text(deck("Large", range(CARDS)), encoding="utf-8")
+    parsed = parse_file(path)
+    db = open_database(f"sqlite:///{tmp_path / 'collection.db'}")
+    try:
+        with db.write() as conn:
+            default = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+            assert sync.sync_deck(conn, parsed, str(path), NOW).added == CARDS
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == default
+        with db.read() as conn:
+            assert conn.execute(select(func.count()).select_from(card_table)).scalar() == CARDS
+    finally:
+        db.close()
