@@ -83,9 +83,10 @@ def test_the_export_after_the_migration_is_the_export_before(v8: Path) -> None:
     assert report.clean, report.problems
 
 
-def test_due_times_are_offsets_and_hashes_bytes(v8: Path) -> None:
+def test_due_times_are_offsets_hashes_bytes_and_creation_times_integers(v8: Path) -> None:
     """Each answer's due time is whole seconds after it (learning steps in minutes, reviews in
-    days); each hash is its 20 bytes; nothing else changes, and the file is vacuumed."""
+    days); each hash is its 20 bytes, each creation time an integer; nothing else changes, and
+    the file is vacuumed."""
     before = dump(v8)
     hashes = dict(query(v8, "SELECT id, content_hash FROM card"))
     dues = query(v8, "SELECT id, due_after - reviewed_at FROM review ORDER BY id")
@@ -99,6 +100,8 @@ def test_due_times_are_offsets_and_hashes_bytes(v8: Path) -> None:
     stored = query(v8, "SELECT id, content_hash, typeof(content_hash) FROM card")
     assert all(kind == "blob" and len(digest) == 20 for _, digest, kind in stored)
     assert {i: digest.hex() for i, digest, _ in stored} == hashes
+    created = query(v8, "SELECT typeof(created_at), count(*) FROM card GROUP BY 1")
+    assert created == [("integer", 23)]
     after = dump(v8)
     for table in UNCHANGED:
         assert after[table] == before[table]

@@ -77,10 +77,11 @@ def _to_version_8(conn: Connection) -> None:
 
 
 def _to_version_9(conn: Connection) -> None:
-    """Answers' due times as seconds after the answer; content hashes as bytes (SQLite)."""
-    from tutor.store.migrate_due import due_offsets_and_byte_hashes
+    """Answers' due times as seconds after the answer; cards' creation times as microseconds;
+    content hashes as bytes (SQLite)."""
+    from tutor.store.migrate_bytes import fewer_bytes
 
-    due_offsets_and_byte_hashes(conn)
+    fewer_bytes(conn)
 
 
 # Each migration brings a database from version N-1 to N. A new database is created from the

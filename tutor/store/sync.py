@@ -14,7 +14,7 @@ from tutor.card_options import encode_plain
 from tutor.deck.models import Card, Deck, Option
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
-from tutor.store.tables import HexDigest, UTCDateTime, card_table, deck_table
+from tutor.store.tables import HexDigest, UTCMicros, card_table, deck_table
 from tutor.store.tags import sync_card_tags
 
 
@@ -175,7 +175,7 @@ def _insert_cards(
     object or column-type processing per card; the creation time is converted once."""
     statement = card_table.insert().values({k: bindparam(k) for k in _NEW_CARD_COLUMNS})
     compiled = statement.compile(dialect=conn.dialect)
-    created = UTCDateTime().process_bind_param(now, conn.dialect)
+    created = UTCMicros().process_bind_param(now, conn.dialect)
     digest = HexDigest().process_bind_param  # the content hash as the column stores it
     rows = [
         (

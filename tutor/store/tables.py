@@ -248,7 +248,7 @@ class CardRow(SQLModel, table=True):
     reps: int = 0
     lapses: int = 0
     version: int = 0
-    created_at: datetime = _utc()
+    created_at: datetime = Field(sa_type=UTCMicros)
 
 
 class ReviewRow(SQLModel, table=True):
