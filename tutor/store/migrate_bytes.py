@@ -32,7 +32,7 @@ def fewer_bytes(conn: Connection) -> None:
     content hash as its 20 bytes instead of 40 hex characters."""
     dialect = conn.dialect.name
     conn.exec_driver_sql(f"ALTER TABLE review ADD COLUMN due_in {COLUMN[dialect]}")
-    conn.exec_driver_sql(f"UPDATE review SET due_in = {OFFSET[dialect]}")
+    conn.execute(text(f"UPDATE review SET due_in = {OFFSET[dialect]}"))  # text(): its % kept
     conn.exec_driver_sql("ALTER TABLE review DROP COLUMN due_after")
     if dialect == "sqlite":
         # SQLite's DROP COLUMN writes 0 and 1 as one-byte integers (an UPDATE writes them in
@@ -40,8 +40,8 @@ def fewer_bytes(conn: Connection) -> None:
         conn.exec_driver_sql("UPDATE review SET due_in = due_in")
         _card_times_and_hashes(conn)
     else:
-        conn.exec_driver_sql(
-            f"ALTER TABLE card ALTER COLUMN created_at TYPE BIGINT USING {PG_MICROS}"
+        conn.execute(
+            text(f"ALTER TABLE card ALTER COLUMN created_at TYPE BIGINT USING {PG_MICROS}")
         )
     _pause_if_asked()
 
