@@ -221,3 +221,19 @@ def before_due(export: dict[str, Any], review_id: int) -> timedelta:
     review = next(r for c in export["cards"] for r in c["reviews"] if r["id"] == review_id)
     due = datetime.fromisoformat(review["due_after"])
     return due - datetime.fromisoformat(review["reviewed_at"])
+
+
+def test_a_damaged_creation_time_stops_the_migration_and_changes_nothing(
+    v8: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(v8)
+    conn.execute("UPDATE card SET created_at = 'yesterday' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    original = dump(v8)
+    assert main(["--db", str(v8), "info"]) != 0
+    error = capsys.readouterr().err
+    assert "card 3 holds 'yesterday' where its creation time belongs" in error
+    assert "Traceback" not in error and len(error.strip().splitlines()) == 1
+    assert version_of(v8) == "8"
+    assert dump(v8) == original

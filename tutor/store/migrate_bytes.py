@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from tutor.errors import StoreError
 from tutor.store.migrate_reviews import BATCH, _pause_if_asked
 from tutor.store.tables import EPOCH, HEX, MICROSECOND
 
@@ -56,7 +57,7 @@ def _card_times_and_hashes(conn: Connection) -> None:
     for card_id, created, digest in stored.fetchall():
         if isinstance(digest, str) and HEX.fullmatch(digest):
             digest = bytes.fromhex(digest)
-        rows.append({"card": card_id, "created": _micros(created), "digest": digest})
+        rows.append({"card": card_id, "created": _micros(card_id, created), "digest": digest})
         if len(rows) >= BATCH:
             conn.execute(update, rows)
             rows.clear()
@@ -67,8 +68,15 @@ def _card_times_and_hashes(conn: Connection) -> None:
     conn.exec_driver_sql("UPDATE card SET created_at = created_at")  # as for review above
 
 
-def _micros(stored: str) -> int:
+def _micros(card_id: int, stored: Any) -> int:
     """Version 8's creation time (SQLite text, UTC) as microseconds since 1970."""
-    moment = datetime.fromisoformat(stored)
+    try:
+        moment = datetime.fromisoformat(stored)
+    except (TypeError, ValueError):
+        raise StoreError(
+            f"card {card_id} holds {stored!r} where its creation time belongs, so the collection "
+            "cannot be upgraded (it was not changed); `tutor backups` lists the backups that "
+            "`tutor restore` brings back"
+        ) from None
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return (moment - EPOCH) // MICROSECOND
