@@ -27,6 +27,7 @@ from tutor.state import CardState, Phase
 from tutor.store import rollups
 from tutor.store.choices import add_choices
 from tutor.store.db import open_database
+from tutor.store.review_log import due_in
 from tutor.store.reviews import state_values
 from tutor.store.server import advance_sequences
 from tutor.store.tables import (
@@ -154,7 +155,7 @@ def build(
                     "retrievability": r_pred,
                     "stability_after": after.stability,
                     "difficulty_after": after.difficulty,
-                    "due_after": after.due,
+                    "due_in": due_in(moment, after.due),
                     "parameter_set_id": parameter_id,
                     "phase_after": int(after.phase),
                     "step_after": after.step,

@@ -16,6 +16,8 @@ from sqlalchemy import (
     text,
 )
 
+from tests.helpers.version_8 import back_to_version_8
+
 V6 = MetaData()
 REVIEW = Table("review", V6, Column("id", Integer, primary_key=True))
 CARD = Table("card", V6, Column("id", Integer, primary_key=True))
@@ -36,6 +38,7 @@ CHOICE = Table(
 def back_to_version_6(conn: Connection) -> int:
     """Rewrite review_choice as version 6 had it, drop card_option, stamp version 6; return
     how many choices there are."""
+    back_to_version_8(conn)  # the answers' due times as versions 4 to 8 had them
     rows = conn.execute(
         text(
             "SELECT rc.review_id, rc.card_id, rc.day, o.text AS option_text, o.correct "

@@ -18,6 +18,7 @@ from tutor.state import CardState, Phase
 from tutor.store import rollups
 from tutor.store.choices import add_choices
 from tutor.store.db import Database
+from tutor.store.review_log import due_in
 from tutor.store.reviews import state_values
 from tutor.store.tables import card_table, deck_table, review_table
 
@@ -104,7 +105,7 @@ def simulate(
                     "retrievability": predicted,
                     "stability_after": after.stability,
                     "difficulty_after": after.difficulty,
-                    "due_after": after.due,
+                    "due_in": due_in(moment, after.due),
                 }
             )
             choices.append(

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, text
 
 from tests.helpers.collection import build_history
 from tests.helpers.migration_kill import kill_at_the_migration_pause
+from tests.helpers.version_8 import back_to_version_8
 from tutor.backups import list_backups
 from tutor.check import check_collection
 from tutor.cli import main
@@ -89,7 +90,7 @@ def test_the_export_after_the_migration_is_the_export_before(v7: Path) -> None:
     chosen = [c for card in after["cards"] for r in card["reviews"] for c in r["chosen"]]
     assert len(after["cards"]) == 23 and len(chosen) > 60
     assert after == expected_export()  # every card, option, state, review, choice and deck
-    assert version_of(v7) == str(SCHEMA_VERSION) == "8"
+    assert version_of(v7) == str(SCHEMA_VERSION)
     report = check_collection(f"sqlite:///{v7}", load_settings())
     assert report.clean, report.problems
 
@@ -109,7 +110,7 @@ def test_options_are_stored_compactly_and_the_log_indexed_by_card(v7: Path) -> N
     assert "ix_review_card" in indexes(v7)
     assert not {"ix_review_card_time", "ix_card_due"} & indexes(v7)
     after = dump(v7)
-    for table in ("review", "review_choice", "card_option", "review_rollup", "deck"):
+    for table in ("review_choice", "card_option", "review_rollup", "deck"):  # 9 rewrites review
         assert after[table] == before[table]
     conn = sqlite3.connect(v7)
     try:
@@ -184,9 +185,9 @@ def test_undo_after_the_migration_restores_the_state_before(v7: Path) -> None:
         db.close()
 
 
-def test_tutor_info_shows_schema_version_8(v7: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tutor_info_shows_the_schema_version(v7: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(v7), "info"]) == 0
-    assert "schema version: 8" in capsys.readouterr().out
+    assert f"schema version: {SCHEMA_VERSION}" in capsys.readouterr().out
 
 
 def test_a_migration_killed_midway_leaves_the_version_7_collection_whole(
@@ -197,12 +198,13 @@ def test_a_migration_killed_midway_leaves_the_version_7_collection_whole(
     assert version_of(v7) == "7"
     assert dump(v7) == original
     assert exported(v7) == expected_export()  # migrates now
-    assert version_of(v7) == "8"
+    assert version_of(v7) == str(SCHEMA_VERSION)
 
 
 def back_to_version_7(conn: Connection) -> None:
     """Options as version 7 stored them (an object per option, keys repeated), its two
     indexes back, version 7 stamped."""
+    back_to_version_8(conn)
     postgresql = conn.dialect.name == "postgresql"
     update = "UPDATE card SET options = " + ("CAST(:o AS JSON)" if postgresql else ":o")
     for card_id, options in conn.execute(text("SELECT id, options FROM card")).all():
@@ -234,7 +236,7 @@ def test_migration_8_keeps_every_option_on_either_database(db: Database, tmp_pat
     try:
         with migrated.read() as conn:
             assert export_collection(conn) == before
-            assert schema_version(conn) == 8
+            assert schema_version(conn) == SCHEMA_VERSION
             again = conn.execute(text("SELECT id, options FROM card ORDER BY id")).all()
             shown = [o if isinstance(o, str) else json.dumps(o) for _, o in again]
             assert again == compact and any(s.startswith("[[") for s in shown)

@@ -76,6 +76,14 @@ def _to_version_8(conn: Connection) -> None:
     compact_card_options(conn)
 
 
+def _to_version_9(conn: Connection) -> None:
+    """Answers' due times as seconds after the answer; cards' creation times as microseconds;
+    content hashes as bytes (SQLite)."""
+    from tutor.store.migrate_bytes import fewer_bytes
+
+    fewer_bytes(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -86,6 +94,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     6: _to_version_6,
     7: _to_version_7,
     8: _to_version_8,
+    9: _to_version_9,
 }
 
 

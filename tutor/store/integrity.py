@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, exists, select
 
 from tutor.state import CardState
 from tutor.store.queue import card_state as _state
+from tutor.store.review_log import due_at
 from tutor.store.reviews import _STATE_COLUMNS, state_values
 from tutor.store.tables import (
     card_forget_table,
@@ -124,7 +125,7 @@ def card_logs(conn: Connection) -> list[CardLog]:
         r.reviewed_at,
         r.rating,
         r.parameter_set_id,
-        r.due_after,
+        r.due_in,
         r.stability_after,
         r.difficulty_after,
         r.phase_before,
@@ -141,7 +142,7 @@ def card_logs(conn: Connection) -> list[CardLog]:
                     row.reviewed_at,
                     int(row.rating),
                     row.parameter_set_id,
-                    row.due_after,
+                    due_at(row.reviewed_at, row.due_in),
                     row.stability_after,
                     row.difficulty_after,
                     row.phase_before,

@@ -124,7 +124,7 @@ class _Row:
         self.stability_after = values["stability_after"]
         self.difficulty_after = values["difficulty_after"]
         due = values["due_us"]
-        self.due_after = None if due is None else tables.EPOCH + due * tables.MICROSECOND
+        self.due_in = None if due is None else tables.EPOCH + due * tables.MICROSECOND - at
 
     @classmethod
     def after(cls, rating: int, at: datetime, values: dict[str, Any], before: CardState) -> Any:

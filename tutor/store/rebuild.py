@@ -17,7 +17,7 @@ from tutor.store.db import open_database
 from tutor.store.practice import import_practice
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
 from tutor.store.rescheduling import import_reschedulings
-from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state
+from tutor.store.review_log import LEECH, LOG_COLUMNS, SUSPENDED, after_state, due_in
 from tutor.store.server import advance_sequences
 from tutor.store.tables import (
     card_forget_table,
@@ -172,7 +172,7 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
                     "step_after": after.get("step"),
                     "stability_after": review["stability_after"],
                     "difficulty_after": review["difficulty_after"],
-                    "due_after": _time(review["due_after"]),
+                    "due_in": due_in(_time(review["reviewed_at"]), _time(review["due_after"])),
                     "parameter_set_id": review["parameter_set_id"],
                     "flags_before": (LEECH if before.get("leech") else 0)
                     | (SUSPENDED if before.get("suspended") else 0),

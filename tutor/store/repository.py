@@ -208,7 +208,7 @@ def export_collection(conn: Connection, only: Collection[int] | None = None) -> 
                 ),
                 "stability_after": row.stability_after,
                 "difficulty_after": row.difficulty_after,
-                "due_after": _iso(row.due_after),
+                "due_after": _iso(after.due),
             }
         )
     for card_reviews in reviews.values():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -35,7 +35,7 @@ LOG_COLUMNS = (
     review_table.c.step_after,
     review_table.c.stability_after,
     review_table.c.difficulty_after,
-    review_table.c.due_after,
+    review_table.c.due_in,
 )
 
 
@@ -57,11 +57,21 @@ def after_state(row: Any, before: CardState) -> CardState:
         step=row.step_after,
         stability=row.stability_after,
         difficulty=row.difficulty_after,
-        due=row.due_after,
+        due=due_at(row.reviewed_at, row.due_in),
         last_review=row.reviewed_at,
         reps=before.reps + 1,
         lapses=before.lapses + (1 if lapsed else 0),
     )
+
+
+def due_in(reviewed_at: datetime | None, due: datetime | None) -> timedelta | None:
+    """How long after an answer the card falls due, as a review row keeps it."""
+    return None if due is None or reviewed_at is None else due - reviewed_at
+
+
+def due_at(reviewed_at: datetime, due_in: timedelta | None) -> datetime | None:
+    """When a card answered at `reviewed_at` falls due, from the row's `due_in`."""
+    return None if due_in is None else reviewed_at + due_in
 
 
 def walk(

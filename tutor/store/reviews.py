@@ -27,7 +27,7 @@ from tutor.store.flags import suspended_cards as suspended_cards
 from tutor.store.flags import unsuspend as unsuspend
 from tutor.store.queue import card_state as _state
 from tutor.store.queue import load_card as load_card  # re-exported
-from tutor.store.review_log import LEECH, SUSPENDED, card_steps, next_before
+from tutor.store.review_log import LEECH, SUSPENDED, card_steps, due_in, next_before
 from tutor.store.tables import (
     card_table,
     review_before_table,
@@ -144,7 +144,7 @@ def record_answer(
             step_after=after.step,
             stability_after=after.stability,
             difficulty_after=after.difficulty,
-            due_after=after.due,
+            due_in=due_in(after.last_review, after.due),
             parameter_set_id=answer.parameter_set_id,
             flags_before=(LEECH if row.leech else 0) | (SUSPENDED if row.suspended else 0),
         )

@@ -15,7 +15,7 @@ from tutor.card_options import encode_plain
 from tutor.deck.models import Card, Deck, Option
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
-from tutor.store.tables import UTCDateTime, card_table, deck_table
+from tutor.store.tables import HexDigest, UTCMicros, card_table, deck_table
 from tutor.store.tags import sync_card_tags
 
 
@@ -180,7 +180,8 @@ def _insert_cards(
     object or column-type processing per card; the creation time is converted once."""
     statement = card_table.insert().values({k: bindparam(k) for k in _NEW_CARD_COLUMNS})
     compiled = statement.compile(dialect=conn.dialect)
-    created = UTCDateTime().process_bind_param(now, conn.dialect)
+    created = UTCMicros().process_bind_param(now, conn.dialect)
+    digest = HexDigest().process_bind_param  # the content hash as the column stores it
     rows = [
         (
             deck_id,
@@ -192,7 +193,7 @@ def _insert_cards(
             _options_json(card.options),
             card.explanation,
             card.answer,
-            card.content_hash(),
+            digest(card.content_hash(), conn.dialect),
             card.line,
             position,
             created,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKeyConstraint, Index, String
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKeyConstraint, Index, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -82,6 +84,59 @@ class UTCMicros(TypeDecorator[datetime]):
                 "`tutor backups` lists the backups that `tutor restore` brings back"
             )
         return EPOCH + value * MICROSECOND
+
+
+class Offset(TypeDecorator[timedelta]):
+    """A span of time kept as seconds: an integer when whole (3 or 4 bytes for days or weeks),
+    else exact to the microsecond (a real on SQLite, whose column holds either; a decimal on
+    PostgreSQL)."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(20, 6))
+
+    def process_bind_param(self, value: timedelta | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        micros = value // MICROSECOND
+        if micros % 1_000_000 == 0:
+            return micros // 1_000_000
+        return micros / 1_000_000 if dialect.name == "sqlite" else Decimal(micros) / 1_000_000
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> timedelta | None:
+        if value is None:
+            return None
+        if isinstance(value, int):
+            return timedelta(seconds=value)
+        if isinstance(value, float | Decimal):
+            return round(value * 1_000_000) * MICROSECOND
+        raise StoreError(
+            f"the collection holds {value!r} where a number of seconds belongs; "
+            "`tutor backups` lists the backups that `tutor restore` brings back"
+        )
+
+
+HEX = re.compile(r"(?:[0-9a-f]{2})*")
+
+
+class HexDigest(TypeDecorator[str]):
+    """A hex digest (a card's content hash) kept as its bytes on SQLite: 20 bytes for SHA-1's 40
+    hex characters. Any other text is kept as it is, so every value reads back unchanged."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite" or not HEX.fullmatch(value):
+            return value
+        return bytes.fromhex(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return value.hex() if isinstance(value, bytes) else value
 
 
 class CardOptions(TypeDecorator[list[dict[str, Any]]]):
@@ -177,7 +232,7 @@ class CardRow(SQLModel, table=True):
     options: list[dict[str, Any]] = Field(default_factory=list, sa_type=CardOptions)
     explanation: str = ""
     answer: str = ""
-    content_hash: str
+    content_hash: str = Field(sa_type=HexDigest)
     source_line: int = 0
     position: int = 0
     retired: bool = False
@@ -193,7 +248,7 @@ class CardRow(SQLModel, table=True):
     reps: int = 0
     lapses: int = 0
     version: int = 0
-    created_at: datetime = _utc()
+    created_at: datetime = Field(sa_type=UTCMicros)
 
 
 class ReviewRow(SQLModel, table=True):
@@ -222,7 +277,7 @@ class ReviewRow(SQLModel, table=True):
     retrievability: float | None = None
     stability_after: float | None = None
     difficulty_after: float | None = None
-    due_after: datetime | None = Field(default=None, sa_type=UTCMicros)
+    due_in: timedelta | None = Field(default=None, sa_type=Offset)  # due after, from reviewed_at
     parameter_set_id: int | None = Field(default=None, foreign_key="parameter_set.id")
     phase_after: int = 0
     step_after: int | None = None

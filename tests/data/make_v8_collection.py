@@ -1,0 +1,24 @@
+"""Write tests/data/collection-v8.db and its export: a populated schema-version-8 collection.
+
+It was made by the version-8 code (git commit bc4d23e, before answers' due times were stored as
+offsets and content hashes as bytes) with
+
+    TZ=UTC .venv/bin/python tests/data/make_v8_collection.py tests/data/collection-v8.db
+
+and is kept as it came out, with `tutor export` of it by the same code beside it
+(collection-v8-export.json). The history is make_v7_collection's: three decks and a deck of
+select-all cards, five days of answers (learning steps, reviews, lapses), a suspend, a bury, a
+retired card, an undone answer, a deck edited after its options were chosen.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from tests.data.make_v7_collection import main
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
