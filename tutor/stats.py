@@ -237,7 +237,8 @@ def compute_from(
     def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums], list[_Sums]]:
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
-        return picks, there.first_answers_by_card(), there.hour_sums(rolled, first_day)
+        by_card = there.first_answers_by_card(rolled == "review_rollup")
+        return picks, by_card, there.hour_sums(rolled, first_day)
 
     if isinstance(reader, FileReader):
         choices_and_log = reader.aside(from_choices_and_log)
@@ -512,10 +513,16 @@ class _Queries:
         rows = self.run(sql.QUESTIONS_AND_DECKS.format(ids=sql.id_list(card_ids)))
         return {int(i): (str(q), str(d)) for i, q, d in rows}
 
-    def first_answers_by_card(self) -> list[tuple[str, int, int, int, int]]:
+    def first_answers_by_card(self, rolled: bool = False) -> list[tuple[str, int, int, int, int]]:
         """(card kind, options, right options, answers, passes) summed over the cards of each
         kind and option counts (in the order of each group's first card), over the answers true
-        retention counts, for the correction for guessing."""
+        retention counts, for the correction for guessing; `rolled`: from the guessing rollup
+        (the rollups in step, no tag), each kind of card told by its options alone."""
+        if rolled and self.select_ids is None:
+            query = sql.GUESSES.format(
+                decks=in_decks(self.deck_ids, "u.deck_id"), since=sql.since(self.first_day, "u.day")
+            )
+            return [("choice", int(n), int(r), int(a), int(p)) for n, r, a, p in self.run(query)]
         query = sql.FIRST_ANSWERS.format(
             since=sql.since(self.first_day, "r.day + 0"), **self.filters()
         )
