@@ -210,6 +210,7 @@ GUESSES = (
     "WHERE 1 = 1 {decks} {since} GROUP BY u.options, u.right_options"
 )
 
+
 def right_options(rightness: str | None, counted: int) -> int:
     """A card's right options from FIRST_ANSWERS' columns: the `1`s of its rightness array
     (SQLite's JSON text, `[1,0,null,...]`), or as counted when there is none."""

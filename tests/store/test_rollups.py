@@ -159,7 +159,9 @@ def test_the_migration_to_version_6_fills_the_rollups_from_the_log(tmp_path: Pat
         migrated.close()
     again = open_database(f"sqlite:///{db_path}")  # a second open migrates nothing
     again.close()
-    assert raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert raw(db_path, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (str(SCHEMA_VERSION),)
+    ]
 
 
 def test_check_reports_rollups_that_differ_and_repair_rebuilds_them(
