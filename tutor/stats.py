@@ -234,11 +234,24 @@ def compute_from(
     q = _Queries(reader, ids, select_ids, values, first_day)
     rolled, calibrated = reader.sources(select_ids, values)
 
-    def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums], list[_Sums]]:
+    bounds = [start] + [
+        day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
+    ]
+
+    def from_choices_and_log(side: StatsReader) -> _Aside:
+        """The reads of the log, its rollups and the choices: on a second connection to a file
+        (about half of the work, the per-card distributions being the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
         by_card = there.first_answers_by_card(rolled == "review_rollup")
-        return picks, by_card, there.hour_sums(rolled, first_day)
+        by_day = there.summary("day", rolled, None)
+        return (
+            picks,
+            by_card,
+            there.hour_sums(rolled, first_day),
+            by_day,
+            there.forecast(bounds, now),
+        )
 
     if isinstance(reader, FileReader):
         choices_and_log = reader.aside(from_choices_and_log)
@@ -246,15 +259,10 @@ def compute_from(
         done = from_choices_and_log(reader)
         choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
-    by_day = q.summary("day", rolled, None)
-    bounds = [start] + [
-        day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
-    ]
-    due_before = q.forecast(bounds, now)
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
     fine_bins = q.calibration(calibrated)
-    (distractors, found), by_card, by_hour = choices_and_log()
+    (distractors, found), by_card, by_hour, by_day, due_before = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -535,6 +543,7 @@ class _Queries:
 _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int]]
 
 
 @dataclass(frozen=True)
