@@ -131,6 +131,7 @@ class _RightOptions(ColumnElement[int]):
     (the two shapes `tutor.card_options` keeps), as the statistics' SQL counts them."""
 
     inherit_cache = True
+    _traverse_internals: list[Any] = []  # no parts: SQLAlchemy caches the compiled statement
     type = Integer()
 
 
