@@ -32,7 +32,7 @@ Explanation: two are right.
 
 """
 FIRST_ANSWERS = (  # what the correction for guessing counts, straight from the log
-    "SELECT count(*) FROM review WHERE phase_before = 2 AND first_of_day = 1"
+    "SELECT count(*) FROM review WHERE phase_before = 2 AND first_of_day = TRUE"
 )
 
 
