@@ -234,10 +234,24 @@ def compute_from(
     q = _Queries(reader, ids, select_ids, values, first_day)
     rolled, calibrated = reader.sources(select_ids, values)
 
-    def from_choices_and_log(side: StatsReader) -> tuple[_Picks, list[_KindSums], list[_Sums]]:
+    bounds = [start] + [
+        day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
+    ]
+
+    def from_choices_and_log(side: StatsReader) -> _Aside:
+        """The reads of the log, its rollups and the choices: on a second connection to a file
+        (about half of the work, the per-card distributions being the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
-        return picks, there.first_answers_by_card(), there.hour_sums(rolled, first_day)
+        by_card = there.first_answers_by_card(rolled == "review_rollup")
+        by_day = there.summary("day", rolled, None)
+        return (
+            picks,
+            by_card,
+            there.hour_sums(rolled, first_day),
+            by_day,
+            there.forecast(bounds, now),
+        )
 
     if isinstance(reader, FileReader):
         choices_and_log = reader.aside(from_choices_and_log)
@@ -245,15 +259,10 @@ def compute_from(
         done = from_choices_and_log(reader)
         choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
-    by_day = q.summary("day", rolled, None)
-    bounds = [start] + [
-        day_bounds(start + timedelta(days=i, hours=12), hour, zone)[1] for i in range(FORECAST_DAYS)
-    ]
-    due_before = q.forecast(bounds, now)
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
     fine_bins = q.calibration(calibrated)
-    (distractors, found), by_card, by_hour = choices_and_log()
+    (distractors, found), by_card, by_hour, by_day, due_before = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -512,10 +521,16 @@ class _Queries:
         rows = self.run(sql.QUESTIONS_AND_DECKS.format(ids=sql.id_list(card_ids)))
         return {int(i): (str(q), str(d)) for i, q, d in rows}
 
-    def first_answers_by_card(self) -> list[tuple[str, int, int, int, int]]:
+    def first_answers_by_card(self, rolled: bool = False) -> list[tuple[str, int, int, int, int]]:
         """(card kind, options, right options, answers, passes) summed over the cards of each
         kind and option counts (in the order of each group's first card), over the answers true
-        retention counts, for the correction for guessing."""
+        retention counts, for the correction for guessing; `rolled`: from the guessing rollup
+        (the rollups in step, no tag), each kind of card told by its options alone."""
+        if rolled and self.select_ids is None:
+            query = sql.GUESSES.format(
+                decks=in_decks(self.deck_ids, "u.deck_id"), since=sql.since(self.first_day, "u.day")
+            )
+            return [("choice", int(n), int(r), int(a), int(p)) for n, r, a, p in self.run(query)]
         query = sql.FIRST_ANSWERS.format(
             since=sql.since(self.first_day, "r.day + 0"), **self.filters()
         )
@@ -528,6 +543,7 @@ class _Queries:
 _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int]]
 
 
 @dataclass(frozen=True)

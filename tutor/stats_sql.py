@@ -203,6 +203,13 @@ FIRST_ANSWERS = (
     "ORDER BY MIN(k.card_id)"
 )
 
+# The same sums from the guessing rollup (`tutor.store.rollups.guess_query`), when it counts
+# every answer: (options, right options, answers, passes); options 0 for a card not a choice.
+GUESSES = (
+    "SELECT u.options, u.right_options, SUM(u.reviews), SUM(u.passed) FROM guess_rollup u "
+    "WHERE 1 = 1 {decks} {since} GROUP BY u.options, u.right_options"
+)
+
 
 def right_options(rightness: str | None, counted: int) -> int:
     """A card's right options from FIRST_ANSWERS' columns: the `1`s of its rightness array

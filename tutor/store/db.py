@@ -58,7 +58,7 @@ def _to_version_6(conn: Connection) -> None:
     """The statistics' rollups, filled from the review log."""
     tables.review_rollup_table.create(conn, checkfirst=True)
     tables.calibration_rollup_table.create(conn, checkfirst=True)
-    rollups.rebuild(conn)
+    rollups.rebuild(conn, rollups.VERSION_6)
 
 
 def _to_version_7(conn: Connection) -> None:
@@ -84,6 +84,13 @@ def _to_version_9(conn: Connection) -> None:
     fewer_bytes(conn)
 
 
+def _to_version_10(conn: Connection) -> None:
+    """The correction for guessing's rollup (guess_rollup), filled from the review log."""
+    from tutor.store.migrate_guesses import guesses_rolled_up
+
+    guesses_rolled_up(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -95,6 +102,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     7: _to_version_7,
     8: _to_version_8,
     9: _to_version_9,
+    10: _to_version_10,
 }
 
 

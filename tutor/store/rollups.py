@@ -1,10 +1,14 @@
 """Rollups of the review log: kept with each answer and undo, rebuilt from the log, compared.
 
 `review_rollup` sums the answers per learning day, deck and local hour; `calibration_rollup`
-sums calibration's answers per learning day, deck and thousandth of predicted recall. What one
+sums calibration's answers per learning day, deck and thousandth of predicted recall;
+`guess_rollup` the day's first answers of review cards per learning day, deck and the card's
+options and right options (the correction for guessing). What one
 answer contributes is written once, as the GROUP BY queries below: the same queries add an
 answer, subtract an undone one, move a card's answers to another deck, and rebuild everything.
-Practice answers (custom study, not scheduled) would be left out here, in `_counted`.
+A card whose options change takes its answers to its new options (`remove_guesses`,
+`add_guesses`). Practice answers (custom study, not scheduled) would be left out here, in
+`_counted`.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
     Table,
@@ -27,11 +32,15 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from tutor.state import Phase
+from tutor.stats_sql import RIGHT_OPTIONS, RIGHT_OPTIONS_POSTGRESQL
 from tutor.store.tables import (
     calibration_rollup_table,
     card_table,
+    guess_rollup_table,
     review_rollup_table,
     review_table,
 )
@@ -51,8 +60,10 @@ SUMMARY_COLUMNS = (
     "review_id_sum",  # lets `tutor check` tell one answer from another
 )
 CALIBRATION_COLUMNS = ("reviews", "passed", "predicted")
+GUESS_COLUMNS = ("reviews", "passed")
 _SUMMARY_KEYS = ("day", "deck_id", "hour")
 _CALIBRATION_KEYS = ("day", "deck_id", "fine_bin")
+_GUESS_KEYS = ("day", "deck_id", "options", "right_options")
 _CHUNK = 500
 
 
@@ -115,10 +126,50 @@ def calibration_query(*where: Any) -> Any:
     )
 
 
+class _RightOptions(ColumnElement[int]):
+    """A card's right options, counted by the database's JSON functions over its stored options
+    (the two shapes `tutor.card_options` keeps), as the statistics' SQL counts them."""
+
+    inherit_cache = True
+    _traverse_internals: list[Any] = []  # no parts: SQLAlchemy caches the compiled statement
+    type = Integer()
+
+
+@compiles(_RightOptions)
+def _right_options_sqlite(element: _RightOptions, compiler: SQLCompiler, **kw: Any) -> str:
+    return RIGHT_OPTIONS.replace("c.options", compiler.process(card_table.c.options, **kw))
+
+
+@compiles(_RightOptions, "postgresql")
+def _right_options_postgresql(element: _RightOptions, compiler: SQLCompiler, **kw: Any) -> str:
+    options = compiler.process(card_table.c.options, **kw)
+    return RIGHT_OPTIONS_POSTGRESQL.replace("c.options", options)
+
+
+def guess_query(*where: Any) -> Any:
+    """(day, deck id, options, right options, *GUESS_COLUMNS) of the day's first answers of
+    review cards matching `where`: the answers the correction for guessing counts
+    (`tutor.stats_sql.FIRST_ANSWERS`), by the card's options as they are now."""
+    r, c = review_table.c, card_table.c
+    choice = c.kind == "choice"
+    options = case((choice, func.coalesce(func.json_array_length(c.options), 0)), else_=0)
+    right = case((choice, _RightOptions()), else_=0)
+    sums = (r.day, c.deck_id, options, right, func.count(), _count(r.rating > 1))
+    return (
+        select(*_named(sums, (*_GUESS_KEYS, *GUESS_COLUMNS)))
+        .select_from(review_table.join(card_table, c.id == r.card_id))
+        .where(*_counted(), r.phase_before == int(Phase.REVIEW), r.first_of_day.is_(True), *where)
+        .group_by(r.day, c.deck_id, options, right)
+    )
+
+
 _ROLLUPS = (
     (review_rollup_table, summary_query, _SUMMARY_KEYS, SUMMARY_COLUMNS),
     (calibration_rollup_table, calibration_query, _CALIBRATION_KEYS, CALIBRATION_COLUMNS),
+    (guess_rollup_table, guess_query, _GUESS_KEYS, GUESS_COLUMNS),
 )
+VERSION_6 = _ROLLUPS[:2]  # the rollups schema version 6 created
+GUESSES = _ROLLUPS[2:]  # the guessing rollup alone (version 10)
 
 
 @cache
@@ -158,10 +209,16 @@ def _empty_rows(table: Table) -> Any:
     return delete(table).where(days, table.c.reviews == 0)
 
 
-def _apply(conn: Connection, sign: int, *where: Any, review_id: int | None = None) -> None:
+def _apply(
+    conn: Connection,
+    sign: int,
+    *where: Any,
+    review_id: int | None = None,
+    kept: Sequence[Any] = _ROLLUPS,
+) -> None:
     """Add (sign 1) or subtract (sign -1) the reviews matching `where`, or the one review
-    `review_id`, from both rollups."""
-    for table, query, keys, columns in _ROLLUPS:
+    `review_id`, from the rollups `kept` (all of them unless told)."""
+    for table, query, keys, columns in kept:
         if review_id is not None:
             found = conn.execute(_one_review(query), {"review_id": review_id}).all()
         else:
@@ -170,8 +227,11 @@ def _apply(conn: Connection, sign: int, *where: Any, review_id: int | None = Non
             continue
         rows = [
             {
-                **dict(zip(keys, row[:3], strict=True)),
-                **{name: sign * value for name, value in zip(columns, row[3:], strict=True)},
+                **dict(zip(keys, row[: len(keys)], strict=True)),
+                **{
+                    name: sign * value
+                    for name, value in zip(columns, row[len(keys) :], strict=True)
+                },
             }
             for row in found
         ]
@@ -202,9 +262,24 @@ def add_cards(conn: Connection, card_ids: Sequence[int]) -> None:
         _apply(conn, 1, review_table.c.card_id.in_(list(card_ids[start : start + _CHUNK])))
 
 
-def rebuild(conn: Connection) -> None:
-    """Replace both rollups by the sums of the whole log (after a migration or a bulk write)."""
-    for table, query, keys, columns in _ROLLUPS:
+def remove_guesses(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Take back the guessing rollup's answers of these cards (before their options change)."""
+    for start in range(0, len(card_ids), _CHUNK):
+        chunk = list(card_ids[start : start + _CHUNK])
+        _apply(conn, -1, review_table.c.card_id.in_(chunk), kept=GUESSES)
+
+
+def add_guesses(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Count these cards' answers again by their new options (after their options changed)."""
+    for start in range(0, len(card_ids), _CHUNK):
+        chunk = list(card_ids[start : start + _CHUNK])
+        _apply(conn, 1, review_table.c.card_id.in_(chunk), kept=GUESSES)
+
+
+def rebuild(conn: Connection, kept: Sequence[Any] = _ROLLUPS) -> None:
+    """Replace the rollups (all unless told) by the sums of the whole log (after a migration or
+    a bulk write)."""
+    for table, query, keys, columns in kept:
         conn.execute(delete(table))
         conn.execute(table.insert().from_select([*keys, *columns], query()))
 
@@ -223,8 +298,8 @@ def in_step(conn: Connection) -> bool:
     return int(rolled.scalar_one()) == int(logged.scalar_one())
 
 
-def _rows(conn: Connection, query: Any) -> dict[tuple[int, ...], tuple[Any, ...]]:
-    return {tuple(int(k) for k in row[:3]): tuple(row[3:]) for row in conn.execute(query)}
+def _rows(conn: Connection, query: Any, keys: int) -> dict[tuple[int, ...], tuple[Any, ...]]:
+    return {tuple(int(k) for k in row[:keys]): tuple(row[keys:]) for row in conn.execute(query)}
 
 
 def _same(stored: Iterable[Any], rebuilt: Iterable[Any]) -> bool:
@@ -239,8 +314,8 @@ def differences(conn: Connection) -> list[str]:
     sums of predictions compared to float rounding."""
     found: list[str] = []
     for table, query, keys, columns in _ROLLUPS:
-        stored = _rows(conn, select(*(table.c[k] for k in (*keys, *columns))))
-        rebuilt = _rows(conn, query())
+        stored = _rows(conn, select(*(table.c[k] for k in (*keys, *columns))), len(keys))
+        rebuilt = _rows(conn, query(), len(keys))
         zero = (0,) * len(columns)
         for key in sorted(stored.keys() | rebuilt.keys()):
             if not _same(stored.get(key, zero), rebuilt.get(key, zero)):

@@ -351,12 +351,16 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         _insert_cards(conn, deck_id, inserts, now)
     if content_updates:
         rollups.remove_cards(conn, moved)
+        moving = set(moved)
+        reshaped = [u["card_id"] for u in content_updates if u["card_id"] not in moving]
+        rollups.remove_guesses(conn, reshaped)  # their options may change
         conn.execute(
             card_table.update()
             .where(card_table.c.id == bindparam("card_id"))
             .values({k: bindparam(k) for k in content_updates[0] if k != "card_id"}),
             content_updates,
         )
+        rollups.add_guesses(conn, reshaped)
         rollups.add_cards(conn, moved)
     if place_updates:
         conn.execute(

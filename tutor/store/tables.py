@@ -468,5 +468,20 @@ class CalibrationRollup(SQLModel, table=True):
     predicted: float = 0.0  # the sum of the predictions
 
 
+class GuessRollup(SQLModel, table=True):
+    """The day's first answers of review cards (what the correction for guessing counts) summed
+    per learning day, deck and the card's options and right options (0 and 0: not a choice card)."""
+
+    __tablename__ = "guess_rollup"
+    __table_args__ = {"sqlite_with_rowid": False}  # rows kept in key order: read in that order
+    day: int = Field(primary_key=True)
+    deck_id: int = Field(primary_key=True)
+    options: int = Field(primary_key=True)
+    right_options: int = Field(primary_key=True)
+    reviews: int = 0
+    passed: int = 0
+
+
 review_rollup_table = ReviewRollup.__table__  # type: ignore[attr-defined]
 calibration_rollup_table = CalibrationRollup.__table__  # type: ignore[attr-defined]
+guess_rollup_table = GuessRollup.__table__  # type: ignore[attr-defined]
