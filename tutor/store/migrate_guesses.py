@@ -1,4 +1,4 @@
-"""Schema 8 -> 9 in the caller's transaction: the guessing rollup, filled from the review log."""
+"""Schema 9 -> 10 in the caller's transaction: the guessing rollup, filled from the review log."""
 
 from __future__ import annotations
 
