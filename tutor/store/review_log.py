@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from tutor.state import CardState, Phase
 from tutor.store.tables import (
@@ -134,21 +134,45 @@ def stored_befores(conn: Connection, card_id: int | None = None) -> dict[int, Ca
     return {int(i): CardState.from_json(s) for i, s in conn.execute(query)}
 
 
+# One card's log, built once (an answer reads it): its rows, reschedulings and stored befores.
+_CARD_ROWS = (
+    select(*LOG_COLUMNS)
+    .where(review_table.c.card_id == bindparam("card_id"))
+    .order_by(review_table.c.id)
+)
+_CARD_RUNS = (
+    select(rescheduled_card_table.c.after, rescheduling_table.c.at)
+    .join(rescheduling_table, rescheduling_table.c.id == rescheduled_card_table.c.rescheduling_id)
+    .where(rescheduled_card_table.c.card_id == bindparam("card_id"))
+    .order_by(rescheduling_table.c.at, rescheduling_table.c.id)
+)
+_CARD_BEFORES = (
+    select(review_before_table.c.review_id, review_before_table.c.state)
+    .join(review_table, review_table.c.id == review_before_table.c.review_id)
+    .where(review_table.c.card_id == bindparam("card_id"))
+)
+
+
+def _card_runs(conn: Connection, card_id: int) -> dict[int, list[Any]]:
+    """`reschedulings(conn, [card_id])`, by the statement built once."""
+    rows = conn.execute(_CARD_RUNS, {"card_id": card_id}).all()
+    return {card_id: [(at, CardState.from_json(after)) for after, at in rows]} if rows else {}
+
+
 def card_steps(
     conn: Connection, card_id: int, runs: dict[int, list[Any]] | None = None
 ) -> list[Step]:
     """One card's answers in order, each with its state before and after (`runs`: the card's
     reschedulings, when the caller has read them)."""
-    rows = conn.execute(
-        select(*LOG_COLUMNS).where(review_table.c.card_id == card_id).order_by(review_table.c.id)
-    ).all()
-    runs = reschedulings(conn, [card_id]) if runs is None else runs
-    return list(walk(rows, runs, stored_befores(conn, card_id)))
+    rows = conn.execute(_CARD_ROWS, {"card_id": card_id}).all()
+    runs = _card_runs(conn, card_id) if runs is None else runs
+    befores = conn.execute(_CARD_BEFORES, {"card_id": card_id})
+    return list(walk(rows, runs, {int(i): CardState.from_json(s) for i, s in befores}))
 
 
 def next_before(conn: Connection, card_id: int, at: datetime) -> CardState:
     """The state the log gives for a card's next answer at `at` (before it is written)."""
-    runs = reschedulings(conn, [card_id])  # read once: the walk and the last step both need it
+    runs = _card_runs(conn, card_id)  # read once: the walk and the last step both need it
     steps = card_steps(conn, card_id, runs)
     previous = steps[-1].after if steps else CardState()
     return _since(previous, runs.get(card_id), _At(at))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from tutor.errors import StoreError
 from tutor.errors import UndoRefused as UndoRefused  # re-exported
@@ -93,6 +93,19 @@ def state_values(state: CardState) -> dict[str, Any]:
     }
 
 
+# The answer's statements, built once: SQLAlchemy's compiled cache serves them at each answer.
+_READ_CARD = (
+    select(card_table.c.version, card_table.c.leech, card_table.c.suspended, *_STATE_COLUMNS)
+    .where(card_table.c.id == bindparam("card_id"))
+    .with_for_update()
+)
+_UPDATE_CARD = card_table.update().where(
+    card_table.c.id == bindparam("card_id_"), card_table.c.version == bindparam("version_")
+)  # the SET clause: the columns of the parameters
+_INSERT_REVIEW = review_table.insert()
+_INSERT_BEFORE = review_before_table.insert()
+
+
 def record_answer(
     conn: Connection, card_id: int, decide: Callable[[CardState, bool, bool], Answer]
 ) -> Recorded:
@@ -101,21 +114,22 @@ def record_answer(
     The card's current state is read inside the transaction (another process may have answered
     it since it was queued) and handed to `decide`, which returns the answer to store.
     """
-    c = card_table.c
-    row = conn.execute(
-        select(c.version, c.leech, c.suspended, *_STATE_COLUMNS)
-        .where(c.id == card_id)
-        .with_for_update()
-    ).one()
+    row = conn.execute(_READ_CARD, {"card_id": card_id}).one()
     before = _state(row)
     answer = decide(before, row.leech, row.suspended)
     after = answer.after
     leech = row.leech or answer.leech
     suspended = row.suspended or answer.suspend
     updated = conn.execute(
-        card_table.update()
-        .where(c.id == card_id, c.version == row.version)
-        .values(**state_values(after), leech=leech, suspended=suspended, version=row.version + 1)
+        _UPDATE_CARD,
+        {
+            **state_values(after),
+            "leech": leech,
+            "suspended": suspended,
+            "version": row.version + 1,
+            "card_id_": card_id,
+            "version_": row.version,
+        },
     )
     if updated.rowcount != 1:
         raise StoreError(f"card {card_id} changed under a held write lock; nothing was saved")
@@ -127,34 +141,33 @@ def record_answer(
     flags = {"leech": bool(row.leech), "suspended": bool(row.suspended)}
     derived = next_before(conn, card_id, after.last_review) if after.last_review else None
     inserted = conn.execute(
-        review_table.insert().values(
-            card_id=card_id,
-            reviewed_at=after.last_review,
-            day=answer.day,
-            first_of_day=answer.first_of_day,
-            hour=answer.hour,
-            rating=answer.rating,
-            suggested_rating=answer.suggested_rating,
-            duration_ms=answer.duration_ms,
-            correct=answer.correct,
-            phase_before=int(before.phase),
-            interval_days=interval,
-            retrievability=answer.retrievability,
-            phase_after=int(after.phase),
-            step_after=after.step,
-            stability_after=after.stability,
-            difficulty_after=after.difficulty,
-            due_in=due_in(after.last_review, after.due),
-            parameter_set_id=answer.parameter_set_id,
-            flags_before=(LEECH if row.leech else 0) | (SUSPENDED if row.suspended else 0),
-        )
+        _INSERT_REVIEW,
+        {
+            "card_id": card_id,
+            "reviewed_at": after.last_review,
+            "day": answer.day,
+            "first_of_day": answer.first_of_day,
+            "hour": answer.hour,
+            "rating": answer.rating,
+            "suggested_rating": answer.suggested_rating,
+            "duration_ms": answer.duration_ms,
+            "correct": answer.correct,
+            "phase_before": int(before.phase),
+            "interval_days": interval,
+            "retrievability": answer.retrievability,
+            "phase_after": int(after.phase),
+            "step_after": after.step,
+            "stability_after": after.stability,
+            "difficulty_after": after.difficulty,
+            "due_in": due_in(after.last_review, after.due),
+            "parameter_set_id": answer.parameter_set_id,
+            "flags_before": (LEECH if row.leech else 0) | (SUSPENDED if row.suspended else 0),
+        },
     )
     review_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
     rollups.add_review(conn, review_id)
     if derived != before:  # changed outside the log (a repair, a revert): keep it for undo
-        conn.execute(
-            review_before_table.insert().values(review_id=review_id, state=before.to_json())
-        )
+        conn.execute(_INSERT_BEFORE, {"review_id": review_id, "state": before.to_json()})
     if answer.chosen:
         add_choices(
             conn,
