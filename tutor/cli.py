@@ -652,6 +652,9 @@ def _check_card_ids(ids: list[int]) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
     from tutor.export_json import Written, write_sections
     from tutor.safe_write import check_output_path, write_atomic_with
     from tutor.store.db import sqlite_path
@@ -667,8 +670,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             check_output_path(output, protected=sqlite_path(db.url))
         with db.read() as conn:  # one read transaction: streamed whole, never torn
             sections = export_sections(conn, _tagged(conn, args.tag) if args.tag else None)
-            if output is None:
-                write_sections(sections, sys.stdout)
+            if output is None:  # spooled first: damage found midway prints no half document
+                with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+                    write_sections(sections, spool)
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, sys.stdout, 1 << 20)
                 return 0
 
             def write(out: Any) -> None:
