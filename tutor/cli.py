@@ -652,36 +652,49 @@ def _check_card_ids(ids: list[int]) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tutor.safe_write import check_output_path, write_atomic
+    import shutil
+    import tempfile
+
+    from tutor.export_json import Written, write_sections
+    from tutor.safe_write import check_output_path, write_atomic_with
     from tutor.store.db import sqlite_path
-    from tutor.store.repository import export_collection
+    from tutor.store.repository import export_sections
 
     if args.apkg is not None or args.decks:
         return _export_apkg(args)
     output = Path(args.output).expanduser() if args.output else None
     db = _open(args, create=False)
+    written = Written()
     try:
         if output is not None:
             check_output_path(output, protected=sqlite_path(db.url))
-        with db.read() as conn:
-            data = export_collection(conn, _tagged(conn, args.tag) if args.tag else None)
+        with db.read() as conn:  # one read transaction: streamed whole, never torn
+            sections = export_sections(conn, _tagged(conn, args.tag) if args.tag else None)
+            if output is None:  # spooled first: damage found midway prints no half document
+                with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+                    write_sections(sections, spool)
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, sys.stdout, 1 << 20)
+                return 0
+
+            def write(out: Any) -> None:
+                nonlocal written
+                written = write_sections(sections, out)
+
+            try:
+                write_atomic_with(output, write)
+            except OSError as exc:
+                raise TutorError(
+                    f"cannot write {output}: {exc.strerror}; nothing was written"
+                ) from None
     finally:
         db.close()
-    if output is not None:
-        try:
-            write_atomic(output, _json_text(data))
-        except OSError as exc:
-            raise TutorError(
-                f"cannot write {output}: {exc.strerror}; nothing was written"
-            ) from None
-        decks, cards = len(data["decks"]), len(data["cards"])
-        print(
-            f"exported {decks} deck{'s' * (decks != 1)} and {cards} card{'s' * (cards != 1)} "
-            f"to {args.output}",
-            file=sys.stderr,
-        )
-    else:
-        _print_json(data)
+    decks, cards = written.decks, written.cards
+    print(
+        f"exported {decks} deck{'s' * (decks != 1)} and {cards} card{'s' * (cards != 1)} "
+        f"to {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from tutor.collection_file import has_sqlite_header
 from tutor.errors import ConfigError
@@ -44,13 +46,18 @@ def write_atomic(path: Path, text: str) -> None:
     A crash leaves either the old file or the new one, never a part; the temporary file is
     removed on failure.
     """
+    write_atomic_with(path, lambda out: out.write(text))
+
+
+def write_atomic_with(path: Path, write: Callable[[TextIO], object]) -> None:
+    """As write_atomic, with the text written by `write` to the open temporary file."""
     folder = path.parent
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+            write(out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, path)

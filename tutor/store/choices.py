@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
@@ -94,15 +94,21 @@ def delete_choices(conn: Connection, card_id: int, review_id: int) -> None:
     conn.execute(choice_table.delete().where(ch.card_id == card_id, ch.review_id == review_id))
 
 
-def chosen_by_review(conn: Connection) -> dict[int, list[tuple[str, bool]]]:
-    """Every answer's choices, (option text, right) in file order, by review id."""
+def chosen_by_review(
+    conn: Connection, card_ids: Collection[int] | None = None
+) -> dict[int, list[tuple[str, bool]]]:
+    """Every answer's choices (or those of `card_ids`' answers), (option text, right) in file
+    order, by review id."""
     ch, o = choice_table.c, option_table.c
     chosen: dict[int, list[tuple[str, bool]]] = {}
-    rows = conn.execute(
+    query = (
         select(ch.review_id, o.text, o.correct)
         .select_from(_joined())
         .order_by(ch.review_id, ch.position)
     )
+    if card_ids is not None:
+        query = query.where(ch.card_id.in_(card_ids))
+    rows = conn.execute(query)
     for review_id, text, right in rows:
         chosen.setdefault(int(review_id), []).append((str(text), bool(right)))
     return chosen

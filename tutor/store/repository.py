@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -116,17 +116,29 @@ EXPORT_VERSION = 5  # 3 added `reschedulings`, 4 each card's `forgotten_at` and 
 READABLE_VERSIONS = (2, 3, 4, 5)  # what `tutor restore` reads
 
 
+EXPORT_CHUNK = 500  # cards read (with their answers) per step of the streamed export
+
+
 def export_collection(conn: Connection, only: Collection[int] | None = None) -> dict[str, Any]:
     """A full dump of the collection: decks, cards with their states and review logs.
 
     It holds every stored value, so `tutor restore` rebuilds the same collection from it.
     `only`: just these cards (and their decks, logs, forgets, rescheduled states and practice
-    answers).
+    answers). The whole document in memory: `export_sections` streams the same shape.
     """
-    from tutor.store.card_actions import forgotten_at
+    return {
+        key: list(value) if isinstance(value, Iterator) else value
+        for key, value in export_sections(conn, only)
+    }
+
+
+def export_sections(
+    conn: Connection, only: Collection[int] | None = None
+) -> Iterator[tuple[str, Any]]:
+    """The export's top-level keys and values in order; "cards" is an iterator of card dicts,
+    read in chunks of EXPORT_CHUNK cards, to consume before asking for the next section."""
     from tutor.store.practice import export_practice
     from tutor.store.rescheduling import export_reschedulings
-    from tutor.store.tags import own_tags
 
     meta = {
         row.key: row.value
@@ -162,17 +174,106 @@ def export_collection(conn: Connection, only: Collection[int] | None = None) -> 
         }
         for row in conn.execute(select(deck_table).order_by(deck_table.c.name))
     ]
+    if only is not None:
+        kept = {
+            name
+            for card_id, name in conn.execute(
+                select(card_table.c.id, deck_table.c.name).join(
+                    deck_table, deck_table.c.id == card_table.c.deck_id
+                )
+            )
+            if card_id in only
+        }
+        decks = [deck for deck in decks if deck["name"] in kept]
+    yield "format", "tutor-export"
+    yield "version", EXPORT_VERSION
+    yield "meta", meta
+    yield "parameter_sets", parameter_sets
+    yield "parameter_fits", parameter_fits
+    yield "decks", decks
+    yield "cards", _export_cards(conn, only)
+    runs = export_reschedulings(conn)
+    if only is not None:
+        for run in runs:
+            run["states"] = [state for state in run["states"] if state["card_id"] in only]
+    yield "reschedulings", runs
+    yield "practice", export_practice(conn, only)
+
+
+def _export_cards(conn: Connection, only: Collection[int] | None) -> Iterator[dict[str, Any]]:
+    """Each exported card with its answers, in deck, position, id order, EXPORT_CHUNK at a time."""
+    from tutor.store.card_actions import forgotten_at
+    from tutor.store.tags import own_tags
+
+    forgotten = forgotten_at(conn)
+    tags = own_tags(conn)
+    befores = stored_befores(conn)
+    query = (
+        select(card_table, deck_table.c.name.label("deck_name"))
+        .join(deck_table, deck_table.c.id == card_table.c.deck_id)
+        .order_by(deck_table.c.name, card_table.c.position, card_table.c.id)
+    )
+    result = conn.execute(query)
+    while chunk := result.fetchmany(EXPORT_CHUNK):
+        if only is not None:
+            chunk = [row for row in chunk if row.id in only]
+        reviews = _export_reviews(conn, [row.id for row in chunk], befores)
+        for row in chunk:
+            yield {
+                "id": row.id,
+                "slug": row.slug,
+                "deck": row.deck_name,
+                "key": row.key,
+                "kind": row.kind,
+                "question": row.question,
+                "body": row.body,
+                "options": row.options,
+                "explanation": row.explanation,
+                "answer": row.answer,
+                "source_line": row.source_line,
+                "position": row.position,
+                "content_hash": row.content_hash,
+                "created_at": _iso(row.created_at),
+                "version": row.version,
+                "retired": row.retired,
+                "suspended": row.suspended,
+                "leech": row.leech,
+                "buried_until": _iso(row.buried_until),
+                "state": {
+                    "phase": PHASE_NAMES[row.phase],
+                    "step": row.step,
+                    "stability": row.stability,
+                    "difficulty": row.difficulty,
+                    "due": _iso(row.due),
+                    "last_review": _iso(row.last_review),
+                    "reps": row.reps,
+                    "lapses": row.lapses,
+                },
+                "reviews": reviews.get(row.id, []),
+                "forgotten_at": _iso(forgotten.get(row.id)),
+                "tags": tags.get(row.id, []),
+            }
+
+
+def _export_reviews(
+    conn: Connection, card_ids: list[int], befores: dict[int, Any]
+) -> dict[int, list[dict[str, Any]]]:
+    """card id -> its answers as the export writes them (state before and after each), for
+    `card_ids`, by time then id."""
+    reviews: dict[int, list[dict[str, Any]]] = {}
+    if not card_ids:
+        return reviews
     chosen = {
         review_id: [{"text": text, "correct": right} for text, right in options]
-        for review_id, options in chosen_by_review(conn).items()
+        for review_id, options in chosen_by_review(conn, card_ids).items()
     }
-    reviews: dict[int, list[dict[str, Any]]] = {}
     rows = conn.execute(
-        select(review_table).order_by(review_table.c.card_id, review_table.c.id)
+        select(review_table)
+        .where(review_table.c.card_id.in_(card_ids))
+        .order_by(review_table.c.card_id, review_table.c.id)
     ).all()
-    if only is not None:  # each card's log walks on its own: the others' rows are not needed
-        rows = [row for row in rows if row.card_id in only]
-    for row, step in zip(rows, walk(rows, reschedulings(conn), stored_befores(conn)), strict=True):
+    runs = reschedulings(conn, card_ids)
+    for row, step in zip(rows, walk(rows, runs, befores), strict=True):
         before, after = step.before, step.after
         flags = row.flags_before
         reviews.setdefault(row.card_id, []).append(
@@ -213,67 +314,4 @@ def export_collection(conn: Connection, only: Collection[int] | None = None) -> 
         )
     for card_reviews in reviews.values():
         card_reviews.sort(key=lambda r: (r["reviewed_at"], r["id"]))
-    cards = []
-    forgotten = forgotten_at(conn)
-    tags = own_tags(conn)
-    query = (
-        select(card_table, deck_table.c.name.label("deck_name"))
-        .join(deck_table, deck_table.c.id == card_table.c.deck_id)
-        .order_by(deck_table.c.name, card_table.c.position, card_table.c.id)
-    )
-    for row in conn.execute(query):
-        if only is not None and row.id not in only:
-            continue
-        cards.append(
-            {
-                "id": row.id,
-                "slug": row.slug,
-                "deck": row.deck_name,
-                "key": row.key,
-                "kind": row.kind,
-                "question": row.question,
-                "body": row.body,
-                "options": row.options,
-                "explanation": row.explanation,
-                "answer": row.answer,
-                "source_line": row.source_line,
-                "position": row.position,
-                "content_hash": row.content_hash,
-                "created_at": _iso(row.created_at),
-                "version": row.version,
-                "retired": row.retired,
-                "suspended": row.suspended,
-                "leech": row.leech,
-                "buried_until": _iso(row.buried_until),
-                "state": {
-                    "phase": PHASE_NAMES[row.phase],
-                    "step": row.step,
-                    "stability": row.stability,
-                    "difficulty": row.difficulty,
-                    "due": _iso(row.due),
-                    "last_review": _iso(row.last_review),
-                    "reps": row.reps,
-                    "lapses": row.lapses,
-                },
-                "reviews": reviews.get(row.id, []),
-                "forgotten_at": _iso(forgotten.get(row.id)),
-                "tags": tags.get(row.id, []),
-            }
-        )
-    runs = export_reschedulings(conn)
-    if only is not None:
-        kept = {card["deck"] for card in cards}
-        decks = [deck for deck in decks if deck["name"] in kept]
-        for run in runs:
-            run["states"] = [state for state in run["states"] if state["card_id"] in only]
-    return {
-        "format": "tutor-export",
-        "version": EXPORT_VERSION,
-        "meta": meta,
-        "parameter_sets": parameter_sets,
-        "parameter_fits": parameter_fits,
-        "decks": decks,
-        "cards": cards,
-        "reschedulings": runs,
-        "practice": export_practice(conn, only),
-    }
+    return reviews
