@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.migration_checks import (
+    assert_backup_taken_first,
+    assert_second_open_changes_nothing,
+)
 from tests.helpers.migration_kill import kill_at_the_migration_pause
-from tutor.backups import list_backups
 from tutor.check import check_collection
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION
@@ -74,20 +77,11 @@ def test_every_card_state_and_review_survive_the_migration(v3: Path) -> None:
 
 
 def test_the_backup_is_taken_first_and_holds_the_version_3_collection(v3: Path) -> None:
-    original = dump(v3)
-    open_database(f"sqlite:///{v3}").close()
-    (backup,) = list_backups(v3)
-    assert backup.kind == "migration"
-    assert version_of(backup.path) == "3"
-    assert dump(backup.path) == original
+    assert_backup_taken_first(v3, "3")
 
 
 def test_a_second_open_changes_nothing(v3: Path) -> None:
-    open_database(f"sqlite:///{v3}").close()
-    migrated, backups = dump(v3), list_backups(v3)
-    open_database(f"sqlite:///{v3}").close()
-    assert dump(v3) == migrated
-    assert list_backups(v3) == backups  # no second migration backup
+    assert_second_open_changes_nothing(v3)
 
 
 def test_undo_after_the_migration_restores_the_state_before(v3: Path) -> None:

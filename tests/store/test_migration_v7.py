@@ -13,8 +13,11 @@ from sqlalchemy import text
 
 from tests.helpers.choices_v6 import back_to_version_6
 from tests.helpers.collection import build_history
+from tests.helpers.migration_checks import (
+    assert_backup_taken_first,
+    assert_second_open_changes_nothing,
+)
 from tests.helpers.migration_kill import kill_at_the_migration_pause
-from tutor.backups import list_backups
 from tutor.card_history import card_info
 from tutor.check import check_collection
 from tutor.cli import main
@@ -138,20 +141,11 @@ def test_picked_search_and_lint_read_the_migrated_choices(
 
 
 def test_the_backup_is_taken_first_and_holds_the_version_6_collection(v6: Path) -> None:
-    original = dump(v6)
-    open_database(f"sqlite:///{v6}").close()
-    (backup,) = list_backups(v6)
-    assert backup.kind == "migration"
-    assert version_of(backup.path) == "6"
-    assert dump(backup.path) == original
+    assert_backup_taken_first(v6, "6")
 
 
 def test_a_second_open_changes_nothing(v6: Path) -> None:
-    open_database(f"sqlite:///{v6}").close()
-    migrated, backups = dump(v6), list_backups(v6)
-    open_database(f"sqlite:///{v6}").close()
-    assert dump(v6) == migrated
-    assert list_backups(v6) == backups  # no second migration backup
+    assert_second_open_changes_nothing(v6)
 
 
 def test_undo_after_the_migration_restores_the_state_before(v6: Path) -> None:

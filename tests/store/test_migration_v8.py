@@ -13,9 +13,12 @@ import pytest
 from sqlalchemy import Connection, text
 
 from tests.helpers.collection import build_history
+from tests.helpers.migration_checks import (
+    assert_backup_taken_first,
+    assert_second_open_changes_nothing,
+)
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tests.helpers.version_8 import back_to_version_8
-from tutor.backups import list_backups
 from tutor.check import check_collection
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION
@@ -142,20 +145,11 @@ def _ids_and_options(path: Path) -> list[tuple[int, str]]:
 
 
 def test_the_backup_is_taken_first_and_holds_the_version_7_collection(v7: Path) -> None:
-    original = dump(v7)
-    open_database(f"sqlite:///{v7}").close()
-    (backup,) = list_backups(v7)
-    assert backup.kind == "migration"
-    assert version_of(backup.path) == "7"
-    assert dump(backup.path) == original
+    assert_backup_taken_first(v7, "7")
 
 
 def test_a_second_open_changes_nothing(v7: Path) -> None:
-    open_database(f"sqlite:///{v7}").close()
-    migrated, backups = dump(v7), list_backups(v7)
-    open_database(f"sqlite:///{v7}").close()
-    assert dump(v7) == migrated
-    assert list_backups(v7) == backups  # no second migration backup
+    assert_second_open_changes_nothing(v7)
 
 
 def test_undo_after_the_migration_restores_the_state_before(v7: Path) -> None:

@@ -14,9 +14,12 @@ import pytest
 from sqlalchemy import Connection, select, text
 
 from tests.helpers.collection import build_history
+from tests.helpers.migration_checks import (
+    assert_backup_taken_first,
+    assert_second_open_changes_nothing,
+)
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tests.helpers.version_8 import back_to_version_8
-from tutor.backups import list_backups
 from tutor.check import check_collection
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION
@@ -109,20 +112,11 @@ def test_due_times_are_offsets_hashes_bytes_and_creation_times_integers(v8: Path
 
 
 def test_the_backup_is_taken_first_and_holds_the_version_8_collection(v8: Path) -> None:
-    original = dump(v8)
-    open_database(f"sqlite:///{v8}").close()
-    (backup,) = list_backups(v8)
-    assert backup.kind == "migration"
-    assert version_of(backup.path) == "8"
-    assert dump(backup.path) == original
+    assert_backup_taken_first(v8, "8")
 
 
 def test_a_second_open_changes_nothing(v8: Path) -> None:
-    open_database(f"sqlite:///{v8}").close()
-    migrated, backups = dump(v8), list_backups(v8)
-    open_database(f"sqlite:///{v8}").close()
-    assert dump(v8) == migrated
-    assert list_backups(v8) == backups  # no second migration backup
+    assert_second_open_changes_nothing(v8)
 
 
 def test_undo_after_the_migration_restores_the_state_before(v8: Path) -> None:

@@ -1,0 +1,47 @@
+"""Checks every schema migration's tests share: the backup taken first, a second open a no-op."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tutor.backups import list_backups
+from tutor.store.db import open_database
+
+
+def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def whole_file(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, and the schema."""
+    names = [r[0] for r in _query(path, "SELECT name FROM sqlite_master WHERE type='table'")]
+    rows = {n: _query(path, f"SELECT * FROM {n} ORDER BY 1, 2") for n in names}
+    rows["sqlite_master"] = _query(path, "SELECT * FROM sqlite_master ORDER BY name")
+    return rows
+
+
+def assert_backup_taken_first(path: Path, old_version: str) -> None:
+    """Opening the old file migrates it after one migration backup holding the old file whole."""
+    original = whole_file(path)
+    open_database(f"sqlite:///{path}").close()
+    (backup,) = list_backups(path)
+    assert backup.kind == "migration"
+    assert _query(backup.path, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+        (old_version,)
+    ]
+    assert whole_file(backup.path) == original
+
+
+def assert_second_open_changes_nothing(path: Path) -> None:
+    """A second open of the migrated file changes no row and takes no second backup."""
+    open_database(f"sqlite:///{path}").close()
+    migrated, backups = whole_file(path), list_backups(path)
+    open_database(f"sqlite:///{path}").close()
+    assert whole_file(path) == migrated
+    assert list_backups(path) == backups  # no second migration backup
