@@ -18,14 +18,10 @@ class Written:
     cards: int = 0
 
 
-def json_text(data: Any) -> str:
-    """JSON as printed or written: exact data, with no raw control character (tutor.text)."""
-    return _encoded(data, 0) + "\n"
-
-
 def write_sections(sections: Iterable[tuple[str, Any]], out: TextIO) -> Written:
     """Write the object of `sections` (key, value; an iterator value is a list written item by
-    item as it comes) to `out` exactly as json_text would write the whole dict."""
+    item as it comes) to `out` exactly as the CLI prints a whole dict as JSON (`json.dumps` with
+    indent=2 and no ASCII escaping, through `tutor.text.json_safe`, then a newline)."""
     written = Written()
     out.write("{")
     for number, (key, value) in enumerate(sections):
