@@ -288,18 +288,23 @@ def start_up(tutor_db: Path, runs: int) -> tuple[float, float]:
     import compileall
     import shutil
 
-    from bench_startup import BARE_APP, copy_database, median_of
+    from bench_startup import BARE_APP, copy_database, interleaved_medians
 
     if not shutil.which("tmux"):
         return float("nan"), float("nan")
     compileall.compile_dir(str(ROOT / "tutor"), quiet=1)
     bare = Path(tempfile.mkdtemp()) / "bare.py"
     bare.write_text(BARE_APP)
-    floor = median_of(runs, f"{PYTHON} {bare}", "BARE APP READY")
     copy = copy_database(tutor_db)
     env = f"TUTOR_CONFIG={copy.parent / 'none.toml'} XDG_DATA_HOME={copy.parent}"
-    first = median_of(runs, f"{env} {TUTOR} --db {copy} review", "Reveal")
-    return first, floor
+    medians = interleaved_medians(  # in turns, so a change of load falls on both
+        runs,
+        {
+            "tutor": (f"{env} {TUTOR} --db {copy} review", "Reveal"),
+            "bare": (f"{PYTHON} {bare}", "BARE APP READY"),
+        },
+    )
+    return medians["tutor"][0], medians["bare"][0]
 
 
 def review_memory(work: Path, tutor_db: Path) -> float:
