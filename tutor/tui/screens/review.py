@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
@@ -20,6 +19,7 @@ from tutor.grades import Grade
 from tutor.peek import Preview
 from tutor.text import neutralise
 from tutor.tui.screens import review_answer, review_edit, review_flags, review_start
+from tutor.tui.widgets.card_scroll import CardScroll
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
 from tutor.tui.widgets.footer import Footer
@@ -52,7 +52,7 @@ class ReviewScreen(Screen[None]):
         Binding("q", "quit_review", "Quit"),
         Binding("escape", "quit_review", "Quit", show=False),
     ]
-    mode: reactive[Mode] = reactive("loading", bindings=True, init=False)
+    mode: reactive[Mode] = reactive("loading", bindings=True, init=False, repaint=False)
     # Both only save restyling every widget before the first card: toasts take the whole width
     # here at any width (tutor.tcss), and the card takes the focus once it is on screen.
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
@@ -75,7 +75,7 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
-        with VerticalScroll(id="card"):
+        with CardScroll(id="card"):
             yield CardText(id="card-text")
             yield OptionList(id="options")
             yield FeedbackPanel(id="feedback")
@@ -129,7 +129,7 @@ class ReviewScreen(Screen[None]):
         if self.mode == mode:  # a card after a card: the watcher is not called for the same mode
             self.watch_mode(mode)
         self.mode = mode
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.query_one(CardScroll).start_over()
         self.update_status()
 
     def show_next(self, presented: Presented | None = None) -> None:
