@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, bindparam, select, text
 
 from tutor.queue_sql import for_postgresql, stamp
 from tutor.state import CardState, Phase, StoredCard
@@ -34,14 +34,16 @@ class StoreReader:
             yield tuple(row)
 
 
+_LOAD_CARD = (  # built once: each answer's next card only binds its id
+    select(card_table, deck_table.c.name.label("deck_name"), deck_table.c.source_path)
+    .join(deck_table, deck_table.c.id == card_table.c.deck_id)
+    .where(card_table.c.id == bindparam("card_id"))
+)
+
+
 def load_card(conn: Connection, card_id: int) -> StoredCard | None:
     """One card with everything the review screen shows."""
-    c = card_table.c
-    row = conn.execute(
-        select(card_table, deck_table.c.name.label("deck_name"), deck_table.c.source_path)
-        .join(deck_table, deck_table.c.id == c.deck_id)
-        .where(c.id == card_id)
-    ).first()
+    row = conn.execute(_LOAD_CARD, {"card_id": card_id}).first()
     if row is None:
         return None
     return StoredCard(

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
@@ -20,6 +19,7 @@ from tutor.grades import Grade
 from tutor.peek import Preview
 from tutor.text import neutralise
 from tutor.tui.screens import review_answer, review_edit, review_flags, review_start
+from tutor.tui.widgets.card_scroll import CardScroll
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
 from tutor.tui.widgets.footer import Footer
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from tutor.tui.app import TutorApp
 
 Mode = Literal["loading", "recall-first", "question", "answer", "done"]
-SHOWN_IN = {"#options": ("question",), "#feedback": ("answer",), "#ratings": ("answer",)}
 
 
 class ReviewScreen(Screen[None]):
@@ -52,7 +51,7 @@ class ReviewScreen(Screen[None]):
         Binding("q", "quit_review", "Quit"),
         Binding("escape", "quit_review", "Quit", show=False),
     ]
-    mode: reactive[Mode] = reactive("loading", bindings=True, init=False)
+    mode: reactive[Mode] = reactive("loading", bindings=True, init=False, repaint=False)
     # Both only save restyling every widget before the first card: toasts take the whole width
     # here at any width (tutor.tcss), and the card takes the focus once it is on screen.
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []
@@ -73,16 +72,15 @@ class ReviewScreen(Screen[None]):
     def tutor(self) -> TutorApp:
         return self.app  # type: ignore[return-value]
 
-    def compose(self) -> ComposeResult:
-        yield StatusBar(id="status")
-        with VerticalScroll(id="card"):
-            yield CardText(id="card-text")
-            yield OptionList(id="options")
-            yield FeedbackPanel(id="feedback")
-        yield Static(id="last")
-        yield RatingBar(id="ratings")
-        yield Static(id="hint")
-        yield Footer()
+    def compose(self) -> ComposeResult:  # the widgets stay for the screen's life: kept, not queried
+        self.status_bar, self.card_scroll = StatusBar(id="status"), CardScroll(id="card")
+        self.card_text, self.option_list = CardText(id="card-text"), OptionList(id="options")
+        self.feedback, self.last_line = FeedbackPanel(id="feedback"), Static(id="last")
+        self.rating_bar, self.hint_line = RatingBar(id="ratings"), Static(id="hint")
+        yield self.status_bar
+        with self.card_scroll:
+            yield from (self.card_text, self.option_list, self.feedback)
+        yield from (self.last_line, self.rating_bar, self.hint_line, Footer())
 
     def on_mount(self) -> None:
         self.started = self.tutor.clock()
@@ -102,34 +100,32 @@ class ReviewScreen(Screen[None]):
     # --- what is on screen ------------------------------------------------------------------
 
     def watch_mode(self, mode: Mode) -> None:
-        for selector, modes in SHOWN_IN.items():
-            self.query_one(selector).display = mode in modes
-        self.query_one("#last").display = mode != "answer"  # the last card's line has gone
+        self.option_list.display = mode == "question"
+        self.feedback.display = self.rating_bar.display = mode == "answer"
+        self.last_line.display = mode != "answer"  # the last card's line has gone
         if self.presented is not None:  # in the answer, the feedback shows the body last
-            self.query_one("#question-body").display = bool(self.presented.card.body) and (
-                mode != "answer"
-            )
+            self.card_text.show_body(bool(self.presented.card.body) and mode != "answer")
         self.refresh_bindings()
         self._update_hint()
 
     def update_status(self) -> None:
         if self.session is not None and self.presented is not None:
             left, done = self.session.remaining(), len(self.session.done)
-            self.query_one(StatusBar).show(
+            self.status_bar.show(
                 self.presented.card.deck_name, left, done, self.elapsed(), self.session.practice
             )
 
     def show(self, presented: Presented | Preview) -> None:
         self.presented, self.verdict, self.toggled = presented, None, set()
         self.edit_at = None
-        self.query_one(CardText).show(presented.card)
-        self.query_one(OptionList).show(presented, self.toggled)  # type: ignore[arg-type]
+        self.card_text.show(presented.card)
+        self.option_list.show(presented, self.toggled)  # type: ignore[arg-type]
         wants_recall = presented.settings.recall_first and presented.card.kind == "choice"
         mode: Mode = "recall-first" if wants_recall else "question"
         if self.mode == mode:  # a card after a card: the watcher is not called for the same mode
             self.watch_mode(mode)
         self.mode = mode
-        self.query_one("#card", VerticalScroll).scroll_home(animate=False)
+        self.card_scroll.start_over()
         self.update_status()
 
     def show_next(self, presented: Presented | None = None) -> None:
@@ -155,10 +151,10 @@ class ReviewScreen(Screen[None]):
         return replace(self.session.summary(), milliseconds=self.elapsed() * 1000)
 
     def say(self, message: str) -> None:  # one-line widgets: an update needs no new layout
-        self.query_one("#last", Static).update(Text(neutralise(message)), layout=False)
+        self.last_line.update(Text(neutralise(message)), layout=False)
 
     def _update_hint(self) -> None:
-        self.query_one("#hint", Static).update(Text(hint(self.mode, self.presented)), layout=False)
+        self.hint_line.update(Text(hint(self.mode, self.presented)), layout=False)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -190,7 +186,7 @@ class ReviewScreen(Screen[None]):
         index = self.presented.order[number - 1]
         if self.presented.select_all:
             self.toggled.symmetric_difference_update({index})
-            self.query_one(OptionList).show(self.presented, self.toggled)  # type: ignore[arg-type]
+            self.option_list.show(self.presented, self.toggled)  # type: ignore[arg-type]
         else:
             self.grade([index])
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from tutor.errors import TutorError
-from tutor.tui.widgets.feedback import FeedbackPanel
-from tutor.tui.widgets.rating_bar import RatingBar
 
 if TYPE_CHECKING:
     from tutor.session import ReviewSession, Verdict
@@ -23,19 +19,18 @@ def grade(screen: ReviewScreen, chosen: list[int] | None, duration_ms: int | Non
         if screen.pending is None:
             elapsed = (screen.tutor.clock() - screen.started).total_seconds()
             screen.pending = (chosen, int(elapsed * 1000))
-            hint = screen.query_one("#hint", Static)
-            hint.update(Text("One moment: loading your collection…"), layout=False)
+            screen.hint_line.update(Text("One moment: loading your collection…"), layout=False)
         return
     presented = screen.presented
     if presented is None:  # nothing on screen to grade
         return
     screen.verdict = verdict = screen.session.grade(chosen, duration_ms)
-    screen.query_one(FeedbackPanel).show(presented, verdict)  # type: ignore[arg-type]
+    screen.feedback.show(presented, verdict)  # type: ignore[arg-type]
     _show_last_choice(screen, screen.session, presented.card.id, verdict)
     practice = screen.session.practice
-    screen.query_one(RatingBar).show(verdict, presented.settings.fuzz, practice)
+    screen.rating_bar.show(verdict, presented.settings.fuzz, practice)
     screen.mode = "answer"
-    screen.query_one("#card", VerticalScroll).scroll_home(animate=False)
+    screen.card_scroll.scroll_home(animate=False)
 
 
 def _show_last_choice(
@@ -48,4 +43,4 @@ def _show_last_choice(
         wrong = last_wrong_choices(session.db, card_id)
     except TutorError:
         wrong = []  # the answer still stands; only the reminder is missing
-    screen.query_one(FeedbackPanel).show_last_choice(wrong, verdict)
+    screen.feedback.show_last_choice(wrong, verdict)

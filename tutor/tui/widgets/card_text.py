@@ -18,12 +18,15 @@ class CardText(Vertical):
     """The question heading, then the body (code, facts) the question needs."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="question")
-        yield Static(id="question-body")
+        self.question, self.body = Static(id="question"), Static(id="question-body")
+        yield from (self.question, self.body)
 
     def show(self, card: StoredCard) -> None:
-        self.query_one("#question", Static).update(block(card.question))
-        body = self.query_one("#question-body", Static)
-        body.display = bool(card.body)
+        self.question.update(block(card.question))
+        self.body.display = bool(card.body)
         if card.body:
-            body.update(block(card.body))
+            self.body.update(block(card.body))
+
+    def show_body(self, shown: bool) -> None:
+        """Show or fold the body (the answer's feedback repeats it last)."""
+        self.body.display = shown
