@@ -92,13 +92,24 @@ class StatsReader(Reader, Protocol):
         ...
 
 
+class _OutOfStep(Exception):
+    """The rollups do not count every logged answer: the store must serve the statistics."""
+
+
+def _in_step(conn: sqlite3.Connection) -> bool:
+    """True if the rollups count every logged answer (as `tutor.store.rollups.in_step`)."""
+    rolled = conn.execute(sql.ROLLED_ANSWERS).fetchone()[0]
+    return int(rolled) == int(conn.execute(sql.LOGGED_ANSWERS).fetchone()[0])
+
+
 class FileReader:
-    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step);
-    with the file's path, some of it runs on a second connection in a thread (`aside`)."""
+    """The statistics' SQL on an SQLite collection through the stdlib; with the file's path,
+    some of it runs on a second connection in a thread (`aside`). What reads the log and its
+    rollups runs in `aside`, which first checks that the rollups are in step (`_OutOfStep`)."""
 
     postgresql = False
 
-    def __init__(self, reader: Reader, path: Path | None = None) -> None:
+    def __init__(self, reader: SqliteReader, path: Path | None = None) -> None:
         self.reader = reader
         self.path = path
 
@@ -120,6 +131,8 @@ class FileReader:
         come between the two)."""
         path = self.path
         if path is None:
+            if not _in_step(self.reader.conn):
+                raise _OutOfStep
             done = work(self)
             return lambda: done
         outcome: list[Any] = []
@@ -128,7 +141,10 @@ class FileReader:
             try:
                 with closing(sqlite3.connect(path, timeout=10)) as conn:
                     conn.execute("BEGIN")
-                    outcome.append(work(FileReader(SqliteReader(conn))))
+                    in_step = _in_step(conn)
+                    outcome.append(
+                        work(FileReader(SqliteReader(conn))) if in_step else _OutOfStep()
+                    )
             except BaseException as exc:  # re-raised in the waiting thread
                 outcome.append(exc)
 
@@ -184,19 +200,20 @@ def compute_file(
         reader.conn.execute("BEGIN")  # one snapshot: the checks and every read see one log
         if not _current(reader.conn):
             return None
-        return compute_from(FileReader(reader, path), settings, now, deck, span)
+        try:
+            return compute_from(FileReader(reader, path), settings, now, deck, span)
+        except _OutOfStep:
+            return None
 
 
 def _current(conn: Any) -> bool:
-    """True if the open collection is at this schema, its rollups in step, its times in shape;
-    lends SQLite's power() from Python's (the same C pow) where SQLite was built without it."""
+    """True if the open collection is at this schema and its times in shape (the rollups being
+    in step is checked where they are read: `FileReader.aside`); lends SQLite's power() from
+    Python's (the same C pow) where SQLite was built without it."""
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if int(version[0]) != SCHEMA_VERSION:
         return False
-    rolled = conn.execute(sql.ROLLED_ANSWERS).fetchone()[0]
-    if int(rolled) != int(conn.execute(sql.LOGGED_ANSWERS).fetchone()[0]):
-        return False
-    if conn.execute(sql.ODD_TIMES, {"pattern": sql.TIME_TEXT}).fetchone() is not None:
+    if conn.execute(sql.ODD_TIMES, {"shape": sql.TIME_SHAPE}).fetchone() is not None:
         return False
     try:
         conn.execute("SELECT power(2.0, 0.5)").fetchone()
@@ -240,7 +257,8 @@ def compute_from(
 
     def from_choices_and_log(side: StatsReader) -> _Aside:
         """The reads of the log, its rollups and the choices: on a second connection to a file
-        (about half of the work, the per-card distributions being the other half)."""
+        (about half of the work: the per-card distributions, the card counts and the checks
+        before are the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
         by_card = there.first_answers_by_card(rolled == "review_rollup")
@@ -251,6 +269,7 @@ def compute_from(
             there.hour_sums(rolled, first_day),
             by_day,
             there.forecast(bounds, now),
+            there.calibration(calibrated),
         )
 
     if isinstance(reader, FileReader):
@@ -261,8 +280,7 @@ def compute_from(
     parameters = {d.id: d.parameters for d in decks}
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
-    fine_bins = q.calibration(calibrated)
-    (distractors, found), by_card, by_hour, by_day, due_before = choices_and_log()
+    (distractors, found), by_card, by_hour, by_day, due_before, fine_bins = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -543,7 +561,8 @@ class _Queries:
 _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
-_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int]]
+_FineBins = list[tuple[int, int, int, float]]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int], _FineBins]
 
 
 @dataclass(frozen=True)
