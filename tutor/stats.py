@@ -11,7 +11,7 @@ from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 from tutor import calibration, guessing, misconceptions
 from tutor import stats_sql as sql
@@ -460,38 +460,41 @@ class _Queries:
         keys = ("new", "learning", "review", "suspended", "retired")
         return {k: int(v) for k, v in zip(keys, row, strict=True)}
 
-    def card_bins(
-        self,
-        curve_decks: list[int] | None,
-        shape: tuple[float, float],
-        now: datetime,
-        edges: tuple[Sequence[float], Sequence[float], Sequence[float]],
-        top: int,
-    ) -> _Bins:
-        """The distributions of the scheduled cards of the decks `curve_decks` (one forgetting
-        curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
-        parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
-        values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
-        rows = self.run(sql.card_sums(*edges).format(**parts), values)
-        (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
-        counts = iter([int(v) for v in sums[:-1]])
+    def card_spans(self, edges: tuple[Sequence[float], Sequence[float]]) -> _Spans:
+        """The scheduled cards' intervals, stabilities and difficulties, counted in one scan."""
+        (row,) = self.run(sql.card_spans(*edges).format(**self.filters()))
+        counts = iter([int(v) for v in row])
 
         def take(n: int) -> list[int]:
             return [next(counts) for _ in range(n)]
 
-        day_edges, difficulty_edges, recall_edges = (len(e) for e in edges)
+        day_edges, difficulty_edges = (len(e) for e in edges)
+        return _Spans(
+            intervals=(take(1)[0], take(day_edges)),
+            young=take(1)[0],
+            stability=(take(1)[0], take(day_edges)),
+            difficulty=(take(1)[0], take(difficulty_edges)),
+        )
+
+    def card_recall(
+        self,
+        curve_decks: list[int] | None,
+        shape: tuple[float, float],
+        now: datetime,
+        edges: Sequence[float],
+        top: int,
+    ) -> _Recall:
+        """The predicted recall of the scheduled cards of the decks `curve_decks` (one forgetting
+        curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
+        parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
+        values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
+        rows = self.run(sql.card_recall(edges).format(**parts), values)
+        (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
         hardest = [row[1:4] for row in rows if int(row[0]) == 1]
         lowest = [row[1:4] for row in rows if int(row[0]) == 2]
-        return _Bins(
-            intervals_total=take(1)[0],
-            intervals_at_least=take(day_edges),
-            young=take(1)[0],
-            stability_total=take(1)[0],
-            stability_at_least=take(day_edges),
-            difficulty_total=take(1)[0],
-            difficulty_at_least=take(difficulty_edges),
-            recall_total=take(1)[0],
-            recall_at_least=take(recall_edges),
+        counts = [int(v) for v in sums[:-1]]
+        return _Recall(
+            counts=(counts[0], counts[1 : 1 + len(edges)]),
             recall_sum=float(sums[-1]),
             hardest=[(int(i), int(n), None if r is None else float(r)) for i, n, r in hardest],
             lowest=[(int(i), int(n), float(r)) for i, n, r in lowest],
@@ -564,28 +567,29 @@ _KindSums = tuple[str, int, int, int, int]
 _FineBins = list[tuple[int, int, int, float]]
 _Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int], _FineBins]
 
+_CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
+_Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
 
-@dataclass(frozen=True)
-class _Bins:
-    """The per-card distributions of one set of scheduled cards, counted in SQL.
 
-    Each `*_at_least` list counts the cards whose value reaches each inner edge, in the edges'
-    order; `*_total` counts the cards that have the value at all. `recall_sum` is the sum of
-    today's predicted recall; `hardest` and `lowest` are (card id, lapses, recall) rows.
-    """
+class _Spans(NamedTuple):
+    """The scheduled cards' intervals, stabilities and difficulties, counted in SQL: each a
+    count of the cards with the value and the counts reaching each inner edge."""
 
-    intervals_total: int
-    intervals_at_least: list[int]
+    intervals: _Counts
     young: int
-    stability_total: int
-    stability_at_least: list[int]
-    difficulty_total: int
-    difficulty_at_least: list[int]
-    recall_total: int
-    recall_at_least: list[int]
+    stability: _Counts
+    difficulty: _Counts
+
+
+class _Recall(NamedTuple):
+    """The predicted recall of the scheduled cards of one forgetting curve, counted in SQL:
+    the counts, today's summed recall, and (card id, lapses, recall) rows of the hardest cards
+    and of the least recalled."""
+
+    counts: _Counts
     recall_sum: float
-    hardest: list[tuple[int, int, float | None]]
-    lowest: list[tuple[int, int, float | None]]
+    hardest: list[_CardRow]
+    lowest: list[_CardRow]
 
 
 def _sum(by_day: list[tuple[int, dict[str, int]]], low: int, high: int) -> dict[str, int]:
@@ -620,10 +624,6 @@ def _true_retention(by_day: list[tuple[int, dict[str, int]]], today: int) -> Tru
     return TrueRetention(tuple(result))
 
 
-_CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
-_Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
-
-
 @dataclass(frozen=True)
 class _PerCard:
     """What the scheduled cards add up to: histogram counts, the young/mature split, the
@@ -642,39 +642,29 @@ class _PerCard:
 
 def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datetime) -> _PerCard:
     """Intervals, stability, difficulty and today's predicted recall of the scheduled cards,
-    counted in SQL once per forgetting curve (decks may use different parameter sets)."""
+    counted in SQL: the first three in one scan, recall once per forgetting curve (decks may
+    use different parameter sets)."""
     by_curve: dict[tuple[float, float], list[int]] = {}
     for deck_id, values in parameters.items():
         by_curve.setdefault(curve(values), []).append(deck_id)
-    edges = (DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1], RECALL_EDGES[1:-1])
+    spans = q.card_spans((DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1]))
     parts = [
-        q.card_bins(decks if len(by_curve) > 1 else None, shape, now, edges, TOP)
+        q.card_recall(decks if len(by_curve) > 1 else None, shape, now, RECALL_EDGES[1:-1], TOP)
         for shape, decks in by_curve.items()
     ]
-
-    def added(totals: list[int], counts: list[list[int]]) -> _Counts:
-        return sum(totals), [sum(column) for column in zip(*counts, strict=True)]
-
-    intervals = added([p.intervals_total for p in parts], [p.intervals_at_least for p in parts])
-    mature = intervals[1][DAY_EDGES.index(MATURE_DAYS) - 1] if parts else 0
+    recall_total = sum(p.counts[0] for p in parts)
+    recall_at_least = [sum(column) for column in zip(*(p.counts[1] for p in parts), strict=True)]
+    mature = spans.intervals[1][DAY_EDGES.index(MATURE_DAYS) - 1]
     rows = [row for p in parts for row in p.hardest]
     hardest = sorted(rows, key=lambda x: (-x[1], x[2] or 0, x[0]))[:TOP]
     lowest = sorted((row for p in parts for row in p.lowest), key=lambda x: (x[2] or 0, x[0]))
     return _PerCard(
-        intervals=intervals if parts else (0, [0] * (len(DAY_EDGES) - 2)),
-        stability=added([p.stability_total for p in parts], [p.stability_at_least for p in parts])
-        if parts
-        else (0, [0] * (len(DAY_EDGES) - 2)),
-        difficulty=added(
-            [p.difficulty_total for p in parts], [p.difficulty_at_least for p in parts]
-        )
-        if parts
-        else (0, [0] * (len(DIFFICULTY_EDGES) - 2)),
-        retrievability=added([p.recall_total for p in parts], [p.recall_at_least for p in parts])
-        if parts
-        else (0, [0] * (len(RECALL_EDGES) - 2)),
+        intervals=spans.intervals,
+        stability=spans.stability,
+        difficulty=spans.difficulty,
+        retrievability=(recall_total, recall_at_least or [0] * (len(RECALL_EDGES) - 2)),
         recall_sum=sum(p.recall_sum for p in parts),
-        young=sum(p.young for p in parts),
+        young=spans.young,
         mature=mature,
         hardest=hardest,
         lowest=lowest[:TOP],
