@@ -233,7 +233,7 @@ def test_the_statistics_find_the_misconceptions_the_home_screen_finds(
 @pytest.mark.parametrize(
     "stored",
     [
-        "2026-13-01 10:00:00.000000",  # the digit GLOB's shape, but no date: SQLite's parser refuses it
+        "2026-13-01 10:00:00.000000",  # the digits in place, but no date SQLite reads
         "2026-03-01 25:00:00.000000",
         "2026-03-01 10:00:00 and more",
         "2026/03/01 10:00:00.000000",
