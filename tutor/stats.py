@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
@@ -21,7 +21,7 @@ from tutor.day import day_bounds, day_number
 from tutor.known_tags import no_such_tag as no_such_tag  # its old home, kept for callers
 from tutor.known_tags import require_known
 from tutor.queue import Reader, curve, no_such_deck, read_decks
-from tutor.queue_sql import SqliteReader, in_decks, sqlite_reader, stamp
+from tutor.queue_sql import SqliteReader, in_decks, sqlite_reader
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -445,14 +445,10 @@ class _Queries:
         return [(int(b), int(n), int(p), float(t)) for b, n, p, t in self.run(query)]
 
     def forecast(self, bounds: Sequence[datetime], now: datetime) -> list[int]:
-        """Cards due before each bound, cumulative: the due times before the last bound are
-        read and counted below each bound by bisection (5x faster than a sum per bound)."""
-        rows = self.run(sql.DUE_TIMES.format(**self.filters()), {"now": now, "until": bounds[-1]})
-        due = sorted(row[0] for row in rows)
-        keys: Sequence[Any] = bounds
-        if due and isinstance(due[0], str):  # SQLite's stored text sorts as the times do
-            keys = [stamp(bound) for bound in bounds]
-        return [bisect_left(due, key) for key in keys]
+        """Cards due before each bound, cumulative: counted per bin between bounds in SQL."""
+        values = {"now": now, **{f"b{i}": bound for i, bound in enumerate(bounds)}}
+        cards = dict(self.run(sql.due_bins(len(bounds)).format(**self.filters()), values))
+        return list(accumulate(int(cards.get(i, 0)) for i in range(len(bounds))))
 
     def card_counts(self) -> dict[str, int]:
         """New, learning, review, suspended and retired cards."""
