@@ -228,3 +228,23 @@ def test_the_statistics_find_the_misconceptions_the_home_screen_finds(
     # the month's picks only: card 4's C once (3 days ago), card 2's B once (5 days ago)
     picked = {(d.card_id, d.option): d.picked for d in month.distractors}
     assert picked[(4, "C")] == 1 and picked[(2, "B")] == 1 and picked[(5, "B")] == 1
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2026-13-01 10:00:00.000000",  # the digits in place, but no date SQLite reads
+        "2026-03-01 25:00:00.000000",
+        "2026-03-01 10:00:00 and more",
+        "2026/03/01 10:00:00.000000",
+        "soon",
+    ],
+)
+def test_a_stored_time_of_another_shape_leaves_the_statistics_to_the_store(
+    db_path: Path, log: Database, stored: str
+) -> None:
+    rolled_up(log)
+    assert compute_file(db_path, SETTINGS, NOW, None, "all") is not None
+    with log.write() as conn:
+        conn.execute(text("UPDATE card SET last_review = :stored WHERE id = 1"), {"stored": stored})
+    assert compute_file(db_path, SETTINGS, NOW, None, "all") is None

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 from tutor import calibration, guessing, misconceptions
 from tutor import stats_sql as sql
@@ -21,7 +21,7 @@ from tutor.day import day_bounds, day_number
 from tutor.known_tags import no_such_tag as no_such_tag  # its old home, kept for callers
 from tutor.known_tags import require_known
 from tutor.queue import Reader, curve, no_such_deck, read_decks
-from tutor.queue_sql import SqliteReader, in_decks, sqlite_reader, stamp
+from tutor.queue_sql import SqliteReader, in_decks, sqlite_reader
 from tutor.stats_data import (
     Bucket,
     Calendar,
@@ -92,13 +92,24 @@ class StatsReader(Reader, Protocol):
         ...
 
 
+class _OutOfStep(Exception):
+    """The rollups do not count every logged answer: the store must serve the statistics."""
+
+
+def _in_step(conn: sqlite3.Connection) -> bool:
+    """True if the rollups count every logged answer (as `tutor.store.rollups.in_step`)."""
+    rolled = conn.execute(sql.ROLLED_ANSWERS).fetchone()[0]
+    return int(rolled) == int(conn.execute(sql.LOGGED_ANSWERS).fetchone()[0])
+
+
 class FileReader:
-    """The statistics' SQL on an SQLite collection through the stdlib (the rollups in step);
-    with the file's path, some of it runs on a second connection in a thread (`aside`)."""
+    """The statistics' SQL on an SQLite collection through the stdlib; with the file's path,
+    some of it runs on a second connection in a thread (`aside`). What reads the log and its
+    rollups runs in `aside`, which first checks that the rollups are in step (`_OutOfStep`)."""
 
     postgresql = False
 
-    def __init__(self, reader: Reader, path: Path | None = None) -> None:
+    def __init__(self, reader: SqliteReader, path: Path | None = None) -> None:
         self.reader = reader
         self.path = path
 
@@ -120,6 +131,8 @@ class FileReader:
         come between the two)."""
         path = self.path
         if path is None:
+            if not _in_step(self.reader.conn):
+                raise _OutOfStep
             done = work(self)
             return lambda: done
         outcome: list[Any] = []
@@ -128,7 +141,10 @@ class FileReader:
             try:
                 with closing(sqlite3.connect(path, timeout=10)) as conn:
                     conn.execute("BEGIN")
-                    outcome.append(work(FileReader(SqliteReader(conn))))
+                    in_step = _in_step(conn)
+                    outcome.append(
+                        work(FileReader(SqliteReader(conn))) if in_step else _OutOfStep()
+                    )
             except BaseException as exc:  # re-raised in the waiting thread
                 outcome.append(exc)
 
@@ -184,19 +200,20 @@ def compute_file(
         reader.conn.execute("BEGIN")  # one snapshot: the checks and every read see one log
         if not _current(reader.conn):
             return None
-        return compute_from(FileReader(reader, path), settings, now, deck, span)
+        try:
+            return compute_from(FileReader(reader, path), settings, now, deck, span)
+        except _OutOfStep:
+            return None
 
 
 def _current(conn: Any) -> bool:
-    """True if the open collection is at this schema, its rollups in step, its times in shape;
-    lends SQLite's power() from Python's (the same C pow) where SQLite was built without it."""
+    """True if the open collection is at this schema and its times in shape (the rollups being
+    in step is checked where they are read: `FileReader.aside`); lends SQLite's power() from
+    Python's (the same C pow) where SQLite was built without it."""
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if int(version[0]) != SCHEMA_VERSION:
         return False
-    rolled = conn.execute(sql.ROLLED_ANSWERS).fetchone()[0]
-    if int(rolled) != int(conn.execute(sql.LOGGED_ANSWERS).fetchone()[0]):
-        return False
-    if conn.execute(sql.ODD_TIMES, {"pattern": sql.TIME_TEXT}).fetchone() is not None:
+    if conn.execute(sql.ODD_TIMES, {"shape": sql.TIME_SHAPE}).fetchone() is not None:
         return False
     try:
         conn.execute("SELECT power(2.0, 0.5)").fetchone()
@@ -240,7 +257,8 @@ def compute_from(
 
     def from_choices_and_log(side: StatsReader) -> _Aside:
         """The reads of the log, its rollups and the choices: on a second connection to a file
-        (about half of the work, the per-card distributions being the other half)."""
+        (about half of the work: the per-card distributions, the card counts and the checks
+        before are the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
         by_card = there.first_answers_by_card(rolled == "review_rollup")
@@ -251,6 +269,7 @@ def compute_from(
             there.hour_sums(rolled, first_day),
             by_day,
             there.forecast(bounds, now),
+            there.calibration(calibrated),
         )
 
     if isinstance(reader, FileReader):
@@ -261,8 +280,7 @@ def compute_from(
     parameters = {d.id: d.parameters for d in decks}
     counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
-    fine_bins = q.calibration(calibrated)
-    (distractors, found), by_card, by_hour, by_day, due_before = choices_and_log()
+    (distractors, found), by_card, by_hour, by_day, due_before, fine_bins = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -427,14 +445,10 @@ class _Queries:
         return [(int(b), int(n), int(p), float(t)) for b, n, p, t in self.run(query)]
 
     def forecast(self, bounds: Sequence[datetime], now: datetime) -> list[int]:
-        """Cards due before each bound, cumulative: the due times before the last bound are
-        read and counted below each bound by bisection (5x faster than a sum per bound)."""
-        rows = self.run(sql.DUE_TIMES.format(**self.filters()), {"now": now, "until": bounds[-1]})
-        due = sorted(row[0] for row in rows)
-        keys: Sequence[Any] = bounds
-        if due and isinstance(due[0], str):  # SQLite's stored text sorts as the times do
-            keys = [stamp(bound) for bound in bounds]
-        return [bisect_left(due, key) for key in keys]
+        """Cards due before each bound, cumulative: counted per bin between bounds in SQL."""
+        values = {"now": now, **{f"b{i}": bound for i, bound in enumerate(bounds)}}
+        cards = dict(self.run(sql.due_bins(len(bounds)).format(**self.filters()), values))
+        return list(accumulate(int(cards.get(i, 0)) for i in range(len(bounds))))
 
     def card_counts(self) -> dict[str, int]:
         """New, learning, review, suspended and retired cards."""
@@ -442,38 +456,41 @@ class _Queries:
         keys = ("new", "learning", "review", "suspended", "retired")
         return {k: int(v) for k, v in zip(keys, row, strict=True)}
 
-    def card_bins(
-        self,
-        curve_decks: list[int] | None,
-        shape: tuple[float, float],
-        now: datetime,
-        edges: tuple[Sequence[float], Sequence[float], Sequence[float]],
-        top: int,
-    ) -> _Bins:
-        """The distributions of the scheduled cards of the decks `curve_decks` (one forgetting
-        curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
-        parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
-        values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
-        rows = self.run(sql.card_sums(*edges).format(**parts), values)
-        (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
-        counts = iter([int(v) for v in sums[:-1]])
+    def card_spans(self, edges: tuple[Sequence[float], Sequence[float]]) -> _Spans:
+        """The scheduled cards' intervals, stabilities and difficulties, counted in one scan."""
+        (row,) = self.run(sql.card_spans(*edges).format(**self.filters()))
+        counts = iter([int(v) for v in row])
 
         def take(n: int) -> list[int]:
             return [next(counts) for _ in range(n)]
 
-        day_edges, difficulty_edges, recall_edges = (len(e) for e in edges)
+        day_edges, difficulty_edges = (len(e) for e in edges)
+        return _Spans(
+            intervals=(take(1)[0], take(day_edges)),
+            young=take(1)[0],
+            stability=(take(1)[0], take(day_edges)),
+            difficulty=(take(1)[0], take(difficulty_edges)),
+        )
+
+    def card_recall(
+        self,
+        curve_decks: list[int] | None,
+        shape: tuple[float, float],
+        now: datetime,
+        edges: Sequence[float],
+        top: int,
+    ) -> _Recall:
+        """The predicted recall of the scheduled cards of the decks `curve_decks` (one forgetting
+        curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
+        parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
+        values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
+        rows = self.run(sql.card_recall(edges).format(**parts), values)
+        (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
         hardest = [row[1:4] for row in rows if int(row[0]) == 1]
         lowest = [row[1:4] for row in rows if int(row[0]) == 2]
-        return _Bins(
-            intervals_total=take(1)[0],
-            intervals_at_least=take(day_edges),
-            young=take(1)[0],
-            stability_total=take(1)[0],
-            stability_at_least=take(day_edges),
-            difficulty_total=take(1)[0],
-            difficulty_at_least=take(difficulty_edges),
-            recall_total=take(1)[0],
-            recall_at_least=take(recall_edges),
+        counts = [int(v) for v in sums[:-1]]
+        return _Recall(
+            counts=(counts[0], counts[1 : 1 + len(edges)]),
             recall_sum=float(sums[-1]),
             hardest=[(int(i), int(n), None if r is None else float(r)) for i, n, r in hardest],
             lowest=[(int(i), int(n), float(r)) for i, n, r in lowest],
@@ -543,30 +560,32 @@ class _Queries:
 _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
-_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int]]
+_FineBins = list[tuple[int, int, int, float]]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int], _FineBins]
+
+_CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
+_Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
 
 
-@dataclass(frozen=True)
-class _Bins:
-    """The per-card distributions of one set of scheduled cards, counted in SQL.
+class _Spans(NamedTuple):
+    """The scheduled cards' intervals, stabilities and difficulties, counted in SQL: each a
+    count of the cards with the value and the counts reaching each inner edge."""
 
-    Each `*_at_least` list counts the cards whose value reaches each inner edge, in the edges'
-    order; `*_total` counts the cards that have the value at all. `recall_sum` is the sum of
-    today's predicted recall; `hardest` and `lowest` are (card id, lapses, recall) rows.
-    """
-
-    intervals_total: int
-    intervals_at_least: list[int]
+    intervals: _Counts
     young: int
-    stability_total: int
-    stability_at_least: list[int]
-    difficulty_total: int
-    difficulty_at_least: list[int]
-    recall_total: int
-    recall_at_least: list[int]
+    stability: _Counts
+    difficulty: _Counts
+
+
+class _Recall(NamedTuple):
+    """The predicted recall of the scheduled cards of one forgetting curve, counted in SQL:
+    the counts, today's summed recall, and (card id, lapses, recall) rows of the hardest cards
+    and of the least recalled."""
+
+    counts: _Counts
     recall_sum: float
-    hardest: list[tuple[int, int, float | None]]
-    lowest: list[tuple[int, int, float | None]]
+    hardest: list[_CardRow]
+    lowest: list[_CardRow]
 
 
 def _sum(by_day: list[tuple[int, dict[str, int]]], low: int, high: int) -> dict[str, int]:
@@ -601,10 +620,6 @@ def _true_retention(by_day: list[tuple[int, dict[str, int]]], today: int) -> Tru
     return TrueRetention(tuple(result))
 
 
-_CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
-_Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
-
-
 @dataclass(frozen=True)
 class _PerCard:
     """What the scheduled cards add up to: histogram counts, the young/mature split, the
@@ -623,39 +638,29 @@ class _PerCard:
 
 def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datetime) -> _PerCard:
     """Intervals, stability, difficulty and today's predicted recall of the scheduled cards,
-    counted in SQL once per forgetting curve (decks may use different parameter sets)."""
+    counted in SQL: the first three in one scan, recall once per forgetting curve (decks may
+    use different parameter sets)."""
     by_curve: dict[tuple[float, float], list[int]] = {}
     for deck_id, values in parameters.items():
         by_curve.setdefault(curve(values), []).append(deck_id)
-    edges = (DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1], RECALL_EDGES[1:-1])
+    spans = q.card_spans((DAY_EDGES[1:-1], DIFFICULTY_EDGES[1:-1]))
     parts = [
-        q.card_bins(decks if len(by_curve) > 1 else None, shape, now, edges, TOP)
+        q.card_recall(decks if len(by_curve) > 1 else None, shape, now, RECALL_EDGES[1:-1], TOP)
         for shape, decks in by_curve.items()
     ]
-
-    def added(totals: list[int], counts: list[list[int]]) -> _Counts:
-        return sum(totals), [sum(column) for column in zip(*counts, strict=True)]
-
-    intervals = added([p.intervals_total for p in parts], [p.intervals_at_least for p in parts])
-    mature = intervals[1][DAY_EDGES.index(MATURE_DAYS) - 1] if parts else 0
+    recall_total = sum(p.counts[0] for p in parts)
+    recall_at_least = [sum(column) for column in zip(*(p.counts[1] for p in parts), strict=True)]
+    mature = spans.intervals[1][DAY_EDGES.index(MATURE_DAYS) - 1]
     rows = [row for p in parts for row in p.hardest]
     hardest = sorted(rows, key=lambda x: (-x[1], x[2] or 0, x[0]))[:TOP]
     lowest = sorted((row for p in parts for row in p.lowest), key=lambda x: (x[2] or 0, x[0]))
     return _PerCard(
-        intervals=intervals if parts else (0, [0] * (len(DAY_EDGES) - 2)),
-        stability=added([p.stability_total for p in parts], [p.stability_at_least for p in parts])
-        if parts
-        else (0, [0] * (len(DAY_EDGES) - 2)),
-        difficulty=added(
-            [p.difficulty_total for p in parts], [p.difficulty_at_least for p in parts]
-        )
-        if parts
-        else (0, [0] * (len(DIFFICULTY_EDGES) - 2)),
-        retrievability=added([p.recall_total for p in parts], [p.recall_at_least for p in parts])
-        if parts
-        else (0, [0] * (len(RECALL_EDGES) - 2)),
+        intervals=spans.intervals,
+        stability=spans.stability,
+        difficulty=spans.difficulty,
+        retrievability=(recall_total, recall_at_least or [0] * (len(RECALL_EDGES) - 2)),
         recall_sum=sum(p.recall_sum for p in parts),
-        young=sum(p.young for p in parts),
+        young=spans.young,
         mature=mature,
         hardest=hardest,
         lowest=lowest[:TOP],

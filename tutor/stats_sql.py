@@ -57,13 +57,29 @@ CALIBRATION = (
     "FROM {source} u WHERE 1 = 1 {decks} {since} GROUP BY u.fine_bin ORDER BY u.fine_bin"
 )
 
-# Learning and review cards not suspended nor buried at :now, due before :until (buried cards
-# are never due, as in `tutor.queue_sql.AVAILABLE`).
-DUE_TIMES = (
-    "SELECT c.due FROM card c WHERE c.retired = FALSE AND c.suspended = FALSE "
-    f"AND (c.buried_until IS NULL OR c.buried_until <= :now) AND c.phase <> {NEW} "
-    "{decks} {cards} AND c.due < :until"
-)
+
+def due_bins(bounds: int) -> str:
+    """(bin, cards) of the learning and review cards not suspended nor buried at :now (buried
+    cards are never due, as in `tutor.queue_sql.AVAILABLE`) due before the last of the `bounds`
+    times :b0 < :b1 < ...: a card's bin is how many bounds its due time reaches (a binary tree
+    of comparisons), so the cards due before bound i are those of bins 0 to i. Counted in SQL:
+    twice as fast as reading the due times to bisect them."""
+
+    def reached(low: int, high: int) -> str:
+        if low == high:
+            return str(low)
+        middle = (low + high + 1) // 2
+        return (
+            f"CASE WHEN c.due >= :b{middle - 1} THEN {reached(middle, high)} "
+            f"ELSE {reached(low, middle - 1)} END"
+        )
+
+    return (
+        f"SELECT {reached(0, bounds - 1)} AS bin, count(*) FROM card c WHERE c.retired = FALSE "
+        "AND c.suspended = FALSE AND (c.buried_until IS NULL OR c.buried_until <= :now) "
+        f"AND c.phase <> {NEW} {{decks}} {{cards}} AND c.due < :b{bounds - 1} GROUP BY 1"
+    )
+
 
 CARD_COUNTS = (
     "SELECT "
@@ -88,16 +104,16 @@ WHOLE_DAYS = (
 ELAPSED = WHOLE_DAYS.format(later=":now", earlier="c.last_review")
 INTERVAL = WHOLE_DAYS.format(later="c.due", earlier="c.last_review")
 
-# Each scheduled card's values, predicted recall computed exactly as `tutor.queue.recall`
-# computes it (whole days elapsed, the same float operations and C pow).
-PER_CARD = (
-    "SELECT c.id, c.lapses, c.stability, c.difficulty, "
-    f"(c.phase = {REVIEW} AND c.due IS NOT NULL AND c.last_review IS NOT NULL) AS reviewed, "
-    f"{INTERVAL} AS interval_days, "
+REVIEWED = f"c.phase = {REVIEW} AND c.due IS NOT NULL AND c.last_review IS NOT NULL"
+# Each scheduled card's predicted recall, computed exactly as `tutor.queue.recall` computes it
+# (whole days elapsed, the same float operations and C pow).
+RECALL = (
     "CASE WHEN c.stability IS NOT NULL AND c.stability != 0 AND c.last_review IS NOT NULL "
-    f"THEN power(1 + :factor * max(0, {ELAPSED}) / c.stability, :decay) END AS recall "
-    f"FROM card c WHERE {SCHEDULED} {{decks}} {{cards}} {{curve_decks}}"
+    f"THEN power(1 + :factor * max(0, {ELAPSED}) / c.stability, :decay) END"
 )
+# A subquery with a LIMIT under an aggregate is not merged into it (SQLite reads it as a
+# co-routine): each card's values are computed once, not again in every count that uses them.
+EACH_ROW_ONCE = "LIMIT -1"
 
 
 def _count(condition: str) -> str:
@@ -106,32 +122,42 @@ def _count(condition: str) -> str:
     return f"count(*) FILTER (WHERE {condition})"
 
 
-def card_sums(
-    day_edges: Sequence[float], difficulty_edges: Sequence[float], recall_edges: Sequence[float]
-) -> str:
-    """The distributions of the scheduled cards in one scan: a row (0, cards with an interval,
-    reaching each day edge, young; with a stability, reaching each day edge; with a difficulty,
-    reaching each edge; with a recall, reaching each edge; the summed recall), then the hardest
-    cards and the least recalled (:top of each)."""
-    interval = "k.reviewed = TRUE"
+def card_spans(day_edges: Sequence[float], difficulty_edges: Sequence[float]) -> str:
+    """The scheduled cards' intervals, stabilities and difficulties in one scan, one row: cards
+    with an interval, reaching each day edge, young; with a stability, reaching each day edge;
+    with a difficulty, reaching each edge. The same for every forgetting curve."""
     sums = [
-        _count(interval),
-        *(_count(f"{interval} AND k.interval_days >= {edge!r}") for edge in day_edges),
-        _count(f"{interval} AND k.interval_days < 21"),
+        _count("k.interval_days IS NOT NULL"),
+        *(_count(f"k.interval_days >= {edge!r}") for edge in day_edges),
+        _count("k.interval_days < 21"),
         _count("k.stability IS NOT NULL"),
         *(_count(f"k.stability >= {edge!r}") for edge in day_edges),
         _count("k.difficulty IS NOT NULL"),
         *(_count(f"k.difficulty >= {edge!r}") for edge in difficulty_edges),
+    ]
+    return (
+        f"SELECT {', '.join(sums)} FROM (SELECT CASE WHEN {REVIEWED} THEN {INTERVAL} END "
+        f"AS interval_days, c.stability, c.difficulty FROM card c WHERE {SCHEDULED} {{decks}} "
+        f"{{cards}} {EACH_ROW_ONCE}) AS k"
+    )
+
+
+def card_recall(recall_edges: Sequence[float]) -> str:
+    """The predicted recall of the scheduled cards of one forgetting curve (`{curve_decks}`):
+    a row (0, cards with a recall, reaching each edge, the summed recall, in the cards' scan
+    order), then the hardest cards and the least recalled (:top of each)."""
+    sums = [
         _count("k.recall IS NOT NULL"),
         *(_count(f"k.recall >= {edge!r}") for edge in recall_edges),
         "COALESCE(SUM(k.recall), 0.0)",
     ]
-    # materialized: each card's recall and interval computed once, for every sum using it and
-    # for the two top-N lists (rows of part 1: the hardest cards, 2: the least recalled, each
-    # (part, card id, lapses, recall) padded with zeros to the sums' width)
+    # materialized: each card's recall computed once, for the sums and for the two top-N lists
+    # (rows of part 1: the hardest cards, 2: the least recalled, each (part, card id, lapses,
+    # recall) padded with zeros to the sums' width)
     padding = ", 0" * (len(sums) - 3)  # numbers: PostgreSQL types a subquery's NULL as text
     return (
-        f"WITH k AS MATERIALIZED ({PER_CARD}) SELECT 0, {', '.join(sums)} FROM k "
+        f"WITH k AS MATERIALIZED (SELECT c.id, c.lapses, {RECALL} AS recall FROM card c WHERE "
+        f"{SCHEDULED} {{decks}} {{cards}} {{curve_decks}}) SELECT 0, {', '.join(sums)} FROM k "
         f"UNION ALL SELECT * FROM (SELECT 1, k.id, k.lapses, k.recall{padding} FROM k "
         "WHERE k.lapses > 0 ORDER BY k.lapses DESC, COALESCE(k.recall, 0), k.id LIMIT :top) "
         f"AS hardest UNION ALL SELECT * FROM (SELECT 2, k.id, k.lapses, k.recall{padding} "
@@ -141,10 +167,18 @@ def card_sums(
 
 # A stored time SQLite's text columns should hold; anything else is left to the store's error.
 TIME_TEXT = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]*"
+# The stdlib reader's test of the same shape, a third of the GLOB's cost: the separators where
+# TIME_TEXT has them, and a date and time SQLite reads (its parser wants the digits there, and
+# refuses a month 13 or an hour 25, which TIME_TEXT lets by: those go to the store).
+TIME_SHAPE = "????-??-?? ??:??:??*"
+SHAPED = "({time} GLOB :shape AND julianday({time}) IS NOT NULL)"
 ODD_TIMES = (
-    "SELECT 1 FROM card c WHERE (c.due IS NOT NULL AND NOT c.due GLOB :pattern) "
-    "OR (c.last_review IS NOT NULL AND NOT c.last_review GLOB :pattern) "
-    "OR (c.buried_until IS NOT NULL AND NOT c.buried_until GLOB :pattern) LIMIT 1"
+    "SELECT 1 FROM card c WHERE "
+    + " OR ".join(
+        f"(c.{column} IS NOT NULL AND NOT {SHAPED.format(time=f'c.{column}')})"
+        for column in ("due", "last_review", "buried_until")
+    )
+    + " LIMIT 1"
 )
 
 # Each wrong option's picks are a range of review_choice's key: counted there; the question is
@@ -265,6 +299,7 @@ POSTGRESQL_WORDS = (
     (ELAPSED, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
     (INTERVAL, "FLOOR(EXTRACT(EPOCH FROM (c.due - c.last_review)) / 86400)"),
     ("max(0, ", "greatest(0, "),
+    (EACH_ROW_ONCE, "LIMIT ALL"),
     (RIGHTNESS, "CAST(NULL AS TEXT)"),
     (MANY_RIGHT, RIGHT_OPTIONS_POSTGRESQL),
     (RIGHT_OPTIONS, RIGHT_OPTIONS_POSTGRESQL),
