@@ -15,6 +15,7 @@ app, and the peak memory of a review session.
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -285,14 +286,12 @@ def _note_fields(card: object) -> list[str]:
 
 def start_up(tutor_db: Path, runs: int) -> tuple[float, float]:
     """Seconds to the first card of `tutor review` on the collection, and to a bare Textual app."""
-    import compileall
     import shutil
 
     from bench_startup import BARE_APP, copy_database, interleaved_medians
 
     if not shutil.which("tmux"):
         return float("nan"), float("nan")
-    compileall.compile_dir(str(ROOT / "tutor"), quiet=1)
     bare = Path(tempfile.mkdtemp()) / "bare.py"
     bare.write_text(BARE_APP)
     copy = copy_database(tutor_db)
@@ -414,6 +413,9 @@ def main() -> None:
     except ImportError:
         raise SystemExit("needs the anki package: pip install -e '.[bench]'") from None
     random.seed(args.seed)
+    # an installed tutor has its bytecode, as the anki package has; without it (an editable
+    # install where PYTHONDONTWRITEBYTECODE is set) every child would compile every module
+    compileall.compile_dir(str(ROOT / "tutor"), quiet=1)
     cards, reviews = (10_000, 125_000) if args.small else (args.cards, args.reviews)
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
