@@ -106,7 +106,7 @@ def careful(text: str, path: str) -> Deck:
     quick path for a card)."""
     quick, fast = parser._Parser._simple_card, parser._Parser._plain_deck
     parser._Parser._simple_card = lambda self, raw: None  # type: ignore[method-assign]
-    parser._Parser._plain_deck = lambda self, start: None  # type: ignore[method-assign]
+    parser._Parser._plain_deck = lambda self, body_start: None  # type: ignore[method-assign]
     try:
         return parser.parse_text(text, path)
     finally:
@@ -117,7 +117,7 @@ def careful(text: str, path: str) -> Deck:
 def card_by_card(text: str, path: str) -> Deck:
     """The deck read card by card (the quick path, else the careful one): no fast path."""
     fast = parser._Parser._plain_deck
-    parser._Parser._plain_deck = lambda self, start: None  # type: ignore[method-assign]
+    parser._Parser._plain_deck = lambda self, body_start: None  # type: ignore[method-assign]
     try:
         return parser.parse_text(text, path)
     finally:

@@ -125,10 +125,11 @@ def _options(block: str) -> tuple[Option, ...] | None:
     wrong = block.count("\n- [ ]")
     if len(items) > MAX_OPTIONS or wrong in (0, len(items)):
         return None
+    split: list[tuple[str, str]]
     if " -- " in block:  # the careful parser's split: the first ` — ` or ` -- `
-        split = [[*REASONING_SEPARATOR.split(item, 1), ""][:2] for item in items]
+        split = [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
     else:
-        split = [item.partition(" — ")[::2] for item in items]
+        split = [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
     options = tuple(
         [
             _option(Option, (text[3:].strip(), text[0] != " ", reasoning.strip()))
