@@ -91,12 +91,16 @@ class Card:
 
     def content_hash(self) -> str:
         """A digest of everything the learner sees; it changes only when the content does."""
+        return self.content_digest().hex()
+
+    def content_digest(self) -> bytes:
+        """`content_hash` as its 20 bytes (what SQLite stores), without the hex text between."""
         fields = [self.question, self.body, self.explanation, self.answer]
         for option in self.options:
             fields += [option.text, "x" if option.correct else " ", option.reasoning]
         if self.tags:  # only then: a card without tags keeps the digest it always had
             fields.append("tags:" + ",".join(self.tags))
-        return hashlib.sha1("\x1f".join(fields).encode("utf-8")).hexdigest()
+        return hashlib.sha1("\x1f".join(fields).encode("utf-8")).digest()
 
 
 @dataclass(frozen=True)
