@@ -224,9 +224,9 @@ def _insert_cards(
         and (column.default is None or column.default.is_scalar)
     }
     names = (*_NEW_CARD_COLUMNS, *defaults)
-    # a bool as the int SQLite stores: the driver binds an int directly, a bool only after a
-    # failed adapter lookup (three per card: about 3% of a 10,000-card import's instructions)
-    constants = tuple(int(v) if isinstance(v, bool) else v for v in defaults.values())
+    # on SQLite a bool as the int it stores: the driver binds an int directly, a bool only after
+    # a failed adapter lookup (three per card: about 3% of a 10,000-card import's instructions)
+    constants = tuple(int(v) if sqlite and isinstance(v, bool) else v for v in defaults.values())
     if compiled.positiontup is not None:
         order = itemgetter(*(names.index(name) for name in compiled.positiontup))
         with _page_cache_for(conn, len(rows)):
