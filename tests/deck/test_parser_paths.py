@@ -102,13 +102,26 @@ BROKEN = """\
 
 
 def careful(text: str, path: str) -> Deck:
-    """The deck read with every card on the careful path."""
-    quick = parser._Parser._simple_card
+    """The deck read with every card on the careful path (no fast path for the whole file, no
+    quick path for a card)."""
+    quick, fast = parser._Parser._simple_card, parser._Parser._plain_deck
     parser._Parser._simple_card = lambda self, raw: None  # type: ignore[method-assign]
+    parser._Parser._plain_deck = lambda self, body_start: None  # type: ignore[method-assign]
     try:
         return parser.parse_text(text, path)
     finally:
         parser._Parser._simple_card = quick  # type: ignore[method-assign]
+        parser._Parser._plain_deck = fast  # type: ignore[method-assign]
+
+
+def card_by_card(text: str, path: str) -> Deck:
+    """The deck read card by card (the quick path, else the careful one): no fast path."""
+    fast = parser._Parser._plain_deck
+    parser._Parser._plain_deck = lambda self, body_start: None  # type: ignore[method-assign]
+    try:
+        return parser.parse_text(text, path)
+    finally:
+        parser._Parser._plain_deck = fast  # type: ignore[method-assign]
 
 
 @pytest.mark.parametrize("text", [BUNDLED.read_text(encoding="utf-8"), VARIED])
@@ -213,3 +226,184 @@ def test_the_bundled_deck_is_read_on_the_quick_path_only() -> None:
         parser._Parser._card_lines = careful_lines  # type: ignore[method-assign]
     assert len(deck.cards) == 10
     assert deck == careful(text, "deck.md")
+
+
+# --- the fast path for a whole deck of plain cards (tutor.deck.plain_deck) ---------------------
+
+PIECE = st.sampled_from(["a", "A", "b", "é", "ß", "ss", "x y", "x  y", "x\ty", "`c`", "**d**", "—"])
+TEXTS = st.lists(PIECE, min_size=0, max_size=3).map(" ".join)
+FAST_OPTIONS = st.builds(
+    "{}[{}] {}{}{}{}".format,
+    st.sampled_from(["- ", "- ", "- ", "* ", "-\t", " - "]),
+    st.sampled_from(["x", " ", " ", "X"]),
+    TEXTS,
+    st.sampled_from(["", "", " — ", " -- ", " —", "— ", " - "]),
+    TEXTS,
+    st.sampled_from(["", "", "", " ", "\t", "\u00a0", " #"]),
+)
+QUESTIONS = st.sampled_from(
+    [
+        "Q",
+        "Q?",
+        "What is é?",
+        "q",
+        "Q ##",
+        "Q  ",
+        "Q\t",
+        "\u00a0",
+        "",
+        "Q #",
+        " Q",
+        "Ünï?",
+        "R",
+        "S",
+    ]
+)
+ID_LINES = st.sampled_from(
+    [
+        "",
+        "",
+        "<!-- id: a-1 -->",
+        "<!-- id: b -->",
+        "<!-- id: bad id -->",
+        "<!--id:c-->",
+        "\n<!-- id: d -->",
+    ]
+)
+EXTRA = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "",
+        "Explanation: plain",
+        "Explanation: plain",
+        "Explanation: why",
+        "**Explanation:** bold label",
+        "explanation: lower",
+        "Prose.\nMore prose.",
+        "```\n## not a card\n- [x] not an option\n```",
+        "~~~\n## still not\n~~~",
+        "Tags: a, b",
+        "1. a numbered line",
+        "  indented",
+        "<!-- a note -->",
+        "### a deeper heading",
+        "# a level-one heading",
+        "##",
+        "##\tTabbed heading",
+        "   ## indented heading",
+        "Text ending in spaces   ",
+    ]
+)
+FAST_CARD = st.builds(
+    "## {}\n{}\n{}- [x] right {}{}\n- [ ] wrong {}{}\n{}\n{}\n{}".format,
+    QUESTIONS,
+    ID_LINES,
+    st.sampled_from(["", "", "A body line.\n", "`code` in the body\n\n"]),
+    TEXTS,
+    st.sampled_from(["", " — because", " -- no — yes", "  —  spaced  ", "\t— tab"]),
+    TEXTS,
+    st.sampled_from(["", " — because", " -- why", ""]),
+    st.lists(FAST_OPTIONS, min_size=0, max_size=3).map("\n".join),
+    st.sampled_from(["", "", "\n"]),
+    EXTRA,
+)
+FAST_HEADS = st.sampled_from(
+    [
+        "",
+        "",
+        "# Title\n\n",
+        "---\ntitle: T\n---\n",
+        "---\ntitle: T\ntags: [a]\n---\n\n# Shown title\n\nA description.\n\n",
+        "# Title\nA description.\n",
+        "# Title ##\n",
+        "#\n",
+        " # Indented title\n",
+        "intro\n# T\nmore\n### sub\n",
+        "```\n## fenced in the description\n```\n",
+        "<!-- a comment -->\n",
+        "---\nunknown: 1\n---\n",
+        "---\n",
+    ]
+)
+
+
+WORDS_ONLY = st.lists(st.sampled_from(["a", "é", "x y", "`c`", "ß", "**d**"]), min_size=1).map(
+    " ".join
+)
+PLAIN_ONE = st.builds(
+    lambda card, n: card.replace("{}", str(n)),
+    st.builds(
+        (
+            "## Q{{}} {}?\n{}\n{}- [x] right {} — {}\n- [ ] other {} -- {}\n"
+            "- [ ] wrong {}{}\n\n{}\n"
+        ).format,
+        WORDS_ONLY,
+        st.sampled_from(["", "<!-- id: c{} -->"]),
+        st.sampled_from(["", "Body.\n\n"]),
+        WORDS_ONLY,
+        WORDS_ONLY,
+        WORDS_ONLY,
+        WORDS_ONLY,
+        WORDS_ONLY,
+        st.sampled_from(["", " — why", " -- why — and more"]),
+        st.sampled_from(["Explanation: e", "**Explanation:** e", "Prose only.", ""]),
+    ),
+    st.integers(0, 10**6),
+)
+PLAIN_CARDS = st.lists(
+    PLAIN_ONE, min_size=1, max_size=6, unique_by=lambda card: card.split("?", 1)[0].casefold()
+)
+
+
+def fast_deck(head: str, cards: list[str], crlf: bool, trailing: str) -> str:
+    text = head + "\n".join(cards) + trailing
+    return text.replace("\n", "\r\n") if crlf else text
+
+
+@settings(
+    derandomize=True, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    FAST_HEADS,
+    st.lists(st.one_of(PLAIN_ONE, PLAIN_ONE, PLAIN_ONE, FAST_CARD), max_size=6),
+    st.booleans(),
+    st.sampled_from(["", "\n", "\n\n", " "]),
+)
+def test_the_fast_path_reads_any_deck_as_the_careful_path_does(
+    head: str, cards: list[str], crlf: bool, trailing: str
+) -> None:
+    """Generated decks, plain and tricky (fences holding headings or options, CRLF, tabs,
+    trailing spaces, unicode, comments, front matter, ids, duplicate options and questions):
+    the deck, or every problem with its line and message, is the careful path's."""
+    text = fast_deck(head, cards, crlf, trailing)
+    expected = read(text, careful)
+    assert read(text, parser.parse_text) == expected
+    assert read(text, card_by_card) == expected
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(PLAIN_CARDS, st.sampled_from(["", "---\ntitle: T\n---\n", "# T\nA description.\n\n"]))
+def test_the_fast_path_takes_plain_decks_whole(cards: list[str], head: str) -> None:
+    """Decks of plain cards are read by the fast path (not handed on), as the careful path
+    reads them."""
+    from tutor.deck.plain_deck import read_plain_deck
+
+    text = head + "\n".join(cards)
+    begin = text.index("\n", text.index("---", 3)) + 1 if head.startswith("---") else 0
+    assert read_plain_deck(text, begin) is not None
+    assert read(text, parser.parse_text) == read(text, careful)
+
+
+def test_the_bundled_deck_is_read_by_the_fast_path() -> None:
+    """The bundled deck's shape (ids, four options with reasoning, an explanation) is what the
+    fast path is for: it takes the whole file, and gives the careful path's deck."""
+    from tutor.deck.plain_deck import read_plain_deck
+
+    text = BUNDLED.read_text(encoding="utf-8")
+    begin = text.index("\n", text.index("---", 3)) + 1
+    plain = read_plain_deck(text, begin)
+    assert plain is not None
+    assert len(plain[1]) == 10
+    assert parser.parse_text(text, "deck.md") == careful(text, "deck.md")

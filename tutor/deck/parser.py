@@ -14,11 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.deck.limits import MAX_OPTIONS
 from tutor.deck.models import SLUG, Card, Deck, Option, short
 from tutor.errors import DeckError, Problem
+
+if TYPE_CHECKING:
+    from tutor.deck.plain_deck import Head
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -139,9 +142,13 @@ class _Parser:
 
     def parse(self, source_hash: str) -> Deck:
         settings, body_start = self._front_matter()
-        title, description, raw_cards = self._split(body_start)
-        cards = [c for c in (self._card(raw) for raw in raw_cards) if c is not None]
-        self._check_unique(cards)
+        plain = self._plain_deck(body_start)
+        if plain is not None:
+            (title, description), cards = plain
+        else:
+            title, description, raw_cards = self._split(body_start)
+            cards = [c for c in (self._card(raw) for raw in raw_cards) if c is not None]
+            self._check_unique(cards)
         name = self._deck_name(settings, title)
         if self.problems:
             raise DeckError(sorted(self.problems, key=lambda p: p.line))
@@ -156,6 +163,15 @@ class _Parser:
             cards=tuple(cards),
             converted_from=settings.get("converted_from"),
         )
+
+    def _plain_deck(self, body_start: int) -> tuple[Head, list[Card]] | None:
+        """The whole deck from the fast path (`tutor.deck.plain_deck`) when every card in it is
+        plain and the file has no problem so far; None: the cards are read one by one here."""
+        if self.problems:
+            return None
+        from tutor.deck.plain_deck import read_plain_deck  # it reads this module's patterns
+
+        return read_plain_deck(self.text, self._line_start(body_start))
 
     # --- front matter -------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -90,10 +91,24 @@ def active_card_counts(conn: Connection) -> dict[int, int]:
     return {int(deck_id): int(count) for deck_id, count in conn.execute(query)}
 
 
+def _slug_in(conn: Connection, slugs: list[str]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """`card.slug IN slugs` as few times as the database allows, each with its parameters: once
+    on SQLite (the slugs as one JSON array that `json_each` reads: a deck's 10,000 ids took 20
+    statements of 500 parameters, about half the time), in chunks of 500 elsewhere."""
+    if conn.dialect.name == "sqlite":
+        listed = func.json_each(bindparam("slugs")).table_valued("value")
+        if slugs:
+            yield card_table.c.slug.in_(select(listed.c.value)), {"slugs": json.dumps(slugs)}
+        return
+    for start in range(0, len(slugs), 500):
+        chunk = slugs[start : start + 500]  # one statement, compiled once
+        yield card_table.c.slug.in_(bindparam("slugs", expanding=True)), {"slugs": chunk}
+
+
 def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict[str, StoredDeck]:
     """For each slug held by a card of a deck other than `deck_id`: that deck."""
     owners: dict[str, StoredDeck] = {}
-    for start in range(0, len(slugs), 500):
+    for condition, parameters in _slug_in(conn, slugs):
         rows = conn.execute(
             select(
                 card_table.c.slug,
@@ -103,9 +118,9 @@ def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict
                 deck_table.c.source_hash,
             )
             .join(deck_table, deck_table.c.id == card_table.c.deck_id)
-            .where(card_table.c.slug.in_(bindparam("slugs", expanding=True)))
+            .where(condition)
             .where(deck_table.c.id != (deck_id if deck_id is not None else -1)),
-            {"slugs": slugs[start : start + 500]},  # one statement, compiled once
+            parameters,
         )
         for row in rows:
             owners[row.slug] = StoredDeck(row.id, row.name, row.source_path, row.source_hash)
@@ -181,7 +196,8 @@ def _insert_cards(
     statement = card_table.insert().values({k: bindparam(k) for k in _NEW_CARD_COLUMNS})
     compiled = statement.compile(dialect=conn.dialect)
     created = UTCMicros().process_bind_param(now, conn.dialect)
-    digest = HexDigest().process_bind_param  # the content hash as the column stores it
+    sqlite = conn.dialect.name == "sqlite"  # SQLite stores the content hash as its bytes
+    digest = HexDigest().process_bind_param
     rows = [
         (
             deck_id,
@@ -193,7 +209,7 @@ def _insert_cards(
             _options_json(card.options),
             card.explanation,
             card.answer,
-            digest(card.content_hash(), conn.dialect),
+            card.content_digest() if sqlite else digest(card.content_hash(), conn.dialect),
             card.line,
             position,
             created,
@@ -208,7 +224,9 @@ def _insert_cards(
         and (column.default is None or column.default.is_scalar)
     }
     names = (*_NEW_CARD_COLUMNS, *defaults)
-    constants = tuple(defaults.values())
+    # on SQLite a bool as the int it stores: the driver binds an int directly, a bool only after
+    # a failed adapter lookup (three per card: about 3% of a 10,000-card import's instructions)
+    constants = tuple(int(v) if sqlite and isinstance(v, bool) else v for v in defaults.values())
     if compiled.positiontup is not None:
         order = itemgetter(*(names.index(name) for name in compiled.positiontup))
         with _page_cache_for(conn, len(rows)):
@@ -283,13 +301,9 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
     for candidate in sorted(existing, key=lambda r: (r.slug is not None, r.retired)):
         by_key.setdefault(candidate.key, []).append(candidate)
     wanted = [c.slug for c in deck.cards if c.slug is not None and c.slug not in by_slug]
-    if wanted:
-        for start in range(0, len(wanted), 500):
-            for found in conn.execute(
-                select(*columns).where(card_table.c.slug.in_(bindparam("slugs", expanding=True))),
-                {"slugs": wanted[start : start + 500]},
-            ):
-                by_slug[found.slug] = found
+    for condition, parameters in _slug_in(conn, wanted):
+        for found in conn.execute(select(*columns).where(condition), parameters):
+            by_slug[found.slug] = found
 
     claimed: set[int] = set()
     moved: list[int] = []  # cards coming from another deck, with their answers
