@@ -8,8 +8,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
+from operator import and_, rshift
 from types import TracebackType
+from typing import cast
 
 from tutor.collection_file import damaged
 from tutor.store.db import Database, sqlite_path
@@ -17,13 +19,17 @@ from tutor.store.fitting import AnswerRow, answer_rows
 
 CARDS_PER_CHUNK = 2000  # cards a range holds (about 16,000 answers on a year's log)
 
-# One row per card range: SQLite walks ix_review_card over the range (by card then id: no sort;
-# by card then time: each card's answers sorted on their own) and writes the four columns as
-# text, all while the statement steps: the driver lets go of the GIL for the whole range.
+# Two rows per card range, each written as text while its statement steps (the driver lets go
+# of the GIL for the whole range): the range's cards with their answer counts (from the index
+# alone), then every answer's time and day * 8 + rating (the index walked over the range: by
+# card then id, no sort; by card then time, each card's answers sorted on their own).
+_COUNTS_SQL = (
+    "SELECT group_concat(card_id), group_concat(n) FROM (SELECT r.card_id, count(*) AS n "
+    "FROM review r{join} WHERE r.card_id >= ? AND r.card_id < ? GROUP BY r.card_id)"
+)
 _RANGE_SQL = (
-    "SELECT group_concat(card_id), group_concat(reviewed_at), group_concat(rating), "
-    "group_concat(day) FROM (SELECT r.card_id, r.reviewed_at, r.rating, r.day FROM review r"
-    "{join} WHERE r.card_id >= ? AND r.card_id < ? ORDER BY {order})"
+    "SELECT group_concat(reviewed_at), group_concat(day * 8 + rating) FROM (SELECT r.reviewed_at, "
+    "r.day, r.rating FROM review r{join} WHERE r.card_id >= ? AND r.card_id < ? ORDER BY {order})"
 )
 _BY_ID = "r.card_id, r.id"
 _BY_TIME = "r.card_id, r.reviewed_at, r.id"
@@ -119,9 +125,7 @@ class AnswerLog:
                 if isinstance(texts, sqlite3.DatabaseError):
                     raise damaged(path, texts) from None
                 raise texts
-            # each column's text is a JSON array's body: the json module's C parser is the
-            # fastest int parser the standard library has (a third of the driver's per-row cost)
-            chunk = AnswerColumns(*(json.loads(f"[{text}]") for text in texts))
+            chunk = _columns(*texts)
             self._chunks.append(chunk)
             yield chunk
 
@@ -147,16 +151,43 @@ class AnswerLog:
             return
         ranges = -(-count // self._per_chunk)
         step = -(-(high - low + 1) // ranges)
-        sql = range_sql(self._deck_ids, by_time=self._by_time)
+        counts = counts_sql(self._deck_ids)
+        answers = range_sql(self._deck_ids, by_time=self._by_time)
         for start in range(low, high + 1, step):
-            yield conn.execute(sql, (start, start + step)).fetchone()
+            bounds = (start, start + step)
+            yield conn.execute(counts, bounds).fetchone() + conn.execute(answers, bounds).fetchone()
+
+
+def _columns(cards: str, counts: str, times: str, packed: str) -> AnswerColumns:
+    """A range's columns from its texts (each the body of a JSON array of integers: the json
+    module's C parser is the fastest integer parser the standard library has)."""
+    ratings_days = _ints(packed)
+    return AnswerColumns(
+        list(chain.from_iterable(map(repeat, _ints(cards), _ints(counts)))),
+        _ints(times),
+        list(map(and_, ratings_days, repeat(7))),
+        list(map(rshift, ratings_days, repeat(3))),
+    )
+
+
+def _ints(text: str) -> list[int]:
+    return cast(list[int], json.loads(f"[{text}]"))
+
+
+def _join(deck_ids: Sequence[int] | None) -> str:
+    if deck_ids is None:
+        return ""
+    ids = ", ".join(str(int(i)) for i in deck_ids) or "NULL"  # integers only: safe to render
+    # CROSS JOIN: the review index drives, in its order (a JOIN starts from the decks' cards)
+    return f" CROSS JOIN card c ON c.id = r.card_id AND c.deck_id IN ({ids})"
+
+
+def counts_sql(deck_ids: Sequence[int] | None) -> str:
+    """The statement counting one card range's answers per card (ids from ? up to ?)."""
+    return _COUNTS_SQL.format(join=_join(deck_ids))
 
 
 def range_sql(deck_ids: Sequence[int] | None, *, by_time: bool = False) -> str:
-    """The statement reading one card range (ids from ? up to ?, the second excluded)."""
-    join = ""
-    if deck_ids is not None:
-        ids = ", ".join(str(int(i)) for i in deck_ids) or "NULL"  # integers only: safe to render
-        # CROSS JOIN: the review index drives, in its order (a JOIN starts from the decks' cards)
-        join = f" CROSS JOIN card c ON c.id = r.card_id AND c.deck_id IN ({ids})"
-    return _RANGE_SQL.format(join=join, order=_BY_TIME if by_time else _BY_ID)
+    """The statement reading one card range's answers (ids from ? up to ?, the second
+    excluded)."""
+    return _RANGE_SQL.format(join=_join(deck_ids), order=_BY_TIME if by_time else _BY_ID)
