@@ -69,12 +69,12 @@ class AnswerLog:
         deck_ids: Sequence[int] | None,
         *,
         by_time: bool = False,
-        cards_per_chunk: int = CARDS_PER_CHUNK,
+        cards_per_chunk: int | None = None,
     ) -> None:
         self._db = db
         self._by_time = by_time
         self._deck_ids = None if deck_ids is None else [int(i) for i in deck_ids]
-        self._per_chunk = max(1, cards_per_chunk)
+        self._per_chunk = max(1, cards_per_chunk or CARDS_PER_CHUNK)
         self._chunks: list[AnswerColumns] = []
         self._ready: queue.SimpleQueue[tuple[str | None, ...] | BaseException | None] = (
             queue.SimpleQueue()
