@@ -33,12 +33,18 @@ _RANGE_SQL = (
 )
 _BY_ID = "r.card_id, r.id"
 _BY_TIME = "r.card_id, r.reviewed_at, r.id"
-_BOUNDS_SQL = "SELECT count(*), min(id), max(id) FROM card"
+# the cards' count sizes the ranges; the log's own first and last card bound them (each one
+# lookup in the index)
+_BOUNDS_SQL = (
+    "SELECT (SELECT count(*) FROM card), (SELECT min(card_id) FROM review), "
+    "(SELECT max(card_id) FROM review)"
+)
+_Texts = tuple[str, str, str, str]  # a range's cards, their answer counts, times, day * 8 + rating
 
 
 @dataclass(frozen=True)
 class AnswerColumns:
-    """Answer rows of a range of cards as four columns (by card, then time, then id)."""
+    """Answer rows of a range of cards as four columns, in the order they were read."""
 
     cards: list[int]
     times: list[int]  # microseconds since EPOCH
@@ -76,9 +82,7 @@ class AnswerLog:
         self._deck_ids = None if deck_ids is None else [int(i) for i in deck_ids]
         self._per_chunk = max(1, cards_per_chunk or CARDS_PER_CHUNK)
         self._chunks: list[AnswerColumns] = []
-        self._ready: queue.SimpleQueue[tuple[str | None, ...] | BaseException | None] = (
-            queue.SimpleQueue()
-        )
+        self._ready: queue.SimpleQueue[_Texts | BaseException | None] = queue.SimpleQueue()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -137,25 +141,27 @@ class AnswerLog:
                 for texts in self._ranges(conn):
                     if self._stop.is_set():
                         break
-                    if texts[0] is not None:  # a range without answers gives NULLs
-                        self._ready.put(texts)
+                    self._ready.put(texts)
             finally:
                 conn.close()
         except BaseException as exc:  # handed to the reading thread, which raises it
             self._ready.put(exc)
         self._ready.put(None)
 
-    def _ranges(self, conn: sqlite3.Connection) -> Iterator[tuple[str | None, ...]]:
+    def _ranges(self, conn: sqlite3.Connection) -> Iterator[_Texts]:
         count, low, high = conn.execute(_BOUNDS_SQL).fetchone()
-        if not count:
+        if low is None:  # no answers
             return
-        ranges = -(-count // self._per_chunk)
+        ranges = -(-max(1, count) // self._per_chunk)
         step = -(-(high - low + 1) // ranges)
         counts = counts_sql(self._deck_ids)
         answers = range_sql(self._deck_ids, by_time=self._by_time)
         for start in range(low, high + 1, step):
             bounds = (start, start + step)
-            yield conn.execute(counts, bounds).fetchone() + conn.execute(answers, bounds).fetchone()
+            cards, numbers = conn.execute(counts, bounds).fetchone()
+            if cards is not None:  # NULLs: a range without answers
+                times, packed = conn.execute(answers, bounds).fetchone()
+                yield cards, numbers, times, packed
 
 
 def _columns(cards: str, counts: str, times: str, packed: str) -> AnswerColumns:
