@@ -27,8 +27,7 @@ import fsrs_rs_python as rs
 from synthetic_collection import build
 
 from tutor import fitting
-from tutor.optimize import held_out_cut
-from tutor.store import fitting as store
+from tutor.optimize import held_out_cut, read_and_prepare
 from tutor.store.db import Database, open_database
 
 NOW = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
@@ -48,13 +47,11 @@ def collection(work: Path, reviews: int) -> Path:
 
 def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
     """tutor's path to fitted parameters (that of `tutor optimize`): read, cut, prepare, fit."""
-    with db.read() as conn:
-        rows = store.answer_rows(conn, None)
-    prepared = fitting.prepare(rows)
+    prepared, log = read_and_prepare(db, None)
     cutoff = held_out_cut(prepared.later_day_times)
     assert cutoff is not None, "a benchmark collection has later-day answers"
     items = prepared.items_before(cutoff)
-    return fitting.fit(items), items, len(rows)
+    return fitting.fit(items), items, len(log)
 
 
 def direct_fit(items: list[rs.FSRSItem]) -> list[float]:

@@ -13,11 +13,18 @@ from itertools import compress
 
 import fsrs_rs_python as rs
 
+from tutor.errors import StoreError
+
 DEFAULT_PARAMETERS = tuple(float(p) for p in rs.DEFAULT_PARAMETERS)
 
 Review = tuple[datetime, int]  # (time, rating)
 AnswerRow = tuple[int, int, int, int]  # (card id, microseconds since the epoch, rating, day)
 MICROS_PER_DAY = 86_400_000_000
+_DISORDER = "the review log was read out of order (nothing was changed; please report this)"
+
+
+class OutOfOrder(StoreError):
+    """Answer rows not by card then time: a read by id met a card whose ids go back in time."""
 
 
 def elapsed_days(earlier: datetime, later: datetime) -> int:
@@ -58,46 +65,71 @@ class _SharedReviews(dict[int, rs.FSRSReview]):
 class PreparedLog:
     """One pass over a log's answer rows: the training item of every answer given a day or more
     after its card's previous one, with that answer's time, and the time of every answer given on
-    a later learning day than its card's previous one (what the held-out cut counts)."""
+    a later learning day than its card's previous one (what the held-out cut counts).
 
-    items: list[rs.FSRSItem]
+    An item is its card's reviews up to its answer: kept as bounds into `reviews` (every answer's
+    review, card after card) and made only when asked for, so that the items after a cut are
+    never made (fsrs-rs copies every review of every item it is given)."""
+
+    reviews: list[rs.FSRSReview]
+    item_starts: list[int]  # where each item's card begins in reviews
+    item_ends: list[int]  # one past each item's answer in reviews
     item_times: list[int]  # microseconds, one per item
     later_day_times: list[int]  # microseconds
+
+    @property
+    def items(self) -> list[rs.FSRSItem]:
+        """Every answer's training item, in the rows' order."""
+        return self._items(self.item_starts, self.item_ends)
 
     def items_before(self, cut: int) -> list[rs.FSRSItem]:
         """training_items of each card's answers before `cut`: an item holds only its answer and
         earlier ones, so those of answers before the cut are exactly the items of that log."""
-        return list(compress(self.items, [at < cut for at in self.item_times]))
+        keep = [at < cut for at in self.item_times]
+        return self._items(compress(self.item_starts, keep), compress(self.item_ends, keep))
+
+    def _items(self, starts: Iterable[int], ends: Iterable[int]) -> list[rs.FSRSItem]:
+        # all in C: a slice of the card's reviews per item, each copied into its FSRSItem
+        return list(map(rs.FSRSItem, map(self.reviews.__getitem__, map(slice, starts, ends))))
 
 
 def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
     """The PreparedLog of answer rows ordered by card then time, in one pass over integers
-    (elapsed_days on microseconds: whole 24-hour periods)."""
+    (elapsed_days on microseconds: whole 24-hour periods). Rows out of that order (a card
+    coming back, a card's time going back) raise OutOfOrder."""
     shared = _SharedReviews()
     get = shared.get  # dict.get, then [] on a miss: [] on a dict subclass is the slow path
-    items: list[rs.FSRSItem] = []
+    reviews: list[rs.FSRSReview] = []
+    starts: list[int] = []
+    ends: list[int] = []
     item_times: list[int] = []
     later: list[int] = []
-    add_item, add_time, add_later, item = items.append, item_times.append, later.append, rs.FSRSItem
-    card: int | None = None
-    previous = previous_day = 0
-    reviews: list[rs.FSRSReview] = []
+    add_review, add_start, add_end = reviews.append, starts.append, ends.append
+    add_time, add_later = item_times.append, later.append
+    card = -(2**63)
+    previous = previous_day = start = 0
     for card_id, at, rating, day in rows:
         if card_id != card:
-            card, reviews = card_id, [get(rating) or shared[rating]]
+            if card_id < card:
+                raise OutOfOrder(f"{_DISORDER}: card {card_id} after card {card}")
+            card, start = card_id, len(reviews)
+            add_review(get(rating) or shared[rating])
         else:
             if day > previous_day:
                 add_later(at)
             gap = at - previous
             if gap >= MICROS_PER_DAY:
                 key = gap // MICROS_PER_DAY * 8 + rating
-                reviews.append(get(key) or shared[key])
-                add_item(item(reviews))  # copies the card's reviews so far
+                add_review(get(key) or shared[key])
+                add_start(start)
+                add_end(len(reviews))
                 add_time(at)
+            elif gap >= 0:
+                add_review(get(rating) or shared[rating])  # within 24 hours: no item
             else:
-                reviews.append(get(rating) or shared[rating])  # within 24 hours: no item
+                raise OutOfOrder(f"{_DISORDER}: card {card_id}'s answers go back in time")
         previous, previous_day = at, day
-    return PreparedLog(items, item_times, later)
+    return PreparedLog(reviews, starts, ends, item_times, later)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,12 @@ from tutor.calibration import Calibration
 from tutor.deck.selection import DeckSelection
 from tutor.errors import NotFoundError, TutorError
 from tutor.store import fitting as store
+from tutor.store.answer_log import AnswerLog
 from tutor.store.db import Database
 from tutor.store.tables import EPOCH, MICROSECOND
 
 if TYPE_CHECKING:
-    from tutor.fitting import HeldOutCard
+    from tutor.fitting import HeldOutCard, PreparedLog
 
 MIN_REVIEWS = 400  # later-day answers needed before a fit is tried
 HELD_OUT = 0.25  # the latest quarter of the later-day answers scores the sets
@@ -137,6 +138,20 @@ def _nth_smallest(values: list[int], n: int) -> int:
     return sorted(values)[n]
 
 
+def read_and_prepare(db: Database, deck_ids: list[int] | None) -> tuple[PreparedLog, AnswerLog]:
+    """The answers (of the given decks, or all) read and prepared for a fit at once: the pass
+    works on the card ranges already read while the next are read. Read by card then id (the
+    index's order, no sort); again by card then time when a card's ids go back in time."""
+    from tutor import fitting
+
+    try:
+        with AnswerLog(db, deck_ids) as log:
+            return fitting.prepare(log.rows()), log
+    except fitting.OutOfOrder:
+        with AnswerLog(db, deck_ids, by_time=True) as log:
+            return fitting.prepare(log.rows()), log
+
+
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
     if deck is None:
         return None
@@ -158,7 +173,9 @@ def _score_current(
 
     groups: dict[tuple[float, ...], list[HeldOutCard]] = {}
     for card in cards:
-        values = deck_sets.get(card_decks[card.card_id]) or DEFAULT
+        # a card added since card_decks was read (the log is read in its own transaction)
+        deck_id = card_decks.get(card.card_id)
+        values = (deck_sets.get(deck_id) if deck_id is not None else None) or DEFAULT
         groups.setdefault(tuple(values), []).append(card)
     pairs: list[tuple[float, bool]] = []
     for values, group in groups.items():
@@ -184,10 +201,9 @@ def optimize(
     with db.read() as conn:
         names = store.deck_names(conn)
         ids = _selected(names, deck)
-        rows = store.answer_rows(conn, ids)
         deck_sets = store.deck_parameters(conn)
         card_decks = store.card_decks(conn, None)
-    prepared = fitting.prepare(rows)
+    prepared, log = read_and_prepare(db, ids)
     answers = len(prepared.later_day_times)
     cut_micros = held_out_cut(prepared.later_day_times)
     if answers < MIN_REVIEWS or cut_micros is None:
@@ -199,7 +215,7 @@ def optimize(
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
         raise TutorError(f"fsrs-rs could not fit the parameters: {exc}") from None
     say("scoring")
-    held_out = fitting.held_out(rows, cut_micros)
+    held_out = fitting.held_out(log.read_rows(), cut_micros)
     before = _score_current(held_out, card_decks, deck_sets)
     after = calibration.score(fitting.recall_pairs(fitted, held_out))
     better = (
