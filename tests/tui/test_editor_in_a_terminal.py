@@ -51,6 +51,20 @@ class Terminal:
         os.write(self.leader, key.encode())
 
     def exit_code(self) -> int:
+        """The app's exit status, reading what it draws meanwhile: a terminal nobody reads fills
+        up and blocks the app's last writes (restoring the screen), so it would never end."""
+        deadline = time.monotonic() + HANG_GUARD
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.leader], [], [], max(left, 0))
+            assert ready, f"the app did not end; the screen showed: {self.seen[-2000:]!r}"
+            try:
+                chunk = os.read(self.leader, 65536)
+            except OSError:  # every end of the terminal closed: the app ended
+                break
+            if not chunk:
+                break
+            self.seen += chunk
         return self.process.wait(timeout=HANG_GUARD)
 
     def close(self) -> None:
