@@ -74,7 +74,7 @@ class ReviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:  # the widgets stay for the screen's life: kept, not queried
         self.status_bar, self.card_scroll = StatusBar(id="status"), CardScroll(id="card")
-        self.card_text, self.option_list = CardText(id="card-text"), OptionList(id="options")
+        self.card_text, self.option_list = CardText(id="question"), OptionList(id="options")
         self.feedback, self.last_line = FeedbackPanel(id="feedback"), Static(id="last")
         self.rating_bar, self.hint_line = RatingBar(id="ratings"), Static(id="hint")
         yield self.status_bar
