@@ -278,8 +278,8 @@ def compute_from(
         done = from_choices_and_log(reader)
         choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
-    counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
+    counts = per_card.cards
     (distractors, found), by_card, by_hour, by_day, due_before, fine_bins = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
@@ -450,14 +450,9 @@ class _Queries:
         cards = dict(self.run(sql.due_bins(len(bounds)).format(**self.filters()), values))
         return list(accumulate(int(cards.get(i, 0)) for i in range(len(bounds))))
 
-    def card_counts(self) -> dict[str, int]:
-        """New, learning, review, suspended and retired cards."""
-        (row,) = self.run(sql.CARD_COUNTS.format(**self.filters()))
-        keys = ("new", "learning", "review", "suspended", "retired")
-        return {k: int(v) for k, v in zip(keys, row, strict=True)}
-
     def card_spans(self, edges: tuple[Sequence[float], Sequence[float]]) -> _Spans:
-        """The scheduled cards' intervals, stabilities and difficulties, counted in one scan."""
+        """The scheduled cards' intervals, stabilities and difficulties, and every card's state,
+        counted in one scan."""
         (row,) = self.run(sql.card_spans(*edges).format(**self.filters()))
         counts = iter([int(v) for v in row])
 
@@ -470,6 +465,7 @@ class _Queries:
             young=take(1)[0],
             stability=(take(1)[0], take(day_edges)),
             difficulty=(take(1)[0], take(difficulty_edges)),
+            cards=dict(zip(sql.CARD_STATES, take(len(sql.CARD_STATES)), strict=True)),
         )
 
     def card_recall(
@@ -575,6 +571,7 @@ class _Spans(NamedTuple):
     young: int
     stability: _Counts
     difficulty: _Counts
+    cards: dict[str, int]  # new, learning, review, suspended and retired cards
 
 
 class _Recall(NamedTuple):
@@ -634,6 +631,7 @@ class _PerCard:
     mature: int
     hardest: list[_CardRow]
     lowest: list[_CardRow]
+    cards: dict[str, int]  # new, learning, review, suspended and retired cards
 
 
 def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datetime) -> _PerCard:
@@ -664,6 +662,7 @@ def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datet
         mature=mature,
         hardest=hardest,
         lowest=lowest[:TOP],
+        cards=spans.cards,
     )
 
 
