@@ -257,8 +257,8 @@ def compute_from(
 
     def from_choices_and_log(side: StatsReader) -> _Aside:
         """The reads of the log, its rollups and the choices: on a second connection to a file
-        (about half of the work: the per-card distributions, the card counts and the checks
-        before are the other half)."""
+        (about half of the work: the per-card distributions, the card counts, the forecast and
+        the checks before are the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
         by_card = there.first_answers_by_card(rolled == "review_rollup")
@@ -268,7 +268,6 @@ def compute_from(
             by_card,
             there.hour_sums(rolled, first_day),
             by_day,
-            there.forecast(bounds, now),
             there.calibration(calibrated),
         )
 
@@ -280,7 +279,8 @@ def compute_from(
     parameters = {d.id: d.parameters for d in decks}
     per_card = _per_card(q, parameters, now)
     counts = per_card.cards
-    (distractors, found), by_card, by_hour, by_day, due_before, fine_bins = choices_and_log()
+    due_before = q.forecast(bounds, now)  # reads cards only: here, as the log side is longer
+    (distractors, found), by_card, by_hour, by_day, fine_bins = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -557,7 +557,7 @@ _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
 _FineBins = list[tuple[int, int, int, float]]
-_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int], _FineBins]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], _FineBins]
 
 _CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
 _Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
