@@ -122,7 +122,7 @@ def test_automatic_backup_before_an_import_that_changes_something_only(
     capsys.readouterr()
 
 
-def test_daily_backup_once_a_day_after_the_command_and_never_for_due(
+def test_daily_backup_once_a_day_after_the_command_and_never_for_due_or_printed_stats(
     db: Database, db_path: Path, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import_paths(db, [write_deck("r.md", "# R\n\n## Q\n\nA\n")], START)
@@ -135,6 +135,9 @@ def test_daily_backup_once_a_day_after_the_command_and_never_for_due(
     assert kinds(db_path) == ["daily"]
     monkeypatch.setenv("TUTOR_NOW", "2026-03-03T08:00:00+00:00")
     assert main(["--db", str(db_path), "stats", "--json"]) == 0
+    assert main(["--db", str(db_path), "stats"]) == 0  # printed as text: no terminal here
+    assert kinds(db_path) == ["daily"]  # printed statistics only read, as `due` does
+    assert main(["--db", str(db_path), "decks"]) == 0
     assert kinds(db_path) == ["daily", "daily"]
 
 

@@ -535,6 +535,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             TutorApp(db, settings, stats=(args.deck, args.range)).run()
         finally:
             db.close()
+        _daily_backup(args)  # the app (back to home, reviews); printed statistics only read
         return 0
     stats = _stats_from_file(args, settings)  # an SQLite file read with the stdlib: fast
     if stats is None:
@@ -1337,5 +1338,6 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "cards": cmd_cards,
     "browse": cmd_browse,
 }
-# Commands after which the day's first backup is made (not `due`: it must stay instant).
-DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "stats", "suspended", "unsuspend"}
+# Commands after which the day's first backup is made (not `due` nor printed `stats`: they
+# only read and must stay instant; the statistics screen takes it in `cmd_stats`).
+DAILY_BACKUP_AFTER = {None, "review", "import", "decks", "suspended", "unsuspend"}

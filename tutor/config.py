@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -222,11 +221,15 @@ def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file (a missing file means the defaults); raise ConfigError if bad."""
     path = path or config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings(path=path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the settings file: {exc}") from None
+    import tomllib  # only with a settings file: 5 ms of imports for every command
+
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     decks = raw.pop("decks", {})

@@ -257,8 +257,8 @@ def compute_from(
 
     def from_choices_and_log(side: StatsReader) -> _Aside:
         """The reads of the log, its rollups and the choices: on a second connection to a file
-        (about half of the work: the per-card distributions, the card counts and the checks
-        before are the other half)."""
+        (about half of the work: the per-card distributions, the card counts, the forecast and
+        the checks before are the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
         by_card = there.first_answers_by_card(rolled == "review_rollup")
@@ -268,7 +268,6 @@ def compute_from(
             by_card,
             there.hour_sums(rolled, first_day),
             by_day,
-            there.forecast(bounds, now),
             there.calibration(calibrated),
         )
 
@@ -278,9 +277,10 @@ def compute_from(
         done = from_choices_and_log(reader)
         choices_and_log = lambda: done  # noqa: E731
     parameters = {d.id: d.parameters for d in decks}
-    counts = q.card_counts()
     per_card = _per_card(q, parameters, now)
-    (distractors, found), by_card, by_hour, by_day, due_before, fine_bins = choices_and_log()
+    counts = per_card.cards
+    due_before = q.forecast(bounds, now)  # reads cards only: here, as the log side is longer
+    (distractors, found), by_card, by_hour, by_day, fine_bins = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -450,14 +450,9 @@ class _Queries:
         cards = dict(self.run(sql.due_bins(len(bounds)).format(**self.filters()), values))
         return list(accumulate(int(cards.get(i, 0)) for i in range(len(bounds))))
 
-    def card_counts(self) -> dict[str, int]:
-        """New, learning, review, suspended and retired cards."""
-        (row,) = self.run(sql.CARD_COUNTS.format(**self.filters()))
-        keys = ("new", "learning", "review", "suspended", "retired")
-        return {k: int(v) for k, v in zip(keys, row, strict=True)}
-
     def card_spans(self, edges: tuple[Sequence[float], Sequence[float]]) -> _Spans:
-        """The scheduled cards' intervals, stabilities and difficulties, counted in one scan."""
+        """The scheduled cards' intervals, stabilities and difficulties, and every card's state,
+        counted in one scan."""
         (row,) = self.run(sql.card_spans(*edges).format(**self.filters()))
         counts = iter([int(v) for v in row])
 
@@ -470,6 +465,7 @@ class _Queries:
             young=take(1)[0],
             stability=(take(1)[0], take(day_edges)),
             difficulty=(take(1)[0], take(difficulty_edges)),
+            cards=dict(zip(sql.CARD_STATES, take(len(sql.CARD_STATES)), strict=True)),
         )
 
     def card_recall(
@@ -561,7 +557,7 @@ _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
 _FineBins = list[tuple[int, int, int, float]]
-_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], list[int], _FineBins]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], _FineBins]
 
 _CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
 _Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)
@@ -575,6 +571,7 @@ class _Spans(NamedTuple):
     young: int
     stability: _Counts
     difficulty: _Counts
+    cards: dict[str, int]  # new, learning, review, suspended and retired cards
 
 
 class _Recall(NamedTuple):
@@ -634,6 +631,7 @@ class _PerCard:
     mature: int
     hardest: list[_CardRow]
     lowest: list[_CardRow]
+    cards: dict[str, int]  # new, learning, review, suspended and retired cards
 
 
 def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datetime) -> _PerCard:
@@ -664,6 +662,7 @@ def _per_card(q: _Queries, parameters: dict[int, list[float] | None], now: datet
         mature=mature,
         hardest=hardest,
         lowest=lowest[:TOP],
+        cards=spans.cards,
     )
 
 

@@ -81,19 +81,6 @@ def due_bins(bounds: int) -> str:
     )
 
 
-CARD_COUNTS = (
-    "SELECT "
-    f"COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.phase = {NEW} "
-    "AND c.suspended = FALSE THEN 1 ELSE 0 END), 0), "
-    f"COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.phase IN {LEARNING} "
-    "AND c.suspended = FALSE THEN 1 ELSE 0 END), 0), "
-    f"COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.phase = {REVIEW} "
-    "AND c.suspended = FALSE THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN c.retired = FALSE AND c.suspended = TRUE THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN c.retired = TRUE THEN 1 ELSE 0 END), 0) "
-    "FROM card c WHERE 1 = 1 {decks} {cards}"
-)
-
 # Whole days from `earlier` to `later`, rounded down as `timedelta.days` is, exact to the
 # microsecond: the date parts' day difference, less one if `later`'s time of day comes first in
 # the fixed-width text (PostgreSQL: `for_postgresql`).
@@ -111,6 +98,13 @@ RECALL = (
     "CASE WHEN c.stability IS NOT NULL AND c.stability != 0 AND c.last_review IS NOT NULL "
     f"THEN power(1 + :factor * max(0, {ELAPSED}) / c.stability, :decay) END"
 )
+# Each card's state for the card counts: an index of CARD_STATES (retired first, then suspended).
+CARD_STATES = ("new", "learning", "review", "suspended", "retired")
+CARD_STATE = (
+    "CASE WHEN c.retired = TRUE THEN 4 WHEN c.suspended = TRUE THEN 3 "
+    f"WHEN c.phase = {NEW} THEN 0 WHEN c.phase IN {LEARNING} THEN 1 "
+    f"WHEN c.phase = {REVIEW} THEN 2 END"
+)
 # A subquery with a LIMIT under an aggregate is not merged into it (SQLite reads it as a
 # co-routine): each card's values are computed once, not again in every count that uses them.
 EACH_ROW_ONCE = "LIMIT -1"
@@ -123,9 +117,10 @@ def _count(condition: str) -> str:
 
 
 def card_spans(day_edges: Sequence[float], difficulty_edges: Sequence[float]) -> str:
-    """The scheduled cards' intervals, stabilities and difficulties in one scan, one row: cards
-    with an interval, reaching each day edge, young; with a stability, reaching each day edge;
-    with a difficulty, reaching each edge. The same for every forgetting curve."""
+    """Every card of the decks in one scan, one row: the scheduled cards with an interval,
+    reaching each day edge, young; with a stability, reaching each day edge; with a difficulty,
+    reaching each edge (the same for every forgetting curve); then the cards new, learning,
+    review, suspended and retired (`CARD_STATES`)."""
     sums = [
         _count("k.interval_days IS NOT NULL"),
         *(_count(f"k.interval_days >= {edge!r}") for edge in day_edges),
@@ -134,11 +129,13 @@ def card_spans(day_edges: Sequence[float], difficulty_edges: Sequence[float]) ->
         *(_count(f"k.stability >= {edge!r}") for edge in day_edges),
         _count("k.difficulty IS NOT NULL"),
         *(_count(f"k.difficulty >= {edge!r}") for edge in difficulty_edges),
+        *(_count(f"k.state = {state}") for state in range(len(CARD_STATES))),
     ]
     return (
-        f"SELECT {', '.join(sums)} FROM (SELECT CASE WHEN {REVIEWED} THEN {INTERVAL} END "
-        f"AS interval_days, c.stability, c.difficulty FROM card c WHERE {SCHEDULED} {{decks}} "
-        f"{{cards}} {EACH_ROW_ONCE}) AS k"
+        f"SELECT {', '.join(sums)} FROM (SELECT CASE WHEN {SCHEDULED} AND {REVIEWED} THEN "
+        f"{INTERVAL} END AS interval_days, CASE WHEN {SCHEDULED} THEN c.stability END AS "
+        f"stability, CASE WHEN {SCHEDULED} THEN c.difficulty END AS difficulty, {CARD_STATE} "
+        f"AS state FROM card c WHERE 1 = 1 {{decks}} {{cards}} {EACH_ROW_ONCE}) AS k"
     )
 
 
