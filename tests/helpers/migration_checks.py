@@ -10,7 +10,7 @@ from tutor.backups import list_backups
 from tutor.store.db import open_database
 
 
-def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
+def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
     conn = sqlite3.connect(path)
     try:
         return conn.execute(sql).fetchall()
@@ -20,9 +20,9 @@ def _query(path: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def whole_file(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, and the schema."""
-    names = [r[0] for r in _query(path, "SELECT name FROM sqlite_master WHERE type='table'")]
-    rows = {n: _query(path, f"SELECT * FROM {n} ORDER BY 1, 2") for n in names}
-    rows["sqlite_master"] = _query(path, "SELECT * FROM sqlite_master ORDER BY name")
+    names = [r[0] for r in query(path, "SELECT name FROM sqlite_master WHERE type='table'")]
+    rows = {n: query(path, f"SELECT * FROM {n} ORDER BY 1, 2") for n in names}
+    rows["sqlite_master"] = query(path, "SELECT * FROM sqlite_master ORDER BY name")
     return rows
 
 
@@ -32,7 +32,7 @@ def assert_backup_taken_first(path: Path, old_version: str) -> None:
     open_database(f"sqlite:///{path}").close()
     (backup,) = list_backups(path)
     assert backup.kind == "migration"
-    assert _query(backup.path, "SELECT value FROM meta WHERE key = 'schema_version'") == [
+    assert query(backup.path, "SELECT value FROM meta WHERE key = 'schema_version'") == [
         (old_version,)
     ]
     assert whole_file(backup.path) == original

@@ -17,6 +17,8 @@ from tests.helpers.collection import build_history
 from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
+    query,
+    whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tests.helpers.version_8 import back_to_version_8
@@ -41,22 +43,6 @@ def v8(tmp_path: Path) -> Path:
     path = tmp_path / "collection.db"
     shutil.copyfile(FIXTURE, path)
     return path
-
-
-def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, and the schema."""
-    names = [r[0] for r in query(path, "SELECT name FROM sqlite_master WHERE type='table'")]
-    rows = {n: query(path, f"SELECT * FROM {n} ORDER BY 1, 2") for n in names}
-    rows["sqlite_master"] = query(path, "SELECT * FROM sqlite_master ORDER BY name")
-    return rows
 
 
 def version_of(path: Path) -> str:
@@ -90,7 +76,7 @@ def test_due_times_are_offsets_hashes_bytes_and_creation_times_integers(v8: Path
     """Each answer's due time is whole seconds after it (learning steps in minutes, reviews in
     days); each hash is its 20 bytes, each creation time an integer; nothing else changes, and
     the file is vacuumed."""
-    before = dump(v8)
+    before = whole_file(v8)
     hashes = dict(query(v8, "SELECT id, content_hash FROM card"))
     dues = query(v8, "SELECT id, due_after - reviewed_at FROM review ORDER BY id")
     open_database(f"sqlite:///{v8}").close()
@@ -105,7 +91,7 @@ def test_due_times_are_offsets_hashes_bytes_and_creation_times_integers(v8: Path
     assert {i: digest.hex() for i, digest, _ in stored} == hashes
     created = query(v8, "SELECT typeof(created_at), count(*) FROM card GROUP BY 1")
     assert created == [("integer", 23)]
-    after = dump(v8)
+    after = whole_file(v8)
     for table in UNCHANGED:
         assert after[table] == before[table]
     assert query(v8, "PRAGMA freelist_count") == [(0,)]  # vacuumed after it
@@ -156,10 +142,10 @@ def test_tutor_info_shows_the_current_schema_version(
 def test_a_migration_killed_midway_leaves_the_version_8_collection_whole(
     v8: Path, tmp_path: Path
 ) -> None:
-    original = dump(v8)
+    original = whole_file(v8)
     kill_at_the_migration_pause(v8, tmp_path)
     assert version_of(v8) == "8"
-    assert dump(v8) == original
+    assert whole_file(v8) == original
     assert exported(v8) == expected_export()  # migrates now
     assert version_of(v8) == str(SCHEMA_VERSION)
 
@@ -226,10 +212,10 @@ def test_a_damaged_creation_time_stops_the_migration_and_changes_nothing(
     conn.execute("UPDATE card SET created_at = 'yesterday' WHERE id = 3")
     conn.commit()
     conn.close()
-    original = dump(v8)
+    original = whole_file(v8)
     assert main(["--db", str(v8), "info"]) != 0
     error = capsys.readouterr().err
     assert "card 3 holds 'yesterday' where its creation time belongs" in error
     assert "Traceback" not in error and len(error.strip().splitlines()) == 1
     assert version_of(v8) == "8"
-    assert dump(v8) == original
+    assert whole_file(v8) == original
