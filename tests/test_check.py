@@ -106,6 +106,7 @@ def test_a_clean_collection_with_fuzzed_reviews_is_clean(collection: Path) -> No
         "orphans": "ok",
         "deck_files": "ok",
         "rollups": "ok",
+        "schedule_numbers": "ok",
     }
     assert [r.note for r in report.results if r.name == "rollups"] == [ROLLUPS_AGREE]
 
@@ -258,7 +259,15 @@ def test_a_corrupted_page_names_the_file_and_repair_leaves_it_alone(
         False,
     )
     assert {r.name: r.status for r in report.results if r.name != "quick_check"} == dict.fromkeys(
-        ["foreign_key_check", "card_states", "orphans", "deck_files", "rollups"], "skipped"
+        [
+            "foreign_key_check",
+            "card_states",
+            "orphans",
+            "deck_files",
+            "rollups",
+            "schedule_numbers",
+        ],
+        "skipped",
     )
 
     assert main(["--db", str(damaged), "check", "--repair"]) == 1

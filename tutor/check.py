@@ -116,6 +116,7 @@ class _Facts:
     specs: dict[tuple[int, int | None], tuple[SchedulerSpec, bool]] = field(default_factory=dict)
     rescheduled: dict[int, list[CardState]] = field(default_factory=dict)  # tutor reschedule's
     rollups: list[str] = field(default_factory=list)  # rollup rows that differ from a rebuild
+    schedule_numbers: list[int] = field(default_factory=list)  # cards whose numbers differ
 
     @property
     def deck_by_id(self) -> dict[int, integrity.DeckSource]:
@@ -329,6 +330,20 @@ def _rollups(facts: _Facts) -> CheckResult:
     return CheckResult("rollups", (finding,))
 
 
+def _schedule_numbers(facts: _Facts) -> CheckResult:
+    if not facts.schedule_numbers:
+        return CheckResult("schedule_numbers")
+    finding = Finding(
+        "schedule_numbers_differ",
+        "cards whose last review in microseconds or interval in days (what the statistics "
+        "count) differ from their stored times",
+        tuple(facts.schedule_numbers),
+        repairable=True,
+        advice="`tutor check --repair` writes them again from the cards' times",
+    )
+    return CheckResult("schedule_numbers", (finding,))
+
+
 # Each check reads the facts and says what it found; a new check (a rollup) slots in here.
 CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
     ("foreign_key_check", _foreign_keys),
@@ -336,6 +351,7 @@ CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
     ("orphans", _orphans),
     ("deck_files", _deck_files),
     ("rollups", _rollups),
+    ("schedule_numbers", _schedule_numbers),
 )
 
 
@@ -349,6 +365,7 @@ def _run(conn: Any, settings: Settings, sqlite: bool) -> tuple[tuple[CheckResult
         settings=settings,
         rescheduled=rescheduled_states(conn),
         rollups=rollups.differences(conn),
+        schedule_numbers=integrity.wrong_schedule_numbers(conn),
     )
     return tuple(check(facts) for _name, check in CHECKS), facts
 
@@ -362,6 +379,7 @@ def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[F
     integrity.delete_orphan_choices(conn, facts.orphans.choices)
     if facts.rollups:
         rollups.rebuild(conn)
+    integrity.set_schedule_numbers(conn, facts.schedule_numbers)
     return tuple(fixed)
 
 

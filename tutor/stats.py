@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 RANGES = {"month": 30, "year": 365, "all": None}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MATURE_DAYS = 21
 DAY_EDGES = [0, 1, 2, 3, 7, 14, 21, 30, 90, 180, 365, math.inf]
 DAY_LABELS = [
@@ -479,7 +480,7 @@ class _Queries:
         """The predicted recall of the scheduled cards of the decks `curve_decks` (one forgetting
         curve: factor, decay; None: every deck has it), in one scan and two top-N reads."""
         parts = {**self.filters(), "curve_decks": in_decks(curve_decks)}
-        values = {"now": now, "factor": shape[0], "decay": shape[1], "top": top}
+        values = {"now_us": _micros(now), "factor": shape[0], "decay": shape[1], "top": top}
         rows = self.run(sql.card_recall(edges).format(**parts), values)
         (sums,) = [row[1:] for row in rows if int(row[0]) == 0]
         hardest = [row[1:4] for row in rows if int(row[0]) == 1]
@@ -583,6 +584,11 @@ class _Recall(NamedTuple):
     recall_sum: float
     hardest: list[_CardRow]
     lowest: list[_CardRow]
+
+
+def _micros(moment: datetime) -> int:
+    """A time as microseconds since 1970 (as the store keeps `card.last_review_us`)."""
+    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 def _sum(by_day: list[tuple[int, dict[str, int]]], low: int, high: int) -> dict[str, int]:

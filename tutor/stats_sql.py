@@ -81,15 +81,12 @@ def due_bins(bounds: int) -> str:
     )
 
 
-# Whole days from `earlier` to `later`, rounded down as `timedelta.days` is, exact to the
-# microsecond: the date parts' day difference, less one if `later`'s time of day comes first in
-# the fixed-width text (PostgreSQL: `for_postgresql`).
-WHOLE_DAYS = (
-    "(CAST(julianday(substr({later}, 1, 10)) - julianday(substr({earlier}, 1, 10)) AS INTEGER)"
-    " - CASE WHEN substr({later}, 12) < substr({earlier}, 12) THEN 1 ELSE 0 END)"
-)
-ELAPSED = WHOLE_DAYS.format(later=":now", earlier="c.last_review")
-INTERVAL = WHOLE_DAYS.format(later="c.due", earlier="c.last_review")
+# Whole days from the card's last review to :now_us (microseconds since 1970), rounded down as
+# `timedelta.days` is when not negative (a negative count is only ever taken at least 0), and
+# from its last review to its due time: integers kept with the card (`tables.schedule_numbers`).
+DAY_MICROSECONDS = 86_400_000_000
+ELAPSED = f"((:now_us - c.last_review_us) / {DAY_MICROSECONDS})"
+INTERVAL = "c.interval_days"
 
 REVIEWED = f"c.phase = {REVIEW} AND c.due IS NOT NULL AND c.last_review IS NOT NULL"
 # Each scheduled card's predicted recall, computed exactly as `tutor.queue.recall` computes it
@@ -293,8 +290,6 @@ RIGHT_OPTIONS_POSTGRESQL = (
     "WHERE COALESCE((e ->> 1)::int = 1, (e ->> 'correct')::boolean))"
 )
 POSTGRESQL_WORDS = (
-    (ELAPSED, "FLOOR(EXTRACT(EPOCH FROM (:now - c.last_review)) / 86400)"),
-    (INTERVAL, "FLOOR(EXTRACT(EPOCH FROM (c.due - c.last_review)) / 86400)"),
     ("max(0, ", "greatest(0, "),
     (EACH_ROW_ONCE, "LIMIT ALL"),
     (RIGHTNESS, "CAST(NULL AS TEXT)"),

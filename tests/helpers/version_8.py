@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from tests.helpers.version_10 import back_to_version_10
 from tutor.store.tables import EPOCH, MICROSECOND, SQLITE_FORMAT
 
 
 def back_to_version_8(conn: Connection) -> None:
     """Each answer's due time as version 8 stored it (microseconds since 1970), content hashes as
     hex text, creation times as SQLite text or PostgreSQL timestamps, version 8 stamped."""
+    back_to_version_10(conn)
     postgresql = conn.dialect.name == "postgresql"
     offset = "CAST(due_in * 1000000 AS BIGINT)" if postgresql else "due_in * 1000000"
     conn.execute(text("ALTER TABLE review ADD COLUMN due_after BIGINT"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers.collection import START, build_history
+from tests.helpers.version_10 import back_to_version_10
 from tutor.check import check_collection
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import DeckSettings, Settings
@@ -156,12 +157,13 @@ def test_the_migration_fills_the_rollup_from_the_log_and_a_second_open_does_noth
 ) -> None:
     build_history(db, tmp_path / "decks", days=10)
     expected = compute(db, SETTINGS, LATER).to_json()
+    with db.write() as conn:
+        back_to_version_10(conn)  # the later migrations' changes taken back first
     db.close()
-    previous = SCHEMA_VERSION - 1
     raw(
         db_path,
         "DROP TABLE guess_rollup",
-        f"UPDATE meta SET value = '{previous}' WHERE key = 'schema_version'",
+        "UPDATE meta SET value = '9' WHERE key = 'schema_version'",
     )
     assert compute_file(db_path, SETTINGS, LATER) is None  # an older schema: the store migrates
     migrated = open_database(f"sqlite:///{db_path}")

@@ -22,6 +22,13 @@ BUSY_TIMEOUT_MS = 10_000
 DAMAGE_SIGNS = ("malformed", "not a database", "disk image is corrupt")
 
 
+# The card browser's covering index as versions 5 to 10 have it.
+BROWSE_INDEX_V5 = (
+    "CREATE INDEX IF NOT EXISTS ix_card_browse ON card (retired, deck_id, position, phase, due, "
+    "suspended, buried_until, leech, lapses, reps, stability, difficulty, last_review)"
+)
+
+
 def _to_version_2(conn: Connection) -> None:
     """tutor optimize's history; calibration's covering index gains first_of_day."""
     tables.parameter_fit_table.create(conn)
@@ -51,7 +58,7 @@ def _to_version_5(conn: Connection) -> None:
     tables.practice_table.create(conn, checkfirst=True)
     tables.card_tag_table.create(conn, checkfirst=True)
     tables.card_forget_table.create(conn, checkfirst=True)
-    next(i for i in tables.card_table.indexes if i.name == "ix_card_browse").create(conn)
+    conn.exec_driver_sql(BROWSE_INDEX_V5)  # version 11 adds the schedule's numbers to it
 
 
 def _to_version_6(conn: Connection) -> None:
@@ -91,6 +98,14 @@ def _to_version_10(conn: Connection) -> None:
     guesses_rolled_up(conn)
 
 
+def _to_version_11(conn: Connection) -> None:
+    """Each card's last review in microseconds and interval in whole days beside their times
+    (`tables.schedule_numbers`), in the card browser's covering index too."""
+    from tutor.store.migrate_schedule_numbers import schedule_numbers_kept
+
+    schedule_numbers_kept(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -103,6 +118,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     8: _to_version_8,
     9: _to_version_9,
     10: _to_version_10,
+    11: _to_version_11,
 }
 
 

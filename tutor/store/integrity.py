@@ -24,6 +24,7 @@ from tutor.store.tables import (
     parameter_table,
     review_before_table,
     review_table,
+    schedule_numbers,
 )
 
 
@@ -217,6 +218,30 @@ def set_states(conn: Connection, states: Iterable[tuple[int, CardState]]) -> Non
             .where(card_table.c.id == card_id)
             .values(**state_values(state), version=card_table.c.version + 1)
         )
+
+
+def wrong_schedule_numbers(conn: Connection) -> list[int]:
+    """Ids of the cards whose `last_review_us` or `interval_days` is not what their
+    `last_review` and `due` give (`tables.schedule_numbers`)."""
+    c = card_table.c
+    query = select(c.id, c.last_review, c.due, c.last_review_us, c.interval_days).order_by(c.id)
+    return [
+        int(row.id)
+        for row in conn.execute(query)
+        if schedule_numbers(row.last_review, row.due)
+        != {"last_review_us": row.last_review_us, "interval_days": row.interval_days}
+    ]
+
+
+def set_schedule_numbers(conn: Connection, card_ids: Sequence[int]) -> None:
+    """Write these cards' `last_review_us` and `interval_days` again from their times (not a
+    state change: the version stays)."""
+    c = card_table.c
+    for chunk in _chunks(card_ids):
+        rows = conn.execute(select(c.id, c.last_review, c.due).where(c.id.in_(chunk))).all()
+        for card_id, last_review, due in rows:
+            numbers = schedule_numbers(last_review, due)
+            conn.execute(card_table.update().where(c.id == card_id).values(**numbers))
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:

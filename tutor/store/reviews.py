@@ -32,6 +32,7 @@ from tutor.store.tables import (
     card_table,
     review_before_table,
     review_table,
+    schedule_numbers,
 )
 
 
@@ -90,6 +91,7 @@ def state_values(state: CardState) -> dict[str, Any]:
         "last_review": state.last_review,
         "reps": state.reps,
         "lapses": state.lapses,
+        **schedule_numbers(state.last_review, state.due),
     }
 
 

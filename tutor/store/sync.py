@@ -216,12 +216,14 @@ def _insert_cards(
         )
         for position, card in new
     ]
-    # the statement's other parameters are the columns' scalar defaults (retired, phase, ...)
+    # the statement's other parameters are the columns' scalar defaults (retired, phase, ...);
+    # those derived from the schedule (`tables.schedule_numbers`) are None: a new card has none
     defaults = {
-        column.key: column.default.arg if column.default is not None else None
+        column.key: column.default.arg
+        if column.default is not None and column.default.is_scalar
+        else None
         for column in card_table.columns
         if column.key not in _NEW_CARD_COLUMNS
-        and (column.default is None or column.default.is_scalar)
     }
     names = (*_NEW_CARD_COLUMNS, *defaults)
     # on SQLite a bool as the int it stores: the driver binds an int directly, a bool only after

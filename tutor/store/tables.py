@@ -197,6 +197,28 @@ class DeckRow(SQLModel, table=True):
     updated_at: datetime = _utc()
 
 
+def schedule_numbers(last_review: datetime | None, due: datetime | None) -> dict[str, int | None]:
+    """A card's last review in microseconds since 1970 and its interval in whole days (rounded
+    down, as `timedelta.days`): the columns kept beside `last_review` and `due` so that the
+    statistics count elapsed days and intervals on integers, with no date parsing per card."""
+    return {
+        "last_review_us": None if last_review is None else (last_review - EPOCH) // MICROSECOND,
+        "interval_days": None if last_review is None or due is None else (due - last_review).days,
+    }
+
+
+def _last_review_us(context: Any) -> int | None:
+    """An inserted card's `last_review_us`, from its `last_review`."""
+    values = context.get_current_parameters()
+    return schedule_numbers(values.get("last_review"), None)["last_review_us"]
+
+
+def _interval_days(context: Any) -> int | None:
+    """An inserted card's `interval_days`, from its `last_review` and `due`."""
+    values = context.get_current_parameters()
+    return schedule_numbers(values.get("last_review"), values.get("due"))["interval_days"]
+
+
 class CardRow(SQLModel, table=True):
     """A card: its content from the deck file and its FSRS scheduling state."""
 
@@ -220,6 +242,8 @@ class CardRow(SQLModel, table=True):
             "stability",
             "difficulty",
             "last_review",
+            "last_review_us",
+            "interval_days",
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -249,6 +273,12 @@ class CardRow(SQLModel, table=True):
     lapses: int = 0
     version: int = 0
     created_at: datetime = Field(sa_type=UTCMicros)
+    # last_review and due as the statistics count them (`schedule_numbers`): written with them
+    # (an insert without them derives them), compared by `tutor check`
+    last_review_us: int | None = Field(
+        default=None, sa_type=BigInteger, sa_column_kwargs={"default": _last_review_us}
+    )
+    interval_days: int | None = Field(default=None, sa_column_kwargs={"default": _interval_days})
 
 
 class ReviewRow(SQLModel, table=True):
