@@ -75,3 +75,17 @@ def test_options_from_the_parsers_tuples_are_stored_as_their_objects_are(
     objects = [{"text": t, "correct": c, "reasoning": r} for t, c, r in options]
     assert encode_plain(options) == encode_options(objects)
     assert decode_options(encode_plain(options)) == objects
+
+
+WRITTEN_DIRECTLY = st.text(st.sampled_from('ab é—"\\\t\x7f\u2028'), max_size=6)
+
+
+@given(st.lists(st.tuples(WRITTEN_DIRECTLY, st.booleans(), WRITTEN_DIRECTLY), max_size=9))
+def test_options_written_without_the_json_encoder_are_the_same_text(
+    options: list[tuple[str, bool, str]],
+) -> None:
+    """Texts that mostly need no escape take the encoder's direct way: a quote, backslash or
+    unprintable character anywhere in them still gives `encode_options`' text."""
+    objects = [{"text": t, "correct": c, "reasoning": r} for t, c, r in options]
+    assert encode_plain(options) == encode_options(objects)
+    assert json.loads(encode_plain(options)) == json.loads(encode_options(objects))

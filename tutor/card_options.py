@@ -10,7 +10,7 @@ as `$[1]`, or `$.correct` for an option kept as its object (`tutor.stats_sql`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Sequence
 from json.encoder import c_make_encoder as _c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _quoted  # type: ignore[attr-defined]
 from typing import Any
@@ -67,13 +67,28 @@ def encode_options(options: list[dict[str, Any]]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-def encode_plain(options: Iterable[tuple[str, bool, str]]) -> str:
+def encode_plain(options: Sequence[tuple[str, bool, str]]) -> str:
     """`encode_options` of options of the usual shape given as (text, correct, reasoning)
     tuples, as the parser makes them (no dict per option: an import encodes every card's).
 
-    One call of `json`'s C encoder per card: the compact arrays are built and written out in C
-    (`correct + 0` is the 1 or 0 `encode_options` writes), about 40% less than an f-string and
-    two escapes per option."""
+    Options whose text needs no escape (no quote, backslash or unprintable character: the
+    usual case, checked on the whole text at once) are written directly, about half the time
+    of the C encoder's; any other goes through one call of `json`'s C encoder per card (`correct
+    + 0` is the 1 or 0 `encode_options` writes)."""
+    parts = []
+    quotes = 0  # the quotes written here: any more came from the text, which needs escapes
+    for text, correct, reasoning in options:
+        if reasoning:
+            parts.append(f'{text}",{correct + 0},"{reasoning}')
+            quotes += 4
+        else:
+            parts.append(f'{text}",{correct + 0}')
+            quotes += 2
+    if not parts:
+        return "[]"
+    written = '[["' + '"],["'.join(parts) + '"]]'
+    if written.count('"') == quotes and "\\" not in written and written.isprintable():
+        return written
     return "".join(
         _write_compact(
             [
