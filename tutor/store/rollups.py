@@ -176,15 +176,30 @@ GUESSES = _ROLLUPS[2:]  # the guessing rollup alone (version 10)
 def _upsert(table: Table, dialect_name: str) -> Any:
     """The statement adding a row's sums to the rollup row of its keys (created when missing):
     INSERT ... ON CONFLICT DO UPDATE, which SQLite and PostgreSQL both accept. Built once."""
-    statement: Any
+    return _adding(_insert(table, dialect_name), table)
+
+
+@cache
+def _add_one_review(table: Table, query: Any, dialect_name: str) -> Any:
+    """INSERT ... SELECT `query` for the review bound as `review_id`, added to the row of its
+    keys as `_upsert` adds: one statement a rollup at each answer, not a read and a write."""
+    sums = _one_review(query)
+    names = [column.name for column in sums.selected_columns]
+    return _adding(_insert(table, dialect_name).from_select(names, sums), table)
+
+
+def _insert(table: Table, dialect_name: str) -> Any:
     if dialect_name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
-        statement = postgresql_insert(table)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        statement = sqlite_insert(table)
+    return sqlite_insert(table)
+
+
+def _adding(statement: Any, table: Table) -> Any:
+    """`statement` made to add its sums to the existing row of the same keys."""
     keys = [column.name for column in table.primary_key]
     return statement.on_conflict_do_update(
         index_elements=keys,
@@ -219,6 +234,9 @@ def _apply(
     """Add (sign 1) or subtract (sign -1) the reviews matching `where`, or the one review
     `review_id`, from the rollups `kept` (all of them unless told)."""
     for table, query, keys, columns in kept:
+        if review_id is not None and sign > 0:
+            conn.execute(_add_one_review(table, query, conn.dialect.name), {"review_id": review_id})
+            continue
         if review_id is not None:
             found = conn.execute(_one_review(query), {"review_id": review_id}).all()
         else:
