@@ -1,9 +1,11 @@
-"""The fit's ranged read (tutor/store/answer_log.py) against the one-statement read it replaces."""
+"""The fit's read and pass over card ranges in worker processes (tutor/store/log_pass.py,
+parallel_log.py) against the one-statement read and the plain pass they replace."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
-import threading
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,8 +14,8 @@ from sqlalchemy import text
 
 from tests.helpers.learner import simulate
 from tutor import fitting, optimize
-from tutor.store import answer_log
 from tutor.store import fitting as store
+from tutor.store import log_pass, parallel_log
 from tutor.store.db import Database, sqlite_path
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -29,9 +31,30 @@ def reference(db: Database, deck_ids: list[int] | None) -> fitting.PreparedLog:
 def same(got: fitting.PreparedLog, expected: fitting.PreparedLog) -> bool:
     return (
         [repr(i) for i in got.items] == [repr(i) for i in expected.items]
-        and got.item_times == expected.item_times
-        and got.later_day_times == expected.later_day_times
+        and [list(field) for field in fields(got)] == [list(field) for field in fields(expected)]
+        and same_held_out(got.held_out(), expected.held_out())
     )
+
+
+def fields(log: fitting.PreparedLog) -> list[object]:
+    return [
+        [repr(r) for r in log.reviews],
+        log.item_starts,
+        log.item_ends,
+        log.item_times,
+        log.later_day_times,
+        log.keys,
+        log.cards,
+        log.counts,
+        log.later_day_positions,
+    ]
+
+
+def same_held_out(got: list[fitting.HeldOutCard], expected: list[fitting.HeldOutCard]) -> bool:
+    def shown(cards: list[fitting.HeldOutCard]) -> list[tuple[object, ...]]:
+        return [(c.card_id, repr(c.item), c.answers) for c in cards]
+
+    return shown(got) == shown(expected)
 
 
 def build(db: Database) -> dict[str, int]:
@@ -68,34 +91,108 @@ def build(db: Database) -> dict[str, int]:
     return decks
 
 
-@pytest.mark.parametrize("cards_per_chunk", [1, 7, answer_log.CARDS_PER_CHUNK])
-def test_the_ranged_read_prepares_exactly_what_the_one_statement_read_did(
-    db: Database, cards_per_chunk: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("parts", "cards_per_range"), [(1, 1), (2, 7), (3, 2000), (None, 7)])
+def test_the_parts_prepare_exactly_what_the_one_statement_read_and_plain_pass_did(
+    db: Database,
+    parts: int | None,
+    cards_per_range: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(answer_log, "CARDS_PER_CHUNK", cards_per_chunk)
+    """Worker processes or not, by id and then again by time, every deck filter."""
+    monkeypatch.setattr(log_pass, "CARDS_PER_RANGE", cards_per_range)
+    monkeypatch.setattr(parallel_log, "WORKER_MIN_ANSWERS", 0)
+    if parts is not None:
+        monkeypatch.setattr(parallel_log, "cores", lambda: parts)
     decks = build(db)
     for deck_ids in [None, [decks["Alpha"]], [decks["Beta"]], list(decks.values()), []]:
         expected = reference(db, deck_ids)
-        prepared, log = optimize.read_and_prepare(db, deck_ids)
+        prepared = optimize.read_and_prepare(db, deck_ids)
         assert same(prepared, expected)
         with db.read() as conn:
             rows = store.answer_rows(conn, deck_ids)
-        assert list(log.read_rows()) == rows and len(log) == len(rows)
+        assert len(prepared.reviews) == len(rows)
+        cut = rows[len(rows) // 2][1] if rows else 0
+        assert same_held_out(prepared.held_out(cut), fitting.held_out(rows, cut))
         if deck_ids != []:
             assert len(prepared.item_times) > 100 and len(prepared.later_day_times) > 100
             # sub-day gaps: answers within 24 hours of their card's previous one make no item
             assert len(prepared.item_times) < len(rows) - len({r[0] for r in rows})
     # the card whose ids go back in time: read by id, the pass refuses it; read again by time
-    if sqlite_path(db.url) is not None:
-        with pytest.raises(fitting.OutOfOrder), answer_log.AnswerLog(db, None) as log:
-            fitting.prepare(log.rows())
+    path = sqlite_path(db.url)
+    if path is not None:
+        with pytest.raises(log_pass.OutOfOrderError):
+            parallel_log.read_log(path, None, parts=parts or 2)
 
 
-def test_an_unchanged_log_is_read_once_by_id(db: Database) -> None:
+def test_the_rows_pass_refuses_rows_out_of_order() -> None:
+    log = log_pass.LogArrays()
+    with pytest.raises(log_pass.OutOfOrderError, match="go back in time"):
+        log.add_rows([(1, 0, 3, 0), (2, 5 * DAY, 3, 5), (2, 4 * DAY, 3, 4)])
+    with pytest.raises(log_pass.OutOfOrderError, match="card 1 after card 2"):
+        log_pass.LogArrays().add_rows([(1, 0, 3, 0), (2, DAY, 3, 1), (1, 2 * DAY, 3, 2)])
+    tie = log_pass.LogArrays()
+    tie.add_rows([(1, DAY, 3, 1), (1, DAY, 1, 1), (1, 3 * DAY, 3, 3)])
+    assert tie.item_times == [3 * DAY] and tie.later_times == [3 * DAY]
+    assert tie.keys == [3, 1, 2 * 8 + 3]
+
+
+def test_a_workers_arrays_come_back_as_they_were_written() -> None:
+    log = log_pass.LogArrays()
+    log.add_rows([(1, DAY, 3, 1), (1, 3 * DAY, 1, 3), (9, 2**40, 4, 7), (9, 2**41, 2, 9)])
+    written: list[bytes] = []
+    log.write(written.append)
+    again = log_pass.LogArrays.read(b"".join(written))
+    assert again.arrays() == log.arrays() and again.keys == [3, 2 * 8 + 1, 4, 12 * 8 + 2]
+    with pytest.raises(ValueError, match="cut short"):
+        log_pass.LogArrays.read(b"".join(written)[:-8])
+
+
+def test_an_unchanged_log_is_read_once_by_id(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     simulate(db, NOW, cards=30, deck="Alpha")
-    with answer_log.AnswerLog(db, None) as log:
-        prepared = fitting.prepare(log.rows())  # no OutOfOrder: ids follow times
-    assert same(prepared, reference(db, None))
+    reads: list[bool] = []
+    read_log = parallel_log.read_log
+    monkeypatch.setattr(
+        parallel_log,
+        "read_log",
+        lambda *args, **kwargs: reads.append(kwargs["by_time"]) or read_log(*args, **kwargs),
+    )
+    assert same(optimize.read_and_prepare(db, None), reference(db, None))
+    assert reads == ([False] if sqlite_path(db.url) is not None else [])
+
+
+def test_a_log_written_while_the_parts_are_read_is_read_again_in_one_transaction(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tutor.store.db import open_database
+
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        simulate(db, NOW, cards=30, deck="Alpha")
+        monkeypatch.setattr(parallel_log, "WORKER_MIN_ANSWERS", 0)
+        calls: list[int | None] = []
+        pass_over = log_pass.pass_over
+
+        def commit_meanwhile(*args: object, **kwargs: object) -> log_pass.LogArrays:
+            calls.append(len(calls))
+            if len(calls) == 1:  # another connection changes an answer while the parts are read
+                other = sqlite3.connect(db_path)
+                other.execute(
+                    "UPDATE review SET rating = CASE rating WHEN 1 THEN 3 ELSE 1 END "
+                    "WHERE id = (SELECT max(id) FROM review)"
+                )
+                other.commit()
+                other.close()
+            return pass_over(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(log_pass, "pass_over", commit_meanwhile)
+        monkeypatch.setattr(parallel_log, "cores", lambda: 2)
+        prepared = optimize.read_and_prepare(db, None)
+        assert len(calls) == 2  # the parts, then the whole log in this process
+        assert same(prepared, reference(db, None))  # the log as it is now
+    finally:
+        db.close()
 
 
 def test_the_range_statements_walk_the_card_index_and_sort_no_more_than_a_card(
@@ -108,10 +205,10 @@ def test_the_range_statements_walk_the_card_index_and_sort_no_more_than_a_card(
     try:
         for deck_ids in [None, [1, 2]]:
             for sql, expected in [
-                (answer_log.range_sql(deck_ids), "SEARCH r USING INDEX ix_review_card"),
-                (answer_log.counts_sql(deck_ids), "SEARCH r USING COVERING INDEX ix_review_card"),
+                (log_pass.range_sql(deck_ids), "SEARCH r USING INDEX ix_review_card"),
+                (log_pass.counts_sql(deck_ids), "SEARCH r USING COVERING INDEX ix_review_card"),
                 (
-                    answer_log.range_sql(deck_ids, by_time=True),
+                    log_pass.range_sql(deck_ids, by_time=True),
                     "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY",  # each card's answers alone
                 ),
             ]:
@@ -132,18 +229,42 @@ def test_the_pass_refuses_rows_out_of_order() -> None:
     assert tie.item_times == [3 * DAY] and tie.later_day_times == [3 * DAY]
 
 
-def test_the_reading_thread_ends_when_the_pass_stops_early(
-    db_path: Path, monkeypatch: pytest.MonkeyPatch
+def children() -> set[int]:
+    """This process's living (or unreaped) child processes."""
+    found: set[int] = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as listed:
+            found.update(int(pid) for pid in listed.read().split())
+    return found
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, RuntimeError, log_pass.OutOfOrderError])
+def test_the_workers_are_ended_and_reaped_on_every_way_out(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
 ) -> None:
     from tutor.store.db import open_database
 
-    monkeypatch.setattr(answer_log, "CARDS_PER_CHUNK", 1)
     db = open_database(f"sqlite:///{db_path}")
     try:
         simulate(db, NOW, cards=30, deck="Alpha")
-        with pytest.raises(RuntimeError), answer_log.AnswerLog(db, None) as log:
-            next(log.rows())
-            raise RuntimeError("the pass failed")
-        assert not [t for t in threading.enumerate() if t.name == "tutor-answer-log"]
     finally:
         db.close()
+    before = children()
+    started: list[subprocess.Popen[bytes]] = []
+    start = parallel_log._start
+
+    def recorded(*args: object) -> subprocess.Popen[bytes]:
+        worker = start(*args)  # type: ignore[arg-type]
+        started.append(worker)
+        return worker
+
+    def failing(*_args: object, **_kwargs: object) -> log_pass.LogArrays:
+        raise stop("stopped while the workers read")
+
+    monkeypatch.setattr(parallel_log, "_start", recorded)
+    monkeypatch.setattr(log_pass, "pass_over", failing)
+    with pytest.raises(stop):
+        parallel_log.read_log(db_path, None, parts=3)
+    assert len(started) == 2
+    assert all(worker.returncode is not None for worker in started)  # waited for
+    assert children() == before  # none left running, none left a zombie
