@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -36,7 +38,7 @@ def same(got: fitting.PreparedLog, expected: fitting.PreparedLog) -> bool:
     )
 
 
-def fields(log: fitting.PreparedLog) -> list[object]:
+def fields(log: fitting.PreparedLog) -> list[Sequence[object]]:
     return [
         [repr(r) for r in log.reviews],
         log.item_starts,
@@ -147,17 +149,16 @@ def test_a_workers_arrays_come_back_as_they_were_written() -> None:
         log_pass.LogArrays.read(b"".join(written)[:-8])
 
 
-def test_an_unchanged_log_is_read_once_by_id(
-    db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_unchanged_log_is_read_once_by_id(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     simulate(db, NOW, cards=30, deck="Alpha")
     reads: list[bool] = []
     read_log = parallel_log.read_log
-    monkeypatch.setattr(
-        parallel_log,
-        "read_log",
-        lambda *args, **kwargs: reads.append(kwargs["by_time"]) or read_log(*args, **kwargs),
-    )
+
+    def recorded(*args: Any, **kwargs: Any) -> log_pass.LogArrays:
+        reads.append(kwargs["by_time"])
+        return read_log(*args, **kwargs)
+
+    monkeypatch.setattr(parallel_log, "read_log", recorded)
     assert same(optimize.read_and_prepare(db, None), reference(db, None))
     assert reads == ([False] if sqlite_path(db.url) is not None else [])
 
