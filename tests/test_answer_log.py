@@ -104,7 +104,7 @@ def test_the_parts_prepare_exactly_what_the_one_statement_read_and_plain_pass_di
     monkeypatch.setattr(log_pass, "CARDS_PER_RANGE", cards_per_range)
     monkeypatch.setattr(parallel_log, "WORKER_MIN_ANSWERS", 0)
     if parts is not None:
-        monkeypatch.setattr(parallel_log, "cores", lambda: parts)
+        monkeypatch.setattr(parallel_log, "idle_parts", lambda: parts)
     decks = build(db)
     for deck_ids in [None, [decks["Alpha"]], [decks["Beta"]], list(decks.values()), []]:
         expected = reference(db, deck_ids)
@@ -149,6 +149,18 @@ def test_a_workers_arrays_come_back_as_they_were_written() -> None:
         log_pass.LogArrays.read(b"".join(written)[:-8])
 
 
+def test_workers_take_only_the_cores_the_load_leaves_idle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parallel_log, "cores", lambda: 2)
+    for load, parts in [(0.0, 2), (1.0, 2), (1.6, 1), (4.5, 1)]:
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert parallel_log.idle_parts() == parts
+    monkeypatch.setattr(parallel_log, "cores", lambda: 16)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert parallel_log.idle_parts() == parallel_log.MAX_PARTS
+
+
 def test_an_unchanged_log_is_read_once_by_id(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     simulate(db, NOW, cards=30, deck="Alpha")
     reads: list[bool] = []
@@ -188,7 +200,7 @@ def test_a_log_written_while_the_parts_are_read_is_read_again_in_one_transaction
             return pass_over(*args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(log_pass, "pass_over", commit_meanwhile)
-        monkeypatch.setattr(parallel_log, "cores", lambda: 2)
+        monkeypatch.setattr(parallel_log, "idle_parts", lambda: 2)
         prepared = optimize.read_and_prepare(db, None)
         assert len(calls) == 2  # the parts, then the whole log in this process
         assert same(prepared, reference(db, None))  # the log as it is now
@@ -269,3 +281,29 @@ def test_the_workers_are_ended_and_reaped_on_every_way_out(
     assert len(started) == 2
     assert all(worker.returncode is not None for worker in started)  # waited for
     assert children() == before  # none left running, none left a zombie
+
+
+def test_the_reading_thread_ends_when_the_pass_stops_early(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tutor.store.db import open_database
+
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        simulate(db, NOW, cards=30, deck="Alpha")
+    finally:
+        db.close()
+
+    def failing(_log: log_pass.LogArrays, _texts: log_pass.Texts) -> None:
+        raise RuntimeError("the pass failed")
+
+    monkeypatch.setattr(log_pass.LogArrays, "add", failing)
+    raw = sqlite3.connect(db_path, check_same_thread=False)
+    try:
+        with pytest.raises(RuntimeError, match="the pass failed"):
+            log_pass.pass_over(raw, 0, 10**9, None, cards_per_range=1)
+    finally:
+        raw.close()
+    assert not [t for t in threading.enumerate() if t.name == "tutor-log-reader"]

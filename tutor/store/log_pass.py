@@ -4,8 +4,10 @@ process runs this file as a script)."""
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, chain, count, groupby, repeat
@@ -224,12 +226,36 @@ def pass_over(
     by_time: bool = False,
     cards_per_range: int = CARDS_PER_RANGE,
 ) -> LogArrays:
-    """The LogArrays of the cards from `low` up to `high` (excluded), positions from 0."""
+    """The LogArrays of the cards from `low` up to `high` (excluded), positions from 0: a
+    thread steps the statements on `conn` (made with check_same_thread=False; the driver lets go
+    of the GIL while SQLite works) while this one passes over the ranges already read."""
     result = LogArrays()
-    for texts in ranges(
-        conn, low, high, deck_ids, by_time=by_time, cards_per_range=cards_per_range
-    ):
-        result.add(texts)
+    ready: queue.SimpleQueue[Texts | BaseException | None] = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for texts in ranges(
+                conn, low, high, deck_ids, by_time=by_time, cards_per_range=cards_per_range
+            ):
+                if stop.is_set():
+                    break
+                ready.put(texts)
+        except BaseException as exc:  # handed to the passing thread, which raises it
+            ready.put(exc)
+            return
+        ready.put(None)
+
+    reader = threading.Thread(target=read, name="tutor-log-reader", daemon=True)
+    reader.start()
+    try:
+        while (texts := ready.get()) is not None:
+            if isinstance(texts, BaseException):
+                raise texts
+            result.add(texts)
+    finally:
+        stop.set()
+        reader.join()
     return result
 
 
@@ -265,7 +291,7 @@ def main(argv: Sequence[str]) -> int:
     path, part, parts, by_time, per_range, decks = argv
     deck_ids = json.loads(decks)
     try:
-        conn = sqlite3.connect(path, timeout=10)
+        conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
         try:
             conn.execute("BEGIN")
             low, high = part_bounds(conn, int(part), int(parts))

@@ -17,8 +17,9 @@ from tutor.collection_file import damaged
 from tutor.store import log_pass
 from tutor.store.log_pass import LogArrays
 
-# below this many answers one process: starting a worker costs about what it saves
-WORKER_MIN_ANSWERS = 40_000
+# below this many answers one process: starting a worker (50-70 ms of CPU on a loaded machine)
+# costs more than it saves
+WORKER_MIN_ANSWERS = 300_000
 MAX_PARTS = 4
 
 
@@ -29,6 +30,14 @@ class LogChanged(Exception):
 def cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def idle_parts() -> int:
+    """The parts to split the log into: this process's, and one more per core the last
+    minute's load average leaves idle (on a busy machine a worker only adds its start-up)."""
+    available = cores()
+    idle = available - os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(MAX_PARTS, available, 1 + int(idle + 0.5)))
 
 
 def read_log(
@@ -45,7 +54,7 @@ def read_log(
     last shows no commit came between (LogChanged otherwise: read it again in one part, one
     transaction). Workers are ended and waited for on every way out."""
     try:
-        conn = sqlite3.connect(path, timeout=10)
+        conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
     except sqlite3.DatabaseError as exc:
         raise damaged(path, exc) from None
     workers: list[subprocess.Popen[bytes]] = []
@@ -55,7 +64,7 @@ def read_log(
             bounds = log_pass.log_bounds(conn)
             if bounds is None:  # no answers
                 return LogArrays()
-            wanted = parts if parts is not None else min(MAX_PARTS, cores())
+            wanted = parts if parts is not None else idle_parts()
             if parts is None and bounds[2] < WORKER_MIN_ANSWERS:
                 wanted = 1
             # the workers first: each finds its own part while this process finds the first
