@@ -10,8 +10,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import accumulate, compress
-from operator import sub
+from itertools import accumulate, compress, repeat
+from operator import lt, sub
 from typing import TYPE_CHECKING
 
 import fsrs_rs_python as rs
@@ -112,7 +112,7 @@ class PreparedLog:
     def items_before(self, cut: int) -> list[rs.FSRSItem]:
         """training_items of each card's answers before `cut`: an item holds only its answer and
         earlier ones, so those of answers before the cut are exactly the items of that log."""
-        keep = [at < cut for at in self.item_times]
+        keep = list(map(lt, self.item_times, repeat(cut)))  # in C
         return self._items(compress(self.item_starts, keep), compress(self.item_ends, keep))
 
     def _items(self, starts: Iterable[int], ends: Iterable[int]) -> list[rs.FSRSItem]:
