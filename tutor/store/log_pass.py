@@ -195,25 +195,29 @@ def range_sql(deck_ids: Sequence[int] | None, *, by_time: bool = False) -> str:
     return _RANGE_SQL.format(join=_join(deck_ids), order=_BY_TIME if by_time else _BY_ID)
 
 
-def ranges(
-    conn: sqlite3.Connection,
-    low: int,
-    high: int,
-    deck_ids: Sequence[int] | None,
-    *,
-    by_time: bool = False,
-    cards_per_range: int = CARDS_PER_RANGE,
-) -> Iterator[Texts]:
-    """The texts of the card ranges from `low` up to `high` (excluded), in order."""
+def range_bounds(
+    conn: sqlite3.Connection, low: int, high: int, cards_per_range: int = CARDS_PER_RANGE
+) -> list[tuple[int, int]]:
+    """The card ranges from `low` up to `high` (excluded) of about `cards_per_range` cards."""
     cards = conn.execute(CARDS_SQL, (low, high)).fetchone()[0]
     parts = -(-max(1, cards) // max(1, cards_per_range))
     step = max(1, -(-(high - low) // parts))
+    return [(start, min(high, start + step)) for start in range(low, high, step)]
+
+
+def ranges(
+    conn: sqlite3.Connection,
+    bounds: Iterable[tuple[int, int]],
+    deck_ids: Sequence[int] | None,
+    *,
+    by_time: bool = False,
+) -> Iterator[Texts]:
+    """The texts of the card ranges, in order (none for a range without answers)."""
     counts, answers = counts_sql(deck_ids), range_sql(deck_ids, by_time=by_time)
-    for start in range(low, high, step):
-        bounds = (start, min(high, start + step))
-        card_ids, numbers = conn.execute(counts, bounds).fetchone()
+    for start_end in bounds:
+        card_ids, numbers = conn.execute(counts, start_end).fetchone()
         if card_ids is not None:  # NULLs: a range without answers
-            times, packed = conn.execute(answers, bounds).fetchone()
+            times, packed = conn.execute(answers, start_end).fetchone()
             yield card_ids, numbers, times, packed
 
 
@@ -226,21 +230,25 @@ def pass_over(
     by_time: bool = False,
     cards_per_range: int = CARDS_PER_RANGE,
 ) -> LogArrays:
-    """The LogArrays of the cards from `low` up to `high` (excluded), positions from 0: a
-    thread steps the statements on `conn` (made with check_same_thread=False; the driver lets go
-    of the GIL while SQLite works) while this one passes over the ranges already read."""
+    """The LogArrays of the cards from `low` up to `high` (excluded), positions from 0: with
+    more than one range, a thread steps the statements on `conn` (made with
+    check_same_thread=False; the driver lets go of the GIL while SQLite works) while this one
+    passes over the ranges already read."""
     result = LogArrays()
+    bounds = range_bounds(conn, low, high, cards_per_range)
+    if len(bounds) == 1:  # nothing to read beside the pass
+        for only in ranges(conn, bounds, deck_ids, by_time=by_time):
+            result.add(only)
+        return result
     ready: queue.SimpleQueue[Texts | BaseException | None] = queue.SimpleQueue()
     stop = threading.Event()
 
     def read() -> None:
         try:
-            for texts in ranges(
-                conn, low, high, deck_ids, by_time=by_time, cards_per_range=cards_per_range
-            ):
+            for read_texts in ranges(conn, bounds, deck_ids, by_time=by_time):
                 if stop.is_set():
                     break
-                ready.put(texts)
+                ready.put(read_texts)
         except BaseException as exc:  # handed to the passing thread, which raises it
             ready.put(exc)
             return
