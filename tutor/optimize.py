@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from tutor import calibration
 from tutor.calibration import Calibration
 from tutor.deck.selection import DeckSelection
-from tutor.errors import NotFoundError, StoreError, TutorError
+from tutor.errors import NotFoundError, TutorError
+from tutor.store import answer_log
 from tutor.store import fitting as store
-from tutor.store import parallel_log
 from tutor.store.db import Database, sqlite_path
 from tutor.store.log_pass import LogArrays, OutOfOrderError
 from tutor.store.tables import EPOCH, MICROSECOND
@@ -141,9 +141,9 @@ def _nth_smallest(values: Sequence[int], n: int) -> int:
 
 def read_and_prepare(db: Database, deck_ids: list[int] | None) -> PreparedLog:
     """The answers (of the given decks, or all) read and prepared for a fit at once. From an
-    SQLite file by card then id (the index's order, no sort; again by card then time when a
-    card's ids go back in time), split by cards over the cores (tutor.store.parallel_log: again
-    in one transaction when the log changed meanwhile); from another database, one statement."""
+    SQLite file in card ranges, read on a thread while the pass works (tutor.store.answer_log),
+    by card then id (the index's order, no sort), again by card then time when a card's ids go
+    back in time; from another database, one statement."""
     from tutor import fitting
 
     path = sqlite_path(db.url)
@@ -153,16 +153,10 @@ def read_and_prepare(db: Database, deck_ids: list[int] | None) -> PreparedLog:
         log = LogArrays()
         log.add_rows(rows)
         return fitting.PreparedLog.from_arrays(log)
-    by_time, parts = False, None
-    for _attempt in range(3):
-        try:
-            log = parallel_log.read_log(path, deck_ids, by_time=by_time, parts=parts)
-            return fitting.PreparedLog.from_arrays(log)
-        except OutOfOrderError:
-            by_time = True  # read by time, its order never goes back
-        except parallel_log.LogChanged:
-            parts = 1  # one transaction: one state of the log
-    raise StoreError("the review log kept changing while it was read; nothing was changed")
+    try:
+        return fitting.PreparedLog.from_arrays(answer_log.read_log(path, deck_ids))
+    except OutOfOrderError:  # read by time: that order never goes back
+        return fitting.PreparedLog.from_arrays(answer_log.read_log(path, deck_ids, by_time=True))
 
 
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:

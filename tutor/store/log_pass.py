@@ -1,22 +1,17 @@
-"""The fit's pass over card ranges of the review log into compact arrays (stdlib only: a worker
-process runs this file as a script)."""
+"""The fit's pass over card ranges of the review log: each answer's key, the items' bounds."""
 
 from __future__ import annotations
 
 import json
 import queue
 import sqlite3
-import sys
 import threading
-from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, count, groupby, repeat
 from operator import itemgetter
 
 MICROS_PER_DAY = 86_400_000_000
 CARDS_PER_RANGE = 2000  # cards a statement reads (about 16,000 answers on a year's log)
-OUT_OF_ORDER = 3  # a worker's exit status when a card's answers go back in time
-DAMAGED = 4  # a worker's exit status when SQLite calls the file damaged
 
 # Two rows per card range, each written as text while its statement steps: the range's cards
 # with their answer counts (from the index alone), then every answer's time and day * 8 + rating
@@ -32,15 +27,9 @@ _RANGE_SQL = (
 )
 _BY_ID = "r.card_id, r.id"
 _BY_TIME = "r.card_id, r.reviewed_at, r.id"
-# the cards' count sizes the ranges; the log's own first and last card bound them, and its
-# last id estimates its answers (each one lookup in an index)
+# the cards' count sizes the ranges; the log's own first and last card bound them
 CARDS_SQL = "SELECT count(*) FROM card WHERE id >= ? AND id < ?"
-_BOUNDS_SQL = (
-    "SELECT (SELECT min(card_id) FROM review), (SELECT max(card_id) FROM review), "
-    "(SELECT max(id) FROM review)"
-)
-# the card at an answer's position in the card index (where a part begins)
-_SPLIT_SQL = "SELECT card_id FROM review ORDER BY card_id LIMIT 1 OFFSET ?"
+BOUNDS_SQL = "SELECT (SELECT min(card_id) FROM review), (SELECT max(card_id) FROM review)"
 Texts = tuple[str, str, str, str]  # a range's cards, their answer counts, times, day * 8 + rating
 
 
@@ -75,18 +64,6 @@ class LogArrays:
         self.item_times: list[int] = []
         self.later_positions: list[int] = []
         self.later_times: list[int] = []
-
-    def arrays(self) -> tuple[list[int], ...]:
-        return (
-            self.cards,
-            self.counts,
-            self.keys,
-            self.item_starts,
-            self.item_ends,
-            self.item_times,
-            self.later_positions,
-            self.later_times,
-        )
 
     def add(self, texts: Texts) -> None:
         """One range's texts (cards, their answer counts, times, day * 8 + rating) passed
@@ -148,26 +125,6 @@ class LogArrays:
                 else:
                     raise OutOfOrderError(f"a card's answers go back in time at {at}")
             previous, top = at, key | 7
-
-    def write(self, write: Callable[[bytes], object]) -> None:
-        """The lists to a binary stream's `write` as 64-bit integers: each one's length, then
-        its values."""
-        for values in self.arrays():
-            write(len(values).to_bytes(8, "little"))
-            write(array("q", values).tobytes())
-
-    @classmethod
-    def read(cls, data: bytes) -> LogArrays:
-        """The lists `write` wrote."""
-        result, offset = cls(), 0
-        for values in result.arrays():
-            length = int.from_bytes(data[offset : offset + 8], "little")
-            offset += 8
-            values.extend(array("q", data[offset : offset + 8 * length]))
-            offset += 8 * length
-        if offset != len(data):
-            raise ValueError("a worker's arrays were cut short")
-        return result
 
 
 def _ints(text: str) -> list[int]:
@@ -265,59 +222,3 @@ def pass_over(
         stop.set()
         reader.join()
     return result
-
-
-def log_bounds(conn: sqlite3.Connection) -> tuple[int, int, int] | None:
-    """The log's first card, one past its last card, and its answers' estimate (None for an
-    empty log)."""
-    low, high, estimate = conn.execute(_BOUNDS_SQL).fetchone()
-    return None if low is None else (low, high + 1, estimate)
-
-
-def part_bounds(conn: sqlite3.Connection, part: int, parts: int) -> tuple[int, int]:
-    """The cards of one of `parts` parts of the log of about as many answers each (by the card
-    index, all decks), from the first card up to one past the last."""
-    bounds = log_bounds(conn)
-    if bounds is None:
-        return 0, 0
-    low, high, estimate = bounds
-
-    def split(at: int) -> int:
-        if at <= 0:
-            return low
-        if at >= parts:
-            return high
-        row = conn.execute(_SPLIT_SQL, (estimate * at // parts,)).fetchone()
-        return high if row is None else int(row[0])
-
-    return split(part), split(part + 1)
-
-
-def main(argv: Sequence[str]) -> int:
-    """A worker: `log_pass.py PATH PART PARTS BY_TIME CARDS_PER_RANGE DECK_IDS_JSON`: the
-    LogArrays of that part of the log, read in one read transaction, written to stdout."""
-    path, part, parts, by_time, per_range, decks = argv
-    deck_ids = json.loads(decks)
-    try:
-        conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
-        try:
-            conn.execute("BEGIN")
-            low, high = part_bounds(conn, int(part), int(parts))
-            result = pass_over(
-                conn, low, high, deck_ids, by_time=by_time == "1", cards_per_range=int(per_range)
-            )
-        finally:
-            conn.close()
-    except OutOfOrderError as exc:
-        print(exc, file=sys.stderr)
-        return OUT_OF_ORDER
-    except sqlite3.DatabaseError as exc:
-        print(exc, file=sys.stderr)
-        return DAMAGED
-    result.write(sys.stdout.buffer.write)
-    sys.stdout.buffer.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
