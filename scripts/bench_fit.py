@@ -6,8 +6,8 @@ in --work) it times, in one process and interleaved:
   (what `tutor optimize` does before scoring), preparation included;
 - fsrs-rs-python alone: `FSRS(defaults).compute_parameters(items)` on the same items;
 and checks that both give the same parameters. Medians of --runs, of wall-clock time and of the
-CPU time of the process and its worker processes (steadier than wall-clock time on a machine
-others load).
+CPU time of the process and of any child process it waited for (steadier than wall-clock time
+on a machine others load).
 
     python scripts/bench_fit.py --work bench-data
 """
@@ -57,7 +57,8 @@ def tutor_fit(db: Database) -> tuple[list[float], list[rs.FSRSItem], int]:
 
 
 def process_and_children_cpu() -> float:
-    """CPU seconds of this process and of its ended children (the log's worker processes)."""
+    """CPU seconds of this process and of the child processes it waited for (none today: work
+    handed to another process cannot look free)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 
