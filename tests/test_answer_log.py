@@ -1,18 +1,20 @@
-"""The fit's ranged read (tutor/store/answer_log.py) against the one-statement read it replaces."""
+"""The fit's read and pass over card ranges (tutor/store/answer_log.py, log_pass.py) against
+the one-statement read and the plain pass they replace."""
 
 from __future__ import annotations
 
 import sqlite3
-import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from tests.helpers.learner import simulate
 from tutor import fitting, optimize
-from tutor.store import answer_log
+from tutor.store import answer_log, log_pass
 from tutor.store import fitting as store
 from tutor.store.db import Database, sqlite_path
 
@@ -29,9 +31,30 @@ def reference(db: Database, deck_ids: list[int] | None) -> fitting.PreparedLog:
 def same(got: fitting.PreparedLog, expected: fitting.PreparedLog) -> bool:
     return (
         [repr(i) for i in got.items] == [repr(i) for i in expected.items]
-        and got.item_times == expected.item_times
-        and got.later_day_times == expected.later_day_times
+        and [list(field) for field in fields(got)] == [list(field) for field in fields(expected)]
+        and same_held_out(got.held_out(), expected.held_out())
     )
+
+
+def fields(log: fitting.PreparedLog) -> list[Sequence[object]]:
+    return [
+        [repr(r) for r in log.reviews],
+        log.item_starts,
+        log.item_ends,
+        log.item_times,
+        log.later_day_times,
+        log.keys,
+        log.cards,
+        log.counts,
+        log.later_day_positions,
+    ]
+
+
+def same_held_out(got: list[fitting.HeldOutCard], expected: list[fitting.HeldOutCard]) -> bool:
+    def shown(cards: list[fitting.HeldOutCard]) -> list[tuple[object, ...]]:
+        return [(c.card_id, repr(c.item), c.answers) for c in cards]
+
+    return shown(got) == shown(expected)
 
 
 def build(db: Database) -> dict[str, int]:
@@ -68,34 +91,57 @@ def build(db: Database) -> dict[str, int]:
     return decks
 
 
-@pytest.mark.parametrize("cards_per_chunk", [1, 7, answer_log.CARDS_PER_CHUNK])
-def test_the_ranged_read_prepares_exactly_what_the_one_statement_read_did(
-    db: Database, cards_per_chunk: int, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("cards_per_range", [1, 7, log_pass.CARDS_PER_RANGE])
+def test_the_ranged_read_prepares_exactly_what_the_one_statement_read_and_plain_pass_did(
+    db: Database, cards_per_range: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(answer_log, "CARDS_PER_CHUNK", cards_per_chunk)
+    """By id and then again by time, every deck filter, one range or many (with the thread)."""
+    monkeypatch.setattr(log_pass, "CARDS_PER_RANGE", cards_per_range)
     decks = build(db)
     for deck_ids in [None, [decks["Alpha"]], [decks["Beta"]], list(decks.values()), []]:
         expected = reference(db, deck_ids)
-        prepared, log = optimize.read_and_prepare(db, deck_ids)
+        prepared = optimize.read_and_prepare(db, deck_ids)
         assert same(prepared, expected)
         with db.read() as conn:
             rows = store.answer_rows(conn, deck_ids)
-        assert list(log.read_rows()) == rows and len(log) == len(rows)
+        assert len(prepared.reviews) == len(rows)
+        cut = rows[len(rows) // 2][1] if rows else 0
+        assert same_held_out(prepared.held_out(cut), fitting.held_out(rows, cut))
         if deck_ids != []:
             assert len(prepared.item_times) > 100 and len(prepared.later_day_times) > 100
             # sub-day gaps: answers within 24 hours of their card's previous one make no item
             assert len(prepared.item_times) < len(rows) - len({r[0] for r in rows})
     # the card whose ids go back in time: read by id, the pass refuses it; read again by time
-    if sqlite_path(db.url) is not None:
-        with pytest.raises(fitting.OutOfOrder), answer_log.AnswerLog(db, None) as log:
-            fitting.prepare(log.rows())
+    path = sqlite_path(db.url)
+    if path is not None:
+        with pytest.raises(log_pass.OutOfOrderError):
+            answer_log.read_log(path, None, cards_per_range=cards_per_range)
 
 
-def test_an_unchanged_log_is_read_once_by_id(db: Database) -> None:
+def test_the_rows_pass_refuses_rows_out_of_order() -> None:
+    log = log_pass.LogArrays()
+    with pytest.raises(log_pass.OutOfOrderError, match="go back in time"):
+        log.add_rows([(1, 0, 3, 0), (2, 5 * DAY, 3, 5), (2, 4 * DAY, 3, 4)])
+    with pytest.raises(log_pass.OutOfOrderError, match="card 1 after card 2"):
+        log_pass.LogArrays().add_rows([(1, 0, 3, 0), (2, DAY, 3, 1), (1, 2 * DAY, 3, 2)])
+    tie = log_pass.LogArrays()
+    tie.add_rows([(1, DAY, 3, 1), (1, DAY, 1, 1), (1, 3 * DAY, 3, 3)])
+    assert tie.item_times == [3 * DAY] and tie.later_times == [3 * DAY]
+    assert tie.keys == [3, 1, 2 * 8 + 3]
+
+
+def test_an_unchanged_log_is_read_once_by_id(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     simulate(db, NOW, cards=30, deck="Alpha")
-    with answer_log.AnswerLog(db, None) as log:
-        prepared = fitting.prepare(log.rows())  # no OutOfOrder: ids follow times
-    assert same(prepared, reference(db, None))
+    reads: list[bool] = []
+    read_log = answer_log.read_log
+
+    def recorded(*args: Any, **kwargs: Any) -> log_pass.LogArrays:
+        reads.append(kwargs.get("by_time", False))
+        return read_log(*args, **kwargs)
+
+    monkeypatch.setattr(answer_log, "read_log", recorded)
+    assert same(optimize.read_and_prepare(db, None), reference(db, None))
+    assert reads == ([False] if sqlite_path(db.url) is not None else [])
 
 
 def test_the_range_statements_walk_the_card_index_and_sort_no_more_than_a_card(
@@ -108,10 +154,10 @@ def test_the_range_statements_walk_the_card_index_and_sort_no_more_than_a_card(
     try:
         for deck_ids in [None, [1, 2]]:
             for sql, expected in [
-                (answer_log.range_sql(deck_ids), "SEARCH r USING INDEX ix_review_card"),
-                (answer_log.counts_sql(deck_ids), "SEARCH r USING COVERING INDEX ix_review_card"),
+                (log_pass.range_sql(deck_ids), "SEARCH r USING INDEX ix_review_card"),
+                (log_pass.counts_sql(deck_ids), "SEARCH r USING COVERING INDEX ix_review_card"),
                 (
-                    answer_log.range_sql(deck_ids, by_time=True),
+                    log_pass.range_sql(deck_ids, by_time=True),
                     "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY",  # each card's answers alone
                 ),
             ]:
@@ -135,15 +181,24 @@ def test_the_pass_refuses_rows_out_of_order() -> None:
 def test_the_reading_thread_ends_when_the_pass_stops_early(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import threading
+
     from tutor.store.db import open_database
 
-    monkeypatch.setattr(answer_log, "CARDS_PER_CHUNK", 1)
     db = open_database(f"sqlite:///{db_path}")
     try:
         simulate(db, NOW, cards=30, deck="Alpha")
-        with pytest.raises(RuntimeError), answer_log.AnswerLog(db, None) as log:
-            next(log.rows())
-            raise RuntimeError("the pass failed")
-        assert not [t for t in threading.enumerate() if t.name == "tutor-answer-log"]
     finally:
         db.close()
+
+    def failing(_log: log_pass.LogArrays, _texts: log_pass.Texts) -> None:
+        raise RuntimeError("the pass failed")
+
+    monkeypatch.setattr(log_pass.LogArrays, "add", failing)
+    raw = sqlite3.connect(db_path, check_same_thread=False)
+    try:
+        with pytest.raises(RuntimeError, match="the pass failed"):
+            log_pass.pass_over(raw, 0, 10**9, None, cards_per_range=1)
+    finally:
+        raw.close()
+    assert not [t for t in threading.enumerate() if t.name == "tutor-log-reader"]

@@ -6,14 +6,20 @@ Imported lazily: `tutor review` never loads it. Elapsed time is counted as the s
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import compress
+from itertools import accumulate, compress, repeat
+from operator import lt, sub
+from typing import TYPE_CHECKING
 
 import fsrs_rs_python as rs
 
 from tutor.errors import StoreError
+
+if TYPE_CHECKING:
+    from tutor.store.log_pass import LogArrays
 
 DEFAULT_PARAMETERS = tuple(float(p) for p in rs.DEFAULT_PARAMETERS)
 
@@ -72,10 +78,31 @@ class PreparedLog:
     never made (fsrs-rs copies every review of every item it is given)."""
 
     reviews: list[rs.FSRSReview]
-    item_starts: list[int]  # where each item's card begins in reviews
-    item_ends: list[int]  # one past each item's answer in reviews
-    item_times: list[int]  # microseconds, one per item
-    later_day_times: list[int]  # microseconds
+    item_starts: Sequence[int]  # where each item's card begins in reviews
+    item_ends: Sequence[int]  # one past each item's answer in reviews
+    item_times: Sequence[int]  # microseconds, one per item
+    later_day_times: Sequence[int]  # microseconds
+    keys: Sequence[int]  # each review's elapsed days * 8 + rating
+    cards: Sequence[int]  # the card ids, in the order of their reviews
+    counts: Sequence[int]  # each card's reviews
+    later_day_positions: Sequence[int]  # in reviews, one per later-day time
+
+    @classmethod
+    def from_arrays(cls, log: LogArrays) -> PreparedLog:
+        """The PreparedLog of a pass made in tutor.store.log_pass (in worker processes): one
+        shared FSRSReview per key, every answer's looked up in C."""
+        shared = {key: rs.FSRSReview(key & 7, key >> 3) for key in set(log.keys)}
+        return cls(
+            list(map(shared.__getitem__, log.keys)),
+            log.item_starts,
+            log.item_ends,
+            log.item_times,
+            log.later_times,
+            log.keys,
+            log.cards,
+            log.counts,
+            log.later_positions,
+        )
 
     @property
     def items(self) -> list[rs.FSRSItem]:
@@ -85,51 +112,83 @@ class PreparedLog:
     def items_before(self, cut: int) -> list[rs.FSRSItem]:
         """training_items of each card's answers before `cut`: an item holds only its answer and
         earlier ones, so those of answers before the cut are exactly the items of that log."""
-        keep = [at < cut for at in self.item_times]
+        keep = list(map(lt, self.item_times, repeat(cut)))  # in C
         return self._items(compress(self.item_starts, keep), compress(self.item_ends, keep))
 
     def _items(self, starts: Iterable[int], ends: Iterable[int]) -> list[rs.FSRSItem]:
         # all in C: a slice of the card's reviews per item, each copied into its FSRSItem
         return list(map(rs.FSRSItem, map(self.reviews.__getitem__, map(slice, starts, ends))))
 
+    def held_out(self, since: int | None = None) -> list[HeldOutCard]:
+        """`held_out` of the rows this log was prepared from (at or after `since`)."""
+        starts = list(accumulate(self.counts, initial=0))
+        keys = self.keys
+        groups: dict[int, list[tuple[int, int, bool]]] = {}  # by card, in order
+        for position, at in zip(self.later_day_positions, self.later_day_times, strict=True):
+            if since is None or at >= since:
+                card = bisect_right(starts, position) - 1
+                key = keys[position]
+                answer = (position - starts[card], key >> 3, key & 7 > 1)
+                groups.setdefault(card, []).append(answer)
+        return [
+            HeldOutCard(
+                self.cards[card],
+                rs.FSRSItem(self.reviews[starts[card] : starts[card] + answers[-1][0]]),
+                answers,
+            )
+            for card, answers in groups.items()
+        ]
+
 
 def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
-    """The PreparedLog of answer rows ordered by card then time, in one pass over integers
-    (elapsed_days on microseconds: whole 24-hour periods). Rows out of that order (a card
-    coming back, a card's time going back) raise OutOfOrder."""
-    shared = _SharedReviews()
-    get = shared.get  # dict.get, then [] on a miss: [] on a dict subclass is the slow path
-    reviews: list[rs.FSRSReview] = []
+    """The PreparedLog of answer rows ordered by card then time, in one plain pass over integers
+    (elapsed_days on microseconds: whole 24-hour periods): what tutor.store.log_pass's pass
+    gives (tests hold the two equal). Rows out of that order (a card coming back, a card's time
+    going back) raise OutOfOrder."""
+    keys: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
     item_times: list[int] = []
     later: list[int] = []
-    add_review, add_start, add_end = reviews.append, starts.append, ends.append
-    add_time, add_later = item_times.append, later.append
+    later_positions: list[int] = []
+    cards: list[int] = []
+    card_starts: list[int] = []
     card = -(2**63)
     previous = previous_day = start = 0
     for card_id, at, rating, day in rows:
         if card_id != card:
             if card_id < card:
                 raise OutOfOrder(f"{_DISORDER}: card {card_id} after card {card}")
-            card, start = card_id, len(reviews)
-            add_review(get(rating) or shared[rating])
+            card, start = card_id, len(keys)
+            cards.append(card_id)
+            card_starts.append(start)
+            keys.append(rating)
         else:
             if day > previous_day:
-                add_later(at)
+                later.append(at)
+                later_positions.append(len(keys))
             gap = at - previous
-            if gap >= MICROS_PER_DAY:
-                key = gap // MICROS_PER_DAY * 8 + rating
-                add_review(get(key) or shared[key])
-                add_start(start)
-                add_end(len(reviews))
-                add_time(at)
-            elif gap >= 0:
-                add_review(get(rating) or shared[rating])  # within 24 hours: no item
-            else:
+            if gap < 0:
                 raise OutOfOrder(f"{_DISORDER}: card {card_id}'s answers go back in time")
+            keys.append(gap // MICROS_PER_DAY * 8 + rating)
+            if gap >= MICROS_PER_DAY:
+                starts.append(start)
+                ends.append(len(keys))
+                item_times.append(at)
         previous, previous_day = at, day
-    return PreparedLog(reviews, starts, ends, item_times, later)
+    shared = {key: rs.FSRSReview(key & 7, key >> 3) for key in set(keys)}
+    counts = list(map(sub, [*card_starts[1:], len(keys)], card_starts))
+    return PreparedLog(
+        [shared[key] for key in keys],
+        starts,
+        ends,
+        item_times,
+        later,
+        keys,
+        cards,
+        counts,
+        later_positions,
+    )
 
 
 @dataclass(frozen=True)

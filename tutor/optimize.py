@@ -17,9 +17,10 @@ from tutor import calibration
 from tutor.calibration import Calibration
 from tutor.deck.selection import DeckSelection
 from tutor.errors import NotFoundError, TutorError
+from tutor.store import answer_log
 from tutor.store import fitting as store
-from tutor.store.answer_log import AnswerLog
-from tutor.store.db import Database
+from tutor.store.db import Database, sqlite_path
+from tutor.store.log_pass import LogArrays, OutOfOrderError
 from tutor.store.tables import EPOCH, MICROSECOND
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def cut(histories: Sequence[History]) -> datetime | None:
     return times[_held_out_index(len(times))] if times else None
 
 
-def held_out_cut(later_day_times: list[int]) -> int | None:
+def held_out_cut(later_day_times: Sequence[int]) -> int | None:
     """`cut` in microseconds, from the times of the later-day answers (None without any)."""
     if not later_day_times:
         return None
@@ -120,7 +121,7 @@ def _held_out_index(count: int) -> int:
     return min(count - 1, int(count * (1 - HELD_OUT)))
 
 
-def _nth_smallest(values: list[int], n: int) -> int:
+def _nth_smallest(values: Sequence[int], n: int) -> int:
     """sorted(values)[n], sorting only the values between two neighbours of it in a sorted
     sample (a full sort of a large log's times takes longer than reading them); a full sort
     when the sample misses it."""
@@ -138,18 +139,24 @@ def _nth_smallest(values: list[int], n: int) -> int:
     return sorted(values)[n]
 
 
-def read_and_prepare(db: Database, deck_ids: list[int] | None) -> tuple[PreparedLog, AnswerLog]:
-    """The answers (of the given decks, or all) read and prepared for a fit at once: the pass
-    works on the card ranges already read while the next are read. Read by card then id (the
-    index's order, no sort); again by card then time when a card's ids go back in time."""
+def read_and_prepare(db: Database, deck_ids: list[int] | None) -> PreparedLog:
+    """The answers (of the given decks, or all) read and prepared for a fit at once. From an
+    SQLite file in card ranges, read on a thread while the pass works (tutor.store.answer_log),
+    by card then id (the index's order, no sort), again by card then time when a card's ids go
+    back in time; from another database, one statement."""
     from tutor import fitting
 
+    path = sqlite_path(db.url)
+    if path is None:
+        with db.read() as conn:
+            rows = store.answer_rows(conn, deck_ids)
+        log = LogArrays()
+        log.add_rows(rows)
+        return fitting.PreparedLog.from_arrays(log)
     try:
-        with AnswerLog(db, deck_ids) as log:
-            return fitting.prepare(log.rows()), log
-    except fitting.OutOfOrder:
-        with AnswerLog(db, deck_ids, by_time=True) as log:
-            return fitting.prepare(log.rows()), log
+        return fitting.PreparedLog.from_arrays(answer_log.read_log(path, deck_ids))
+    except OutOfOrderError:  # read by time: that order never goes back
+        return fitting.PreparedLog.from_arrays(answer_log.read_log(path, deck_ids, by_time=True))
 
 
 def _selected(names: dict[int, str], deck: str | None) -> list[int] | None:
@@ -203,7 +210,7 @@ def optimize(
         ids = _selected(names, deck)
         deck_sets = store.deck_parameters(conn)
         card_decks = store.card_decks(conn, None)
-    prepared, log = read_and_prepare(db, ids)
+    prepared = read_and_prepare(db, ids)
     answers = len(prepared.later_day_times)
     cut_micros = held_out_cut(prepared.later_day_times)
     if answers < MIN_REVIEWS or cut_micros is None:
@@ -215,7 +222,7 @@ def optimize(
     except Exception as exc:  # fsrs-rs raises plain exceptions (e.g. not enough data)
         raise TutorError(f"fsrs-rs could not fit the parameters: {exc}") from None
     say("scoring")
-    held_out = fitting.held_out(log.read_rows(), cut_micros)
+    held_out = prepared.held_out(cut_micros)
     before = _score_current(held_out, card_decks, deck_sets)
     after = calibration.score(fitting.recall_pairs(fitted, held_out))
     better = (
