@@ -12,18 +12,20 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.expression import ClauseElement
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Form:
     """One dialect's SQL, its parameters in order, and how to convert values both ways."""
 
     sql: str
     positional: bool
     names: tuple[str, ...]  # each parameter's name, in the statement's order
+    keys: tuple[str, ...]  # the names as the SQL writes them (a named paramstyle's keys)
     given: tuple[bool, ...]  # from the caller (True) or fixed in the construct (False)
     fixed: tuple[Any, ...]  # the construct's own values, converted once
     binds: tuple[Callable[[Any], Any] | None, ...]
-    results: tuple[Callable[[Any], Any] | None, ...]
+    types: tuple[Any, ...]  # the result columns' types for this dialect
     row: Any  # a named tuple of the result's columns
+    results: tuple[tuple[int, Callable[[Any], Any]], ...] | None = None  # set at the first run
 
 
 class Prepared:
@@ -46,11 +48,11 @@ class Prepared:
         compiled: Any = self.statement.compile(dialect=dialect, column_keys=list(keys))
         if compiled.insert_prefetch or compiled.update_prefetch or compiled.post_compile_params:
             raise TypeError("a prepared statement needs every value given (no defaults, no IN)")
-        names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
         own = compiled.construct_params(_check=False)
         processors = [
-            compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
-            for name in names
+            binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
         ]
         given = tuple(name in keys for name in names)
         fixed = tuple(
@@ -64,12 +66,11 @@ class Prepared:
             sql=compiled.string,
             positional=compiled.positional,
             names=names,
+            keys=tuple(compiled.escaped_bind_names.get(name, name) for name in names),
             given=given,
             fixed=fixed,
             binds=tuple(processors),
-            results=tuple(
-                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in result_columns
-            ),
+            types=tuple(c.type.dialect_impl(dialect) for c in result_columns),
             row=namedtuple("Row", [c.key for c in result_columns], rename=True),  # type: ignore[misc]
         )
         self._forms[(dialect.name, keys)] = form
@@ -95,6 +96,13 @@ class Prepared:
             cursor.close()
             error = conn.dialect.loaded_dbapi.Error
             raise DBAPIError.instance(form.sql, params, exc, error) from exc
+        if form.results is None and cursor.description is not None:
+            # the driver's column types decide some conversions (PostgreSQL's numbers)
+            form.results = tuple(
+                (i, convert)
+                for i, (kind, column) in enumerate(zip(form.types, cursor.description, strict=True))
+                if (convert := kind.result_processor(conn.dialect, column[1]))
+            )
         return _Cursor(cursor, form)
 
 
@@ -106,7 +114,7 @@ def _params(form: _Form, values: Mapping[str, Any]) -> Any:
             form.names, form.given, form.fixed, form.binds, strict=True
         )
     )
-    return params if form.positional else dict(zip(form.names, params, strict=True))
+    return params if form.positional else dict(zip(form.keys, params, strict=True))
 
 
 class _Cursor:
@@ -133,9 +141,12 @@ class _Cursor:
         return rows[0] if rows else None
 
     def _row(self, row: Any) -> Any:
-        return self.form.row._make(
-            p(value) if p else value for value, p in zip(row, self.form.results, strict=True)
-        )
+        if not self.form.results:
+            return self.form.row._make(row)
+        values = list(row)
+        for i, convert in self.form.results:
+            values[i] = convert(values[i])
+        return self.form.row._make(values)
 
     def close(self) -> None:
         self.cursor.close()
