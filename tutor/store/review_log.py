@@ -135,10 +135,11 @@ def stored_befores(conn: Connection, card_id: int | None = None) -> dict[int, Ca
     return {int(i): CardState.from_json(s) for i, s in conn.execute(query)}
 
 
-# One card's log, compiled once per dialect (an answer reads it): its rows, reschedulings and
-# stored befores.
-_CARD_ROWS = Prepared(
-    select(*LOG_COLUMNS)
+# One card's log, compiled once per dialect (an answer reads it): its rows with their stored
+# befores, and its reschedulings.
+_CARD_ROWS = Prepared(  # each row with its stored state before, if any
+    select(*LOG_COLUMNS, review_before_table.c.state.label("stored_before"))
+    .outerjoin(review_before_table, review_before_table.c.review_id == review_table.c.id)
     .where(review_table.c.card_id == bindparam("card_id"))
     .order_by(review_table.c.id)
 )
@@ -147,11 +148,6 @@ _CARD_RUNS = Prepared(
     .join(rescheduling_table, rescheduling_table.c.id == rescheduled_card_table.c.rescheduling_id)
     .where(rescheduled_card_table.c.card_id == bindparam("card_id"))
     .order_by(rescheduling_table.c.at, rescheduling_table.c.id)
-)
-_CARD_BEFORES = Prepared(
-    select(review_before_table.c.review_id, review_before_table.c.state)
-    .join(review_table, review_table.c.id == review_before_table.c.review_id)
-    .where(review_table.c.card_id == bindparam("card_id"))
 )
 
 
@@ -168,8 +164,12 @@ def card_steps(
     reschedulings, when the caller has read them)."""
     rows = _CARD_ROWS.run(conn, {"card_id": card_id}).all()
     runs = _card_runs(conn, card_id) if runs is None else runs
-    befores = _CARD_BEFORES.run(conn, {"card_id": card_id}).all()
-    return list(walk(rows, runs, {int(i): CardState.from_json(s) for i, s in befores}))
+    befores = {
+        int(row.id): CardState.from_json(row.stored_before)
+        for row in rows
+        if row.stored_before is not None
+    }
+    return list(walk(rows, runs, befores))
 
 
 def next_before(conn: Connection, card_id: int, at: datetime) -> CardState:
