@@ -50,18 +50,15 @@ class Prepared:
             raise TypeError("a prepared statement needs every value given (no defaults, no IN)")
         binds = {name: bind for bind, name in compiled.bind_names.items()}
         names = tuple(compiled.positiontup) if compiled.positional else tuple(binds)
-        own = compiled.construct_params(_check=False)
         processors = [
             binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
         ]
         given = tuple(name in keys for name in names)
         fixed = tuple(
-            None if is_given else (p(own[name]) if p else own[name])
+            None if is_given else _converted(p, binds[name].effective_value)
             for name, is_given, p in zip(names, given, processors, strict=True)
         )
-        columns = getattr(self.statement, "selected_columns", None)
-        returning = getattr(self.statement, "_returning", ()) or ()
-        result_columns = list(columns if columns is not None else returning)
+        result_columns = list(getattr(self.statement, "exported_columns", ()))  # or RETURNING's
         form = _Form(
             sql=compiled.string,
             positional=compiled.positional,
@@ -104,6 +101,10 @@ class Prepared:
                 if (convert := kind.result_processor(conn.dialect, column[1]))
             )
         return _Cursor(cursor, form)
+
+
+def _converted(convert: Callable[[Any], Any] | None, value: Any) -> Any:
+    return convert(value) if convert else value
 
 
 def _params(form: _Form, values: Mapping[str, Any]) -> Any:
