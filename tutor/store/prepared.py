@@ -100,7 +100,7 @@ class Prepared:
                 for i, (kind, column) in enumerate(zip(form.types, cursor.description, strict=True))
                 if (convert := kind.result_processor(conn.dialect, column[1]))
             )
-        return _Cursor(cursor, form)
+        return _Cursor(cursor, form, conn.dialect.loaded_dbapi.Error)
 
 
 def _converted(convert: Callable[[Any], Any] | None, value: Any) -> Any:
@@ -121,9 +121,10 @@ def _params(form: _Form, values: Mapping[str, Any]) -> Any:
 class _Cursor:
     """A run statement's rows, converted by their columns' types."""
 
-    def __init__(self, cursor: Any, form: _Form) -> None:
+    def __init__(self, cursor: Any, form: _Form, error: type[Exception]) -> None:
         self.cursor = cursor
         self.form = form
+        self.error = error  # the driver's: raised as SQLAlchemy's, as when it runs
 
     def count(self) -> int:
         """The rows the statement changed (the cursor is closed)."""
@@ -134,6 +135,8 @@ class _Cursor:
     def all(self) -> list[Any]:
         try:
             return [self._row(row) for row in self.cursor.fetchall()]
+        except self.error as exc:  # a later step of SQLite's statement (a damaged page)
+            raise DBAPIError.instance(self.form.sql, None, exc, self.error) from exc
         finally:
             self.cursor.close()
 
