@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, bindparam, func, select
 
+from tutor.store.prepared import Prepared
 from tutor.store.tables import card_table, choice_table, deck_table, option_table, review_table
 
 CHUNK = 500  # cards per IN (...) list: well under every database's bound-parameter limit
@@ -18,6 +19,14 @@ def _joined() -> Any:
     return choice_table.join(
         option_table, and_(o.card_id == ch.card_id, o.number == ch.option_number)
     )
+
+
+_o = option_table.c
+_CARD_OPTIONS = Prepared(  # one card's, at each answer
+    select(_o.card_id, _o.number, _o.text, _o.correct).where(_o.card_id == bindparam("card_id"))
+)
+_INSERT_OPTIONS = Prepared(option_table.insert())
+_INSERT_CHOICES = Prepared(choice_table.insert())
 
 
 class OptionNumbers:
@@ -32,14 +41,20 @@ class OptionNumbers:
         o = option_table.c
         for card in cards:
             self.known.setdefault(card, {})
+        if len(cards) == 1:  # an answer's card
+            self._known(_CARD_OPTIONS.run(conn, {"card_id": cards[0]}).all())
+            return
         for at in range(0, len(cards), CHUNK):
             stored = conn.execute(
                 select(o.card_id, o.number, o.text, o.correct).where(
                     o.card_id.in_(cards[at : at + CHUNK])
                 )
             )
-            for card, number, text, right in stored:
-                self.known[int(card)][(str(text), bool(right))] = int(number)
+            self._known(stored)
+
+    def _known(self, stored: Iterable[Sequence[Any]]) -> None:
+        for card, number, text, right in stored:
+            self.known[int(card)][(str(text), bool(right))] = int(number)
 
     def number(self, card: int, text: str, right: bool) -> int:
         known = self.known.setdefault(card, {})
@@ -54,7 +69,7 @@ class OptionNumbers:
     def write(self, conn: Connection) -> None:
         """Insert the options numbered since the last write."""
         if self.new:
-            conn.execute(option_table.insert(), self.new)
+            _INSERT_OPTIONS.run_many(conn, self.new)
             self.new = []
 
 
@@ -84,7 +99,7 @@ def add_choices(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
             }
         )
     numbers.write(conn)
-    conn.execute(choice_table.insert(), choices)
+    _INSERT_CHOICES.run_many(conn, choices)
     return len(choices)
 
 

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 from tutor.collection_file import SCHEMA_VERSION, checked_version, damaged, inspect_file
 from tutor.errors import StoreError
 from tutor.store import rollups, tables
+from tutor.store.prepared import Prepared
 from tutor.store.server import connection_error, one_line, server_engine, shown_url
 
 BUSY_TIMEOUT_MS = 10_000
@@ -137,6 +138,9 @@ def _check_sqlite_file(path: Path) -> None:
     inspect_file(path)  # refuse a folder, an empty, foreign or damaged file before any pragma
 
 
+_BEGIN = {True: Prepared(text("BEGIN IMMEDIATE")), False: Prepared(text("BEGIN"))}
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -152,7 +156,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection: Connection) -> None:
         # A writer takes the write lock up front: two processes never lose each other's updates.
         immediate = connection.get_execution_options().get("tutor_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        _BEGIN[immediate].run(connection, {}).close()  # as exec_driver_sql, without its work
 
 
 class Database:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, select, text
 
 from tutor.queue_sql import for_postgresql, stamp
 from tutor.state import CardState, Phase, StoredCard
+from tutor.store.prepared import Prepared
 from tutor.store.tables import card_table, deck_table
 
 
@@ -34,7 +35,7 @@ class StoreReader:
             yield tuple(row)
 
 
-_LOAD_CARD = (  # built once: each answer's next card only binds its id
+_LOAD_CARD = Prepared(  # compiled once: each answer's next card only binds its id
     select(card_table, deck_table.c.name.label("deck_name"), deck_table.c.source_path)
     .join(deck_table, deck_table.c.id == card_table.c.deck_id)
     .where(card_table.c.id == bindparam("card_id"))
@@ -43,7 +44,7 @@ _LOAD_CARD = (  # built once: each answer's next card only binds its id
 
 def load_card(conn: Connection, card_id: int) -> StoredCard | None:
     """One card with everything the review screen shows."""
-    row = conn.execute(_LOAD_CARD, {"card_id": card_id}).first()
+    row = _LOAD_CARD.run(conn, {"card_id": card_id}).first()
     if row is None:
         return None
     return StoredCard(

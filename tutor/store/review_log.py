@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from tutor.state import CardState, Phase
+from tutor.store.prepared import Prepared
 from tutor.store.tables import (
     rescheduled_card_table,
     rescheduling_table,
@@ -134,28 +135,25 @@ def stored_befores(conn: Connection, card_id: int | None = None) -> dict[int, Ca
     return {int(i): CardState.from_json(s) for i, s in conn.execute(query)}
 
 
-# One card's log, built once (an answer reads it): its rows, reschedulings and stored befores.
-_CARD_ROWS = (
-    select(*LOG_COLUMNS)
+# One card's log, compiled once per dialect (an answer reads it): its rows with their stored
+# befores, and its reschedulings.
+_CARD_ROWS = Prepared(  # each row with its stored state before, if any
+    select(*LOG_COLUMNS, review_before_table.c.state.label("stored_before"))
+    .outerjoin(review_before_table, review_before_table.c.review_id == review_table.c.id)
     .where(review_table.c.card_id == bindparam("card_id"))
     .order_by(review_table.c.id)
 )
-_CARD_RUNS = (
+_CARD_RUNS = Prepared(
     select(rescheduled_card_table.c.after, rescheduling_table.c.at)
     .join(rescheduling_table, rescheduling_table.c.id == rescheduled_card_table.c.rescheduling_id)
     .where(rescheduled_card_table.c.card_id == bindparam("card_id"))
     .order_by(rescheduling_table.c.at, rescheduling_table.c.id)
 )
-_CARD_BEFORES = (
-    select(review_before_table.c.review_id, review_before_table.c.state)
-    .join(review_table, review_table.c.id == review_before_table.c.review_id)
-    .where(review_table.c.card_id == bindparam("card_id"))
-)
 
 
 def _card_runs(conn: Connection, card_id: int) -> dict[int, list[Any]]:
     """`reschedulings(conn, [card_id])`, by the statement built once."""
-    rows = conn.execute(_CARD_RUNS, {"card_id": card_id}).all()
+    rows = _CARD_RUNS.run(conn, {"card_id": card_id}).all()
     return {card_id: [(at, CardState.from_json(after)) for after, at in rows]} if rows else {}
 
 
@@ -164,10 +162,14 @@ def card_steps(
 ) -> list[Step]:
     """One card's answers in order, each with its state before and after (`runs`: the card's
     reschedulings, when the caller has read them)."""
-    rows = conn.execute(_CARD_ROWS, {"card_id": card_id}).all()
+    rows = _CARD_ROWS.run(conn, {"card_id": card_id}).all()
     runs = _card_runs(conn, card_id) if runs is None else runs
-    befores = conn.execute(_CARD_BEFORES, {"card_id": card_id})
-    return list(walk(rows, runs, {int(i): CardState.from_json(s) for i, s in befores}))
+    befores = {
+        int(row.id): CardState.from_json(row.stored_before)
+        for row in rows
+        if row.stored_before is not None
+    }
+    return list(walk(rows, runs, befores))
 
 
 def next_before(conn: Connection, card_id: int, at: datetime) -> CardState:

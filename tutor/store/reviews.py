@@ -25,6 +25,7 @@ from tutor.store.flags import restore_flags as restore_flags
 from tutor.store.flags import set_flags as set_flags
 from tutor.store.flags import suspended_cards as suspended_cards
 from tutor.store.flags import unsuspend as unsuspend
+from tutor.store.prepared import Prepared
 from tutor.store.queue import card_state as _state
 from tutor.store.queue import load_card as load_card  # re-exported
 from tutor.store.review_log import LEECH, SUSPENDED, card_steps, due_in, next_before
@@ -95,17 +96,19 @@ def state_values(state: CardState) -> dict[str, Any]:
     }
 
 
-# The answer's statements, built once: SQLAlchemy's compiled cache serves them at each answer.
-_READ_CARD = (
+# The answer's statements, built once and compiled once per dialect (`Prepared`).
+_READ_CARD = Prepared(
     select(card_table.c.version, card_table.c.leech, card_table.c.suspended, *_STATE_COLUMNS)
     .where(card_table.c.id == bindparam("card_id"))
     .with_for_update()
 )
-_UPDATE_CARD = card_table.update().where(
-    card_table.c.id == bindparam("card_id_"), card_table.c.version == bindparam("version_")
+_UPDATE_CARD = Prepared(
+    card_table.update().where(
+        card_table.c.id == bindparam("card_id_"), card_table.c.version == bindparam("version_")
+    )
 )  # the SET clause: the columns of the parameters
-_INSERT_REVIEW = review_table.insert()
-_INSERT_BEFORE = review_before_table.insert()
+_INSERT_REVIEW = Prepared(review_table.insert().returning(review_table.c.id))
+_INSERT_BEFORE = Prepared(review_before_table.insert())
 
 
 def record_answer(
@@ -116,14 +119,16 @@ def record_answer(
     The card's current state is read inside the transaction (another process may have answered
     it since it was queued) and handed to `decide`, which returns the answer to store.
     """
-    row = conn.execute(_READ_CARD, {"card_id": card_id}).one()
+    row = _READ_CARD.run(conn, {"card_id": card_id}).first()
+    if row is None:
+        raise StoreError(f"card {card_id} is no longer in the collection; nothing was saved")
     before = _state(row)
     answer = decide(before, row.leech, row.suspended)
     after = answer.after
     leech = row.leech or answer.leech
     suspended = row.suspended or answer.suspend
-    updated = conn.execute(
-        _UPDATE_CARD,
+    updated = _UPDATE_CARD.run(
+        conn,
         {
             **state_values(after),
             "leech": leech,
@@ -132,8 +137,8 @@ def record_answer(
             "card_id_": card_id,
             "version_": row.version,
         },
-    )
-    if updated.rowcount != 1:
+    ).count()
+    if updated != 1:
         raise StoreError(f"card {card_id} changed under a held write lock; nothing was saved")
     interval = (
         (before.due - before.last_review).days
@@ -142,8 +147,8 @@ def record_answer(
     )
     flags = {"leech": bool(row.leech), "suspended": bool(row.suspended)}
     derived = next_before(conn, card_id, after.last_review) if after.last_review else None
-    inserted = conn.execute(
-        _INSERT_REVIEW,
+    inserted = _INSERT_REVIEW.run(
+        conn,
         {
             "card_id": card_id,
             "reviewed_at": after.last_review,
@@ -166,10 +171,10 @@ def record_answer(
             "flags_before": (LEECH if row.leech else 0) | (SUSPENDED if row.suspended else 0),
         },
     )
-    review_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+    review_id = int(inserted.first()[0])
     rollups.add_review(conn, review_id)
     if derived != before:  # changed outside the log (a repair, a revert): keep it for undo
-        conn.execute(_INSERT_BEFORE, {"review_id": review_id, "state": before.to_json()})
+        _INSERT_BEFORE.run(conn, {"review_id": review_id, "state": before.to_json()}).close()
     if answer.chosen:
         add_choices(
             conn,

@@ -37,6 +37,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from tutor.state import Phase
 from tutor.stats_sql import RIGHT_OPTIONS, RIGHT_OPTIONS_POSTGRESQL
+from tutor.store.prepared import Prepared
 from tutor.store.tables import (
     calibration_rollup_table,
     card_table,
@@ -180,12 +181,12 @@ def _upsert(table: Table, dialect_name: str) -> Any:
 
 
 @cache
-def _add_one_review(table: Table, query: Any, dialect_name: str) -> Any:
+def _add_one_review(table: Table, query: Any, dialect_name: str) -> Prepared:
     """INSERT ... SELECT `query` for the review bound as `review_id`, added to the row of its
     keys as `_upsert` adds: one statement a rollup at each answer, not a read and a write."""
     sums = _one_review(query)
     names = [column.name for column in sums.selected_columns]
-    return _adding(_insert(table, dialect_name).from_select(names, sums), table)
+    return Prepared(_adding(_insert(table, dialect_name).from_select(names, sums), table))
 
 
 def _insert(table: Table, dialect_name: str) -> Any:
@@ -235,7 +236,8 @@ def _apply(
     `review_id`, from the rollups `kept` (all of them unless told)."""
     for table, query, keys, columns in kept:
         if review_id is not None and sign > 0:
-            conn.execute(_add_one_review(table, query, conn.dialect.name), {"review_id": review_id})
+            statement = _add_one_review(table, query, conn.dialect.name)
+            statement.run(conn, {"review_id": review_id}).close()
             continue
         if review_id is not None:
             found = conn.execute(_one_review(query), {"review_id": review_id}).all()
