@@ -5,16 +5,15 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEED_DECK, WriteDeck
+from tests.helpers.migration_checks import raw
 from tutor.check import ROLLUPS_AGREE, CheckReport, check_collection
 from tutor.cli import main
 from tutor.config import DeckSettings, Settings
@@ -66,16 +65,6 @@ def collection(db: Database, db_path: Path, write_deck: WriteDeck) -> Path:
 
 def check(path: Path, *, repair: bool = False) -> CheckReport:
     return check_collection(f"sqlite:///{path}", Settings(timezone="UTC"), repair=repair)
-
-
-def raw(path: Path, *statements: str) -> list[tuple[object, ...]]:
-    """Run SQL with the stdlib module, foreign keys off (its default), and commit."""
-    with closing(sqlite3.connect(path)) as conn:
-        rows: list[tuple[object, ...]] = []
-        for statement in statements:
-            rows = conn.execute(statement).fetchall()
-        conn.commit()
-    return rows
 
 
 def kinds(report: CheckReport) -> dict[str, tuple[int | str, ...]]:

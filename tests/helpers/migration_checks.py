@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,17 @@ def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def raw(path: Path, *statements: str) -> list[tuple[Any, ...]]:
+    """Run SQL with the stdlib module (foreign keys off, its default) and commit; the last
+    statement's rows."""
+    with closing(sqlite3.connect(path)) as conn:
+        rows: list[tuple[Any, ...]] = []
+        for statement in statements:
+            rows = conn.execute(statement).fetchall()
+        conn.commit()
+    return rows
 
 
 def whole_file(path: Path) -> dict[str, list[tuple[Any, ...]]]:

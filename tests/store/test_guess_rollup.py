@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.helpers.collection import START, build_history
+from tests.helpers.migration_checks import raw
 from tests.helpers.version_10 import back_to_version_10
 from tutor.check import check_collection
 from tutor.collection_file import SCHEMA_VERSION
@@ -35,15 +34,6 @@ Explanation: two are right.
 FIRST_ANSWERS = (  # what the correction for guessing counts, straight from the log
     "SELECT count(*) FROM review WHERE phase_before = 2 AND first_of_day = TRUE"
 )
-
-
-def raw(path: Path, *statements: str) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(path)) as conn:
-        rows: list[tuple[Any, ...]] = []
-        for statement in statements:
-            rows = conn.execute(statement).fetchall()
-        conn.commit()
-    return rows
 
 
 def guessing(db: Database, deck: str | None = None, span: str = "all") -> dict[str, Any]:

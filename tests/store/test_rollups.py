@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from tests import test_stats as hand_built
 from tests.conftest import WriteDeck
 from tests.helpers.collection import build_history
 from tests.helpers.learner import simulate
+from tests.helpers.migration_checks import raw
 from tutor.backups import list_backups
 from tutor.check import check_collection
 from tutor.collection_file import SCHEMA_VERSION
@@ -31,16 +30,6 @@ from tutor.store.tables import card_table, deck_table, review_table
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 SETTINGS = Settings(timezone="UTC")
 V6_COLLECTION = Path(__file__).resolve().parent.parent / "data" / "collection-v6.db"
-
-
-def raw(path: Path, *statements: str) -> list[tuple[object, ...]]:
-    """Run SQL with the stdlib module and commit; the last statement's rows."""
-    with closing(sqlite3.connect(path)) as conn:
-        rows: list[tuple[object, ...]] = []
-        for statement in statements:
-            rows = conn.execute(statement).fetchall()
-        conn.commit()
-    return rows
 
 
 def rolled_reviews(db: Database) -> int:

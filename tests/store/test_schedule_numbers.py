@@ -13,6 +13,7 @@ from tests.helpers.collection import START, build_history
 from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
+    raw,
     whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
@@ -42,15 +43,6 @@ DIFFERING = (
     "(unixepoch(substr(last_review, 1, 19)) * 1000000 + CAST(substr(last_review, 21) AS INTEGER))"
     f" OR interval_days IS NOT {OLD_WHOLE_DAYS.format(later='due', earlier='last_review')})"
 )
-
-
-def raw(path: Path, *statements: str) -> list[tuple[Any, ...]]:
-    with closing(sqlite3.connect(path)) as conn:
-        rows: list[tuple[Any, ...]] = []
-        for statement in statements:
-            rows = conn.execute(statement).fetchall()
-        conn.commit()
-    return rows
 
 
 def assert_numbers_agree(db: Database, db_path: Path) -> int:
