@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from tests.helpers.learner import simulate
 from tutor import fitting, optimize
+from tutor.errors import OutOfOrderError
 from tutor.store import answer_log, log_pass
 from tutor.store import fitting as store
 from tutor.store.db import Database, sqlite_path
@@ -114,15 +115,15 @@ def test_the_ranged_read_prepares_exactly_what_the_one_statement_read_and_plain_
     # the card whose ids go back in time: read by id, the pass refuses it; read again by time
     path = sqlite_path(db.url)
     if path is not None:
-        with pytest.raises(log_pass.OutOfOrderError):
+        with pytest.raises(OutOfOrderError):
             answer_log.read_log(path, None, cards_per_range=cards_per_range)
 
 
 def test_the_rows_pass_refuses_rows_out_of_order() -> None:
     log = log_pass.LogArrays()
-    with pytest.raises(log_pass.OutOfOrderError, match="go back in time"):
+    with pytest.raises(OutOfOrderError, match="go back in time"):
         log.add_rows([(1, 0, 3, 0), (2, 5 * DAY, 3, 5), (2, 4 * DAY, 3, 4)])
-    with pytest.raises(log_pass.OutOfOrderError, match="card 1 after card 2"):
+    with pytest.raises(OutOfOrderError, match="card 1 after card 2"):
         log_pass.LogArrays().add_rows([(1, 0, 3, 0), (2, DAY, 3, 1), (1, 2 * DAY, 3, 2)])
     tie = log_pass.LogArrays()
     tie.add_rows([(1, DAY, 3, 1), (1, DAY, 1, 1), (1, 3 * DAY, 3, 3)])
@@ -170,9 +171,9 @@ def test_the_range_statements_walk_the_card_index_and_sort_no_more_than_a_card(
 
 
 def test_the_pass_refuses_rows_out_of_order() -> None:
-    with pytest.raises(fitting.OutOfOrder, match="card 2's answers go back in time"):
+    with pytest.raises(OutOfOrderError, match="card 2's answers go back in time"):
         fitting.prepare([(1, 0, 3, 0), (2, 5 * DAY, 3, 5), (2, 4 * DAY, 3, 4)])
-    with pytest.raises(fitting.OutOfOrder, match="card 1 after card 2"):
+    with pytest.raises(OutOfOrderError, match="card 1 after card 2"):
         fitting.prepare([(1, 0, 3, 0), (2, DAY, 3, 1), (1, 2 * DAY, 3, 2)])
     tie = fitting.prepare([(1, DAY, 3, 1), (1, DAY, 1, 1), (1, 3 * DAY, 3, 3)])
     assert tie.item_times == [3 * DAY] and tie.later_day_times == [3 * DAY]

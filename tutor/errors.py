@@ -58,6 +58,17 @@ class UndoRefused(StoreError):
     """An undo that cannot be done: the card changed since (a later answer stands on it)."""
 
 
+class OutOfOrderError(StoreError):
+    """The review log read for a fit not by card then time: a card coming back, or a card's
+    answers going back in time (a read by id; the read by time follows)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the review log was read out of order (nothing was changed; please report this): "
+            f"{detail}"
+        )
+
+
 class NotFoundError(TutorError):
     """A deck or card named by the user does not exist."""
 

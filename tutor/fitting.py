@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import fsrs_rs_python as rs
 
-from tutor.errors import StoreError
+from tutor.errors import OutOfOrderError
 
 if TYPE_CHECKING:
     from tutor.store.log_pass import LogArrays
@@ -26,11 +26,6 @@ DEFAULT_PARAMETERS = tuple(float(p) for p in rs.DEFAULT_PARAMETERS)
 Review = tuple[datetime, int]  # (time, rating)
 AnswerRow = tuple[int, int, int, int]  # (card id, microseconds since the epoch, rating, day)
 MICROS_PER_DAY = 86_400_000_000
-_DISORDER = "the review log was read out of order (nothing was changed; please report this)"
-
-
-class OutOfOrder(StoreError):
-    """Answer rows not by card then time: a read by id met a card whose ids go back in time."""
 
 
 def elapsed_days(earlier: datetime, later: datetime) -> int:
@@ -89,8 +84,8 @@ class PreparedLog:
 
     @classmethod
     def from_arrays(cls, log: LogArrays) -> PreparedLog:
-        """The PreparedLog of a pass made in tutor.store.log_pass (in worker processes): one
-        shared FSRSReview per key, every answer's looked up in C."""
+        """The PreparedLog of a pass made in tutor.store.log_pass: one shared FSRSReview per
+        key, every answer's looked up in C."""
         shared = {key: rs.FSRSReview(key & 7, key >> 3) for key in set(log.keys)}
         return cls(
             list(map(shared.__getitem__, log.keys)),
@@ -144,7 +139,7 @@ def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
     """The PreparedLog of answer rows ordered by card then time, in one plain pass over integers
     (elapsed_days on microseconds: whole 24-hour periods): what tutor.store.log_pass's pass
     gives (tests hold the two equal). Rows out of that order (a card coming back, a card's time
-    going back) raise OutOfOrder."""
+    going back) raise OutOfOrderError."""
     keys: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -158,7 +153,7 @@ def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
     for card_id, at, rating, day in rows:
         if card_id != card:
             if card_id < card:
-                raise OutOfOrder(f"{_DISORDER}: card {card_id} after card {card}")
+                raise OutOfOrderError(f"card {card_id} after card {card}")
             card, start = card_id, len(keys)
             cards.append(card_id)
             card_starts.append(start)
@@ -169,7 +164,7 @@ def prepare(rows: Iterable[AnswerRow]) -> PreparedLog:
                 later_positions.append(len(keys))
             gap = at - previous
             if gap < 0:
-                raise OutOfOrder(f"{_DISORDER}: card {card_id}'s answers go back in time")
+                raise OutOfOrderError(f"card {card_id}'s answers go back in time")
             keys.append(gap // MICROS_PER_DAY * 8 + rating)
             if gap >= MICROS_PER_DAY:
                 starts.append(start)

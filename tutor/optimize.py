@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from tutor import calibration
 from tutor.calibration import Calibration
 from tutor.deck.selection import DeckSelection
-from tutor.errors import NotFoundError, TutorError
+from tutor.errors import NotFoundError, OutOfOrderError, TutorError
 from tutor.store import answer_log
 from tutor.store import fitting as store
 from tutor.store.db import Database, sqlite_path
-from tutor.store.log_pass import LogArrays, OutOfOrderError
+from tutor.store.log_pass import LogArrays
 from tutor.store.tables import EPOCH, MICROSECOND
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, count, groupby, repeat
 from operator import itemgetter
 
-from tutor.errors import StoreError
+from tutor.errors import OutOfOrderError
 
 MICROS_PER_DAY = 86_400_000_000
 CARDS_PER_RANGE = 2000  # cards a statement reads (about 16,000 answers on a year's log)
@@ -32,12 +32,7 @@ _BY_TIME = "r.card_id, r.reviewed_at, r.id"
 # the cards' count sizes the ranges; the log's own first and last card bound them
 CARDS_SQL = "SELECT count(*) FROM card WHERE id >= ? AND id < ?"
 BOUNDS_SQL = "SELECT (SELECT min(card_id) FROM review), (SELECT max(card_id) FROM review)"
-_DISORDER = "the review log was read out of order (nothing was changed; please report this)"
 Texts = tuple[str, str, str, str]  # a range's cards, their answer counts, times, day * 8 + rating
-
-
-class OutOfOrderError(StoreError):
-    """A card's answers going back in time in a read by id (the read by time follows)."""
 
 
 class LogArrays:
@@ -82,7 +77,7 @@ class LogArrays:
         packed: list[int] = []
         for card, answers in groupby(rows, itemgetter(0)):
             if cards and card <= cards[-1]:
-                raise OutOfOrderError(f"{_DISORDER}: card {card} after card {cards[-1]}")
+                raise OutOfOrderError(f"card {card} after card {cards[-1]}")
             before = len(times)
             for _card, at, rating, day in answers:
                 times.append(at)
@@ -126,7 +121,7 @@ class LogArrays:
                 elif gap >= 0:
                     add_key(key & 7)  # within 24 hours: no item
                 else:
-                    raise OutOfOrderError(f"{_DISORDER}: a card's answers go back in time")
+                    raise OutOfOrderError("a card's answers go back in time")
             previous, top = at, key | 7
 
 
