@@ -22,9 +22,8 @@ def _joined() -> Any:
 
 
 _o = option_table.c
-_CARD_OPTIONS = Prepared(  # one card's, at each answer
-    select(_o.card_id, _o.number, _o.text, _o.correct).where(_o.card_id == bindparam("card_id"))
-)
+_NUMBERED = select(_o.card_id, _o.number, _o.text, _o.correct)  # what OptionNumbers reads
+_CARD_OPTIONS = Prepared(_NUMBERED.where(_o.card_id == bindparam("card_id")))  # an answer's
 _INSERT_OPTIONS = Prepared(option_table.insert())
 _INSERT_CHOICES = Prepared(choice_table.insert())
 
@@ -38,19 +37,13 @@ class OptionNumbers:
         self.new: list[dict[str, Any]] = []
 
     def load(self, conn: Connection, cards: Sequence[int]) -> None:
-        o = option_table.c
         for card in cards:
             self.known.setdefault(card, {})
         if len(cards) == 1:  # an answer's card
             self._known(_CARD_OPTIONS.run(conn, {"card_id": cards[0]}).all())
             return
         for at in range(0, len(cards), CHUNK):
-            stored = conn.execute(
-                select(o.card_id, o.number, o.text, o.correct).where(
-                    o.card_id.in_(cards[at : at + CHUNK])
-                )
-            )
-            self._known(stored)
+            self._known(conn.execute(_NUMBERED.where(_o.card_id.in_(cards[at : at + CHUNK]))))
 
     def _known(self, stored: Iterable[Sequence[Any]]) -> None:
         for card, number, text, right in stored:
