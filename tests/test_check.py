@@ -96,6 +96,7 @@ def test_a_clean_collection_with_fuzzed_reviews_is_clean(collection: Path) -> No
         "deck_files": "ok",
         "rollups": "ok",
         "schedule_numbers": "ok",
+        "option_decks": "ok",
     }
     assert [r.note for r in report.results if r.name == "rollups"] == [ROLLUPS_AGREE]
 
@@ -255,6 +256,7 @@ def test_a_corrupted_page_names_the_file_and_repair_leaves_it_alone(
             "deck_files",
             "rollups",
             "schedule_numbers",
+            "option_decks",
         ],
         "skipped",
     )

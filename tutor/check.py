@@ -14,6 +14,7 @@ from tutor.errors import StoreError
 from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase
 from tutor.store import integrity, rollups
+from tutor.store.choices import set_option_decks
 from tutor.store.db import open_database, sqlite_path
 from tutor.store.rescheduling import rescheduled_states
 from tutor.urls import shown_url
@@ -117,6 +118,7 @@ class _Facts:
     rescheduled: dict[int, list[CardState]] = field(default_factory=dict)  # tutor reschedule's
     rollups: list[str] = field(default_factory=list)  # rollup rows that differ from a rebuild
     schedule_numbers: list[int] = field(default_factory=list)  # cards whose numbers differ
+    option_decks: list[int] = field(default_factory=list)  # cards whose options' deck differs
 
     @property
     def deck_by_id(self) -> dict[int, integrity.DeckSource]:
@@ -344,6 +346,20 @@ def _schedule_numbers(facts: _Facts) -> CheckResult:
     return CheckResult("schedule_numbers", (finding,))
 
 
+def _option_decks(facts: _Facts) -> CheckResult:
+    if not facts.option_decks:
+        return CheckResult("option_decks")
+    finding = Finding(
+        "option_decks_differ",
+        "cards whose options keep another deck or retirement than the card's (what the "
+        "statistics' wrong picks count)",
+        tuple(facts.option_decks),
+        repairable=True,
+        advice="`tutor check --repair` writes them again from the cards",
+    )
+    return CheckResult("option_decks", (finding,))
+
+
 # Each check reads the facts and says what it found; a new check (a rollup) slots in here.
 CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
     ("foreign_key_check", _foreign_keys),
@@ -352,6 +368,7 @@ CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
     ("deck_files", _deck_files),
     ("rollups", _rollups),
     ("schedule_numbers", _schedule_numbers),
+    ("option_decks", _option_decks),
 )
 
 
@@ -366,6 +383,7 @@ def _run(conn: Any, settings: Settings, sqlite: bool) -> tuple[tuple[CheckResult
         rescheduled=rescheduled_states(conn),
         rollups=rollups.differences(conn),
         schedule_numbers=integrity.wrong_schedule_numbers(conn),
+        option_decks=integrity.wrong_option_decks(conn),
     )
     return tuple(check(facts) for _name, check in CHECKS), facts
 
@@ -380,6 +398,7 @@ def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[F
     if facts.rollups:
         rollups.rebuild(conn)
     integrity.set_schedule_numbers(conn, facts.schedule_numbers)
+    set_option_decks(conn, facts.option_decks)
     return tuple(fixed)
 
 

@@ -6,7 +6,7 @@ import math
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
@@ -94,7 +94,8 @@ class StatsReader(Reader, Protocol):
 
 
 class _OutOfStep(Exception):
-    """The rollups do not count every logged answer: the store must serve the statistics."""
+    """The rollups do not count every logged answer, or a stored time is of another shape than
+    the statistics' SQL reads: the store must serve the statistics."""
 
 
 def _in_step(conn: sqlite3.Connection) -> bool:
@@ -163,6 +164,15 @@ class FileReader:
 
         return result
 
+    def check_times(self, pending: Callable[[], object]) -> None:
+        """Raise _OutOfStep if a stored time is of another shape (`sql.ODD_TIMES`), once
+        `pending` (the second connection's work, started first so that the two overlap) is done."""
+        if self.reader.conn.execute(sql.ODD_TIMES, {"shape": sql.TIME_SHAPE}).fetchone() is None:
+            return
+        with suppress(Exception):  # its outcome is not read: the store serves it all
+            pending()
+        raise _OutOfStep
+
 
 def compute(
     db: Database,
@@ -208,13 +218,12 @@ def compute_file(
 
 
 def _current(conn: Any) -> bool:
-    """True if the open collection is at this schema and its times in shape (the rollups being
-    in step is checked where they are read: `FileReader.aside`); lends SQLite's power() from
-    Python's (the same C pow) where SQLite was built without it."""
+    """True if the open collection is at this schema (its times being in shape is checked
+    beside the second connection's work: `FileReader.check_times`; the rollups being in step
+    where they are read: `FileReader.aside`); lends SQLite's power() from Python's (the same C
+    pow) where SQLite was built without it."""
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if int(version[0]) != SCHEMA_VERSION:
-        return False
-    if conn.execute(sql.ODD_TIMES, {"shape": sql.TIME_SHAPE}).fetchone() is not None:
         return False
     try:
         conn.execute("SELECT power(2.0, 0.5)").fetchone()
@@ -274,6 +283,7 @@ def compute_from(
 
     if isinstance(reader, FileReader):
         choices_and_log = reader.aside(from_choices_and_log)
+        reader.check_times(choices_and_log)
     else:
         done = from_choices_and_log(reader)
         choices_and_log = lambda: done  # noqa: E731
@@ -501,7 +511,8 @@ class _Queries:
         often; and the misconceptions (`tutor.misconceptions`' rule, over all time) with their
         `top` most picked: both from one pass over the wrong options' picks."""
         recent = "1 = 1" if self.first_day is None else f"ch.day >= {int(self.first_day)}"
-        query = sql.WRONG_PICKS.format(recent=recent, **self.filters())
+        filters = self.filters("o.card_id", "o.active_deck_id")  # the option keeps its deck
+        query = sql.WRONG_PICKS.format(recent=recent, **filters)
         rows = self.run(query, {"limit": limit, "at_least": at_least, "top": top})
         counts = [row for row in rows if int(row[0]) == 0]
         repeated = [row for row in rows if int(row[0]) == 1]

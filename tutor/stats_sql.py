@@ -246,18 +246,19 @@ def right_options(rightness: str | None, counted: int) -> int:
 
 
 # The wrong options' picks of active cards in one pass along review_choice's key (only the
-# wrong options' ranges are read): the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted,
-# with their top :top, and the tempting distractors of the range (`{recent}`: a pick's day is
-# in it), their top :limit; rows (part, card or count, cards, deck, option, picks, last day),
-# part 0 the counts, 1 the misconceptions, 2 the distractors (zeros pad the numbers: a subquery's
-# NULL is text to PostgreSQL).
+# wrong options' ranges are read; an option's `active_deck_id` is its card's deck, NULL once the
+# card is retired: no card lookup per option): the misconceptions (`REPEATED_WRONG_PICKS`' rule)
+# counted, with their top :top, and the tempting distractors of the range (`{recent}`: a pick's
+# day is in it), their top :limit; rows (part, card or count, cards, deck, option, picks, last
+# day), part 0 the counts, 1 the misconceptions, 2 the distractors (zeros pad the numbers: a
+# subquery's NULL is text to PostgreSQL).
 WRONG_PICKS = (
-    "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(c.deck_id) AS deck_id, o.text, "
+    "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(o.active_deck_id) AS deck_id, o.text, "
     "count(*) AS picked, "
     "count(*) FILTER (WHERE {recent}) AS recent, MAX(ch.day) AS last_day "
-    "FROM card_option o CROSS JOIN review_choice ch CROSS JOIN card c "
-    "WHERE ch.card_id = o.card_id AND ch.option_number = o.number AND c.id = o.card_id "
-    "AND o.correct = FALSE AND c.retired = FALSE {decks} {cards} "
+    "FROM card_option o CROSS JOIN review_choice ch "
+    "WHERE ch.card_id = o.card_id AND ch.option_number = o.number "
+    "AND o.correct = FALSE AND o.active_deck_id IS NOT NULL {decks} {cards} "
     "GROUP BY o.card_id, o.number), "
     "m AS MATERIALIZED (SELECT w.card_id, w.deck_id, w.text, SUM(w.picked) AS picked, "
     "MAX(w.last_day) AS last_day FROM w GROUP BY w.card_id, w.deck_id, w.text "

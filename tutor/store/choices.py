@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select
+from sqlalchemy import Connection, and_, bindparam, case, func, select
 
 from tutor.store.prepared import Prepared
 from tutor.store.tables import card_table, choice_table, deck_table, option_table, review_table
@@ -26,6 +26,20 @@ _NUMBERED = select(_o.card_id, _o.number, _o.text, _o.correct)  # what OptionNum
 _CARD_OPTIONS = Prepared(_NUMBERED.where(_o.card_id == bindparam("card_id")))  # an answer's
 _INSERT_OPTIONS = Prepared(option_table.insert())
 _INSERT_CHOICES = Prepared(choice_table.insert())
+_c = card_table.c
+# Each option's `active_deck_id` as its card has it: the deck, or NULL for a retired card.
+ACTIVE_DECK = case((_c.retired.is_(False), _c.deck_id), else_=None)
+_SET_OPTION_DECKS = Prepared(
+    option_table.update()
+    .where(_o.card_id == bindparam("card"))
+    .values(active_deck_id=select(ACTIVE_DECK).where(_c.id == _o.card_id).scalar_subquery())
+)
+
+
+def set_option_decks(conn: Connection, card_ids: Iterable[int]) -> None:
+    """Write these cards' deck (NULL if retired) on each of their options, after a write of
+    the card's deck or retirement, or of new options."""
+    _SET_OPTION_DECKS.run_many(conn, [{"card": int(card)} for card in card_ids])
 
 
 class OptionNumbers:
@@ -63,6 +77,7 @@ class OptionNumbers:
         """Insert the options numbered since the last write."""
         if self.new:
             _INSERT_OPTIONS.run_many(conn, self.new)
+            set_option_decks(conn, sorted({int(row["card_id"]) for row in self.new}))
             self.new = []
 
 

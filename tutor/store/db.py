@@ -107,6 +107,13 @@ def _to_version_11(conn: Connection) -> None:
     schedule_numbers_kept(conn)
 
 
+def _to_version_12(conn: Connection) -> None:
+    """Each card option's `active_deck_id`: its card's deck, NULL once the card is retired."""
+    from tutor.store.migrate_option_decks import option_decks_kept
+
+    option_decks_kept(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -120,6 +127,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     9: _to_version_9,
     10: _to_version_10,
     11: _to_version_11,
+    12: _to_version_12,
 }
 
 

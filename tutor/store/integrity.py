@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, exists, select
 
 from tutor.state import CardState
+from tutor.store.choices import ACTIVE_DECK
 from tutor.store.queue import card_state as _state
 from tutor.store.review_log import due_at
 from tutor.store.reviews import _STATE_COLUMNS, state_values
@@ -21,6 +22,7 @@ from tutor.store.tables import (
     card_table,
     choice_table,
     deck_table,
+    option_table,
     parameter_table,
     review_before_table,
     review_table,
@@ -242,6 +244,20 @@ def set_schedule_numbers(conn: Connection, card_ids: Sequence[int]) -> None:
         for card_id, last_review, due in rows:
             numbers = schedule_numbers(last_review, due)
             conn.execute(card_table.update().where(c.id == card_id).values(**numbers))
+
+
+def wrong_option_decks(conn: Connection) -> list[int]:
+    """Ids of the cards with an option whose `active_deck_id` is not the card's deck (or NULL
+    for a retired card: `choices.ACTIVE_DECK`)."""
+    o, c = option_table.c, card_table.c
+    query = (
+        select(c.id)
+        .join(option_table, o.card_id == c.id)
+        .where(o.active_deck_id.is_distinct_from(ACTIVE_DECK))
+        .group_by(c.id)
+        .order_by(c.id)
+    )
+    return [int(card_id) for card_id in conn.scalars(query)]
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:

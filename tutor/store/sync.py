@@ -16,6 +16,7 @@ from tutor.card_options import encode_plain
 from tutor.deck.models import Card, Deck, Option
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
+from tutor.store.choices import set_option_decks
 from tutor.store.tables import HexDigest, UTCMicros, card_table, deck_table
 from tutor.store.tags import sync_card_tags
 
@@ -376,6 +377,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
             .values({k: bindparam(k) for k in content_updates[0] if k != "card_id"}),
             content_updates,
         )
+        set_option_decks(conn, [u["card_id"] for u in content_updates])  # moved, restored
         rollups.add_guesses(conn, reshaped)
         rollups.add_cards(conn, moved)
     if place_updates:
@@ -390,5 +392,6 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
             card_table.update().where(card_table.c.id == bindparam("card_id")).values(retired=True),
             retire,
         )
+        set_option_decks(conn, [r["card_id"] for r in retire])
     sync_card_tags(conn, deck_id, deck)
     return result

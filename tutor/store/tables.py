@@ -333,6 +333,10 @@ class CardOption(SQLModel, table=True):
     number: int = Field(primary_key=True)
     text: str
     correct: bool
+    # The card's deck while the card is active, NULL once it is retired: the statistics count
+    # the wrong options' picks without a card lookup per option. Kept by `choices.set_option_decks`
+    # at every write of a card's deck or retirement; `tutor check` compares it with the card.
+    active_deck_id: int | None = None
 
 
 class ReviewChoice(SQLModel, table=True):
