@@ -1,9 +1,8 @@
 """A child for the crash test: a large import stopped inside its transaction, pages written.
 
-`python -m tests.helpers.bulk_import_kill DB DECK`: imports DECK with a tiny page cache (so
-SQLite writes changed pages into the file before the commit, the original ones kept in the
-rollback journal), prints `inside` once every card is inserted, then waits for stdin (the test
-kills it there).
+`python -m tests.helpers.bulk_import_kill DB DECK`: imports DECK, prints `inside` once every
+card is inserted (the rollback journal beside the file), then waits for stdin (the test kills
+it there).
 """
 
 from __future__ import annotations
@@ -14,16 +13,15 @@ from typing import Any
 import tutor.importer
 from tests.conftest import NOW
 from tutor.importer import import_paths
-from tutor.store import sync
 from tutor.store.db import open_database
+from tutor.store.sync import SyncResult
 from tutor.store.sync import sync_deck as real_sync
 
 
 def main() -> None:
     collection, deck = sys.argv[1], sys.argv[2]
-    sync.LARGE_INSERT_CACHE_KIB = -64  # 64 KiB: the insert spills pages into the file
 
-    def sync_then_wait(*args: Any) -> sync.SyncResult:
+    def sync_then_wait(*args: Any) -> SyncResult:
         result = real_sync(*args)
         print("inside", flush=True)
         sys.stdin.read()  # never returns: the test kills this process here

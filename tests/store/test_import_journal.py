@@ -134,9 +134,8 @@ def test_a_large_import_that_fails_changes_nothing(
 def test_a_large_import_killed_inside_its_transaction_leaves_the_collection_whole(
     tmp_path: Path,
 ) -> None:
-    """Killed with SIGKILL after its inserts spilled pages into the file (a hot rollback
-    journal beside it): the next open rolls them back; the collection is as before, whole, in
-    WAL mode, and the import then succeeds."""
+    """Killed with SIGKILL after its inserts (a rollback journal beside the file): the
+    collection is as before, whole, in WAL mode, and the import then succeeds."""
     path = tmp_path / "collection.db"
     deck = deck_file(tmp_path)
     db = open_database(f"sqlite:///{path}")
@@ -151,7 +150,12 @@ def test_a_large_import_killed_inside_its_transaction_leaves_the_collection_whol
     assert child.stdout is not None
     try:
         assert child.stdout.readline() == b"inside\n"
-        assert (tmp_path / "collection.db-journal").exists()  # pages written, not committed
+        assert (tmp_path / "collection.db-journal").exists()
+        reader = sqlite3.connect(path)  # readers are not kept out: nothing spilled yet
+        try:
+            assert reader.execute("SELECT count(*) FROM card").fetchone() == (5,)
+        finally:
+            reader.close()
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.wait()
@@ -165,3 +169,18 @@ def test_a_large_import_killed_inside_its_transaction_leaves_the_collection_whol
     finally:
         db.close()
     assert journal_mode(path) == "wal"
+
+
+def test_an_import_too_large_for_memory_keeps_the_wal(
+    tmp_path: Path, modes_seen: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction whose files hold more text than `BULK_BYTES` would hold its pages in
+    memory past the page cache (nothing is spilled in rollback-journal mode): it takes the WAL."""
+    monkeypatch.setattr(tutor.importer, "BULK_BYTES", 1000)
+    db = open_database(f"sqlite:///{tmp_path / 'collection.db'}")
+    try:
+        [report] = import_paths(db, [deck_file(tmp_path)], NOW).decks
+    finally:
+        db.close()
+    assert report.added == CARDS
+    assert modes_seen == ["wal"]

@@ -207,8 +207,10 @@ def _rollback_journal(conn: Connection) -> Iterator[None]:
     after it: the new pages are written once, to the file, where the WAL takes them twice (to
     the WAL, then again by the checkpoint into the file), each time fsynced; the commit stays
     durable (synchronous FULL). Only when no other connection has the file open (leaving WAL
-    mode needs that; asked without waiting): otherwise the WAL as always. A connection opened
-    meanwhile puts the file back in WAL mode itself (`_configure_sqlite`), once it may."""
+    mode needs that; asked without waiting): otherwise the WAL as always. No page is spilled
+    into the file before the commit (`cache_spill` off), so readers are kept out by its lock
+    only while the commit writes. A tutor connection opened meanwhile waits for the transaction
+    to end, then puts the file back in WAL mode itself (`_configure_sqlite`)."""
     if conn.dialect.name != "sqlite":
         yield
         return
@@ -220,10 +222,13 @@ def _rollback_journal(conn: Connection) -> Iterator[None]:
     except sqlite3.OperationalError:  # another connection holds the file: keep the WAL
         switched = False
     raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if switched:
+        raw.execute("PRAGMA cache_spill = OFF")
     try:
         yield
     finally:
         if switched:
+            raw.execute("PRAGMA cache_spill = ON")
             with suppress(sqlite3.OperationalError):  # still busy after the timeout: the next
                 raw.execute("PRAGMA journal_mode = WAL")  # connection puts the WAL back
 
