@@ -141,24 +141,23 @@ def test_a_large_import_killed_inside_its_transaction_leaves_the_collection_whol
     db = open_database(f"sqlite:///{path}")
     import_paths(db, [deck_file(tmp_path, "Before", cards=5)], NOW)
     db.close()
-    child = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "tests.helpers.bulk_import_kill", str(path), str(deck)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         cwd=Path(__file__).resolve().parents[2],
-    )
-    assert child.stdout is not None
-    try:
-        assert child.stdout.readline() == b"inside\n"
-        assert (tmp_path / "collection.db-journal").exists()
-        reader = sqlite3.connect(path)  # readers are not kept out: nothing spilled yet
+    ) as child:
+        assert child.stdout is not None
         try:
-            assert reader.execute("SELECT count(*) FROM card").fetchone() == (5,)
+            assert child.stdout.readline() == b"inside\n"
+            assert (tmp_path / "collection.db-journal").exists()
+            reader = sqlite3.connect(path)  # readers are not kept out: nothing spilled yet
+            try:
+                assert reader.execute("SELECT count(*) FROM card").fetchone() == (5,)
+            finally:
+                reader.close()
         finally:
-            reader.close()
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait()
+            os.kill(child.pid, signal.SIGKILL)
     db = open_database(f"sqlite:///{path}")
     try:
         with db.read() as conn:
