@@ -214,8 +214,7 @@ def _rollback_journal(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    raw = conn.connection.driver_connection  # outside SQLAlchemy's transaction: a pragma
-    assert raw is not None
+    raw: Any = conn.connection.driver_connection  # outside SQLAlchemy's transaction: a pragma
     raw.execute("PRAGMA busy_timeout = 0")
     try:
         switched = raw.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
