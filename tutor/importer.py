@@ -31,6 +31,8 @@ from tutor.store.sync import (
 Progress = Callable[[int, int, str], None]
 BATCH_CARDS = 2000  # files share a write transaction until they hold this many cards...
 BATCH_FILES = 500  # ...or this many files
+BULK_CARDS = 1000  # a transaction of this many cards writes them without the WAL...
+BULK_BYTES = 32 << 20  # ...if its files hold at most this much text (its pages stay in memory)
 NO_CARDS = (
     "no cards in this file (each card starts with a `## ` heading; see docs/deck-format.md): "
     "nothing was imported from it"
@@ -163,7 +165,10 @@ def _import_paths(
             report.warnings.append(Problem(db.url, 0, f"no backup before this import: {exc}"))
     index = 0
     for batch in _batches(ready):
-        with db.write(rollback=dry_run) as conn:
+        cards = sum(len(candidate.deck.cards) for candidate in batch)
+        size = sum(len(candidate.data) for candidate in batch)
+        bulk = cards >= BULK_CARDS and size <= BULK_BYTES  # `Database.write`
+        with db.write(rollback=dry_run, bulk=bulk) as conn:
             for candidate in batch:
                 if progress:
                     progress(index, len(ready), f"importing {candidate.deck.name}")

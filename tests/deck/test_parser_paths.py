@@ -407,3 +407,50 @@ def test_the_bundled_deck_is_read_by_the_fast_path() -> None:
     assert plain is not None
     assert len(plain[1]) == 10
     assert parser.parse_text(text, "deck.md") == careful(text, "deck.md")
+
+
+def _script(name: str) -> object:
+    """A module of `scripts/` (the benchmarks' deck generators), loaded from its file."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _known_decks(folder: Path) -> dict[str, str]:
+    """Every deck the project ships or its tests and benchmarks write, by name."""
+    from tests.helpers.collection import write_decks
+    from tests.helpers.hostile import write_failing_deck, write_hostile_deck
+
+    decks_folder = Path(__file__).resolve().parents[2] / "decks"
+    paths = [*sorted(decks_folder.glob("*.md")), *write_decks(folder / "history")]
+    paths += [write_hostile_deck(folder), write_failing_deck(folder)]
+    texts = {path.name: path.read_text(encoding="utf-8") for path in paths}
+    make_deck = _script("make_deck")
+    texts["bundled-like"] = make_deck.make_bundled_like(40, "Bundled like")  # type: ignore[attr-defined]
+    texts["generated"] = make_deck.make_deck(60, "Generated")  # type: ignore[attr-defined]
+    return texts
+
+
+def test_the_fast_path_reads_every_known_deck_as_the_careful_path_does(tmp_path: Path) -> None:
+    """The decks in decks/, those the tests' helpers write (three history decks, the hostile
+    one, a broken one) and the benchmarks' generated decks: the same cards (or problems) on
+    the fast path, card by card, and on the careful path; the plain ones whole on the fast
+    path."""
+    from tutor.deck.plain_deck import read_plain_deck
+
+    texts = _known_decks(tmp_path)
+    assert len(texts) >= 8
+    taken_whole = set()
+    for name, text in texts.items():
+        expected = read(text, careful)
+        assert read(text, parser.parse_text) == expected, name
+        assert read(text, card_by_card) == expected, name
+        begin = text.index("\n", text.index("---", 3)) + 1 if text.startswith("---\n") else 0
+        if read_plain_deck(text, begin) is not None:
+            taken_whole.add(name)
+    assert {"edge-nn-optimization.md", "bundled-like", "choice.md"} <= taken_whole

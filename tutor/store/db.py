@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -181,14 +182,17 @@ class Database:
             yield conn
 
     @contextmanager
-    def write(self, *, rollback: bool = False) -> Iterator[Connection]:
+    def write(self, *, rollback: bool = False, bulk: bool = False) -> Iterator[Connection]:
         """A write transaction holding the write lock from its start; commits durably on exit.
 
-        With rollback=True every change is undone at the end (a dry run).
+        With rollback=True every change is undone at the end (a dry run). With bulk=True (an
+        insert of thousands of rows) an SQLite file that no other connection has open takes a
+        rollback journal for the transaction (`_rollback_journal`).
         """
         with (
             _translate_errors(self.url),
             self.engine.connect().execution_options(tutor_write=True) as conn,
+            _rollback_journal(conn) if bulk and not rollback else nullcontext(),
         ):
             transaction = conn.begin()
             try:
@@ -203,6 +207,37 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _rollback_journal(conn: Connection) -> Iterator[None]:
+    """The file in rollback-journal mode for one large transaction on `conn`, back in WAL mode
+    after it: the new pages are written once, to the file, where the WAL takes them twice (to
+    the WAL, then again by the checkpoint into the file), each time fsynced; the commit stays
+    durable (synchronous FULL). Only when no other connection has the file open (leaving WAL
+    mode needs that; asked without waiting): otherwise the WAL as always. No page is spilled
+    into the file before the commit (`cache_spill` off), so readers are kept out by its lock
+    only while the commit writes. A tutor connection opened meanwhile waits for the transaction
+    to end, then puts the file back in WAL mode itself (`_configure_sqlite`)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw: Any = conn.connection.driver_connection  # outside SQLAlchemy's transaction: a pragma
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        switched = raw.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:  # another connection holds the file: keep the WAL
+        switched = False
+    raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if switched:
+        raw.execute("PRAGMA cache_spill = OFF")
+    try:
+        yield
+    finally:
+        if switched:
+            raw.execute("PRAGMA cache_spill = ON")
+            with suppress(sqlite3.OperationalError):  # still busy after the timeout: the next
+                raw.execute("PRAGMA journal_mode = WAL")  # connection puts the WAL back
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, exists, func, or_, select
 
 from tutor.card_options import encode_plain
 from tutor.deck.models import Card, Deck, Option
@@ -106,9 +106,23 @@ def _slug_in(conn: Connection, slugs: list[str]) -> Iterator[tuple[Any, dict[str
         yield card_table.c.slug.in_(bindparam("slugs", expanding=True)), {"slugs": chunk}
 
 
+def _other_decks_cards(conn: Connection, deck_id: int | None) -> bool:
+    """Whether any card belongs to a deck other than `deck_id` (two index probes): when none
+    does, no other deck can hold a deck's ids, and the lookup of 10,000 ids is skipped."""
+    card_deck = card_table.c.deck_id
+    if deck_id is None:
+        return bool(conn.execute(select(exists().select_from(card_table))).scalar())
+    before, after = (
+        exists().where(condition) for condition in (card_deck < deck_id, card_deck > deck_id)
+    )
+    return bool(conn.execute(select(or_(before, after))).scalar())
+
+
 def slug_owners(conn: Connection, slugs: list[str], deck_id: int | None) -> dict[str, StoredDeck]:
     """For each slug held by a card of a deck other than `deck_id`: that deck."""
     owners: dict[str, StoredDeck] = {}
+    if not slugs or not _other_decks_cards(conn, deck_id):
+        return owners
     for condition, parameters in _slug_in(conn, slugs):
         rows = conn.execute(
             select(
@@ -304,6 +318,8 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
     for candidate in sorted(existing, key=lambda r: (r.slug is not None, r.retired)):
         by_key.setdefault(candidate.key, []).append(candidate)
     wanted = [c.slug for c in deck.cards if c.slug is not None and c.slug not in by_slug]
+    if wanted and not _other_decks_cards(conn, deck_id):
+        wanted = []  # no other deck's card to take over
     for condition, parameters in _slug_in(conn, wanted):
         for found in conn.execute(select(*columns).where(condition), parameters):
             by_slug[found.slug] = found
