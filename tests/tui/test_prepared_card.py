@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from textual.app import App
 from textual.geometry import Size
 from textual.widget import Widget
 
@@ -15,6 +16,8 @@ from tests.tui.settle import settle
 from tutor.config import DeckSettings, Settings
 from tutor.deck.parser import parse_file
 from tutor.importer import import_paths
+from tutor.session import Presented
+from tutor.state import OptionData
 from tutor.store.db import Database
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.review import ReviewScreen
@@ -66,7 +69,7 @@ def app_for(db: Database) -> TutorApp:
     )
 
 
-def screen_text(app: TutorApp) -> str:
+def screen_text(app: App[None]) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
@@ -117,9 +120,10 @@ async def test_remembered_heights_equal_textuals_own(db: Database, write_deck: W
         screen = pilot.app.screen
         assert isinstance(screen, ReviewScreen) and screen.presented is not None
         shown, question, options = screen.presented, screen.card_text, screen.option_list
+        assert isinstance(shown, Presented)
         for card in cards:
             options_data = [
-                {"text": o.text, "correct": o.correct, "reasoning": o.reasoning}
+                OptionData(text=o.text, correct=o.correct, reasoning=o.reasoning)
                 for o in card.options
             ]
             stored = replace(

@@ -14,8 +14,8 @@ from tutor.tui.widgets.markdown_text import inline
 from tutor.tui.widgets.text_heights import TextHeights
 
 if TYPE_CHECKING:
-    from tutor.state import StoredCard
     from tutor.session import Presented
+    from tutor.state import StoredCard
 
 
 def _shape(prefix: str, text: Text) -> tuple[str, str]:

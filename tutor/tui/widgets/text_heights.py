@@ -4,8 +4,9 @@ seen before) is laid out without wrapping its text again."""
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import cast
 
-from textual.css.styles import RenderStyles
+from textual.css.styles import RenderStyles, RulesMap
 from textual.visual import Visual
 
 MEMORY = 512  # distinct (text, width) pairs kept; a few hundred cards' questions and options
@@ -30,5 +31,6 @@ class TextHeights:
         if found is None:
             if len(self._heights) >= MEMORY:
                 self._heights.clear()
-            found = self._heights[key, width] = visual().get_height(styles, width)
+            rules = cast(RulesMap, styles)  # as Textual's own layout passes a widget's styles
+            found = self._heights[key, width] = visual().get_height(rules, width)
         return found
