@@ -38,8 +38,8 @@ def prepare_next(screen: ReviewScreen) -> None:
     """While the learner reads the answer, wrap the text of the card likely to come next, so
     that the key which brings it lays it out from remembered heights (tutor.tui.widgets.
     text_heights: keyed by the text itself, so a card edited meanwhile is wrapped afresh)."""
-    if screen.session is None or screen.mode != "answer":
-        return
+    if screen.session is None or screen.mode != "answer" or not screen.is_current:
+        return  # answered and rated already, or the review left
     try:
         card = screen.session.upcoming()
     except TutorError:
