@@ -55,6 +55,8 @@ class OptionList(Static):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         """The lines' heights added up (each option wraps on its own), remembered by text."""
+        if not self._shapes:  # no card shown yet
+            return super().get_content_height(container, viewport, width)
         return sum(self._height(shape, width) for shape in self._shapes)
 
     def prepare(self, card: StoredCard, width: int) -> None:
