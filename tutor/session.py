@@ -217,6 +217,24 @@ class ReviewSession:
             return heapq.heappop(self._learning)[1]
         return None
 
+    def upcoming(self) -> StoredCard | None:
+        """The card the queue would hand out next if the answer on screen changes nothing: a
+        guess, read on its own and taken off no queue, to prepare its text while the learner
+        reads (what is shown next is always `next_card`'s own read)."""
+        now = self.clock()
+        if self._again:
+            card_id = self._again[0]
+        elif self._learning and self._learning[0][0] <= now:
+            card_id = self._learning[0][1]
+        elif self._reviews or self._new:
+            card_id = (self._reviews or self._new)[0]
+        elif self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
+            card_id = self._learning[0][1]
+        else:
+            return None
+        with self.db.read() as conn:
+            return store.load_card(conn, card_id)
+
     def _put_back(self, card_id: int) -> None:
         """Return the card on screen to the queue it came from (an undo shows another first)."""
         if isinstance(self._taken_from, tuple):

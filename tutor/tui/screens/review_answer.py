@@ -31,6 +31,28 @@ def grade(screen: ReviewScreen, chosen: list[int] | None, duration_ms: int | Non
     screen.rating_bar.show(verdict, presented.settings.fuzz, practice)
     screen.mode = "answer"
     screen.card_scroll.scroll_home(animate=False)
+    screen.call_after_refresh(prepare_next, screen)  # once the answer is on screen
+
+
+def prepare_next(screen: ReviewScreen) -> None:
+    """While the learner reads the answer, wrap the text of the card likely to come next, so
+    that the key which brings it lays it out from remembered heights (tutor.tui.widgets.
+    text_heights: keyed by the text itself, so a card edited meanwhile is wrapped afresh)."""
+    if screen.session is None or screen.mode != "answer" or not screen.is_current:
+        return  # answered and rated already, or the review left
+    try:
+        card = screen.session.upcoming()
+    except TutorError:
+        return  # only a preparation: the next card is read again when it is shown
+    if card is None:
+        return
+    width = screen.card_text.content_size.width
+    widths = {width}
+    if screen.card_scroll.show_vertical_scrollbar:  # the next question starts without the bar
+        widths.add(width + screen.card_scroll.scrollbar_size_vertical)  # once laid out with it
+    for width in widths:
+        screen.card_text.prepare(card, width)
+        screen.option_list.prepare(card, width)
 
 
 def _show_last_choice(
