@@ -233,6 +233,41 @@ def test_learning_cards_come_back_within_the_session(db: Database, write_deck: W
     assert flags == [True, False]  # true retention counts only the day's first answer
 
 
+def test_the_card_prepared_ahead_is_the_card_shown_next_from_every_queue(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    """`upcoming` (the review screen wraps its text while the answer is read) and `next_card`
+    take the queues in one order: new cards, learning cards due now and ahead, undone ones;
+    only the answered card itself, put back by its answer, can come before the guess."""
+    import_paths(db, [write_deck("r.md", recall_deck(4))], START)
+    clock = Clock()
+    session = ReviewSession(db, settings(), clock=clock, sync=False)
+    grades = [Grade.AGAIN, Grade.GOOD, Grade.HARD, Grade.AGAIN, Grade.GOOD]
+    shown = [session.next_card()]
+    for step in range(14):
+        assert shown[-1] is not None
+        session.grade(None, 1000)
+        ahead = session.upcoming()
+        session.answer(grades[step % len(grades)])
+        if step == 6:  # an undone card comes first, then the one prepared before it
+            back = session.undo()
+            assert back is not None and back.card.id == shown[-1].card.id
+            session.grade(None, 1000)
+            ahead = session.upcoming()
+            session.answer(Grade.GOOD)
+        answered = shown[-1].card.id
+        nxt = session.next_card()
+        if nxt is None:
+            assert ahead is None
+            break
+        if nxt.card.id != answered:  # else its own answer brought it back first: not a guess
+            assert ahead is not None and ahead.id == nxt.card.id
+        shown.append(nxt)
+        clock.advance(seconds=40)
+    assert len({card.card.id for card in shown if card is not None}) == 4
+    assert len(shown) > 8  # learning cards came back within the session
+
+
 def test_answer_is_committed_before_the_next_card(db: Database) -> None:
     import_paths(db, [SEED_DECK], START)
     clock = Clock()

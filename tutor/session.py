@@ -199,39 +199,38 @@ class ReviewSession:
         self.verdict = None
         return self.current
 
+    def _next_queue(self, now: datetime) -> list[int] | Literal["learning"] | None:
+        """The queue the next card comes from ("learning": the learning heap), in the one order
+        cards are taken (`_take`, `upcoming`); None when nothing is left for now."""
+        if self._again:
+            return self._again
+        if self._learning and self._learning[0][0] <= now:
+            return "learning"
+        if self._reviews or self._new:
+            return self._reviews or self._new
+        if self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
+            return "learning"
+        return None
+
     def _take(self, now: datetime) -> int | None:
         self._taken_from: list[int] | tuple[datetime, int] = self._again
-        if self._again:
-            return self._again.pop(0)
-        if self._learning and self._learning[0][0] <= now:
+        queue = self._next_queue(now)
+        if isinstance(queue, str):  # the learning heap
             self._taken_from = self._learning[0]
             return heapq.heappop(self._learning)[1]
-        if self._reviews:
-            self._taken_from = self._reviews
-            return self._reviews.pop(0)
-        if self._new:
-            self._taken_from = self._new
-            return self._new.pop(0)
-        if self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
-            self._taken_from = self._learning[0]
-            return heapq.heappop(self._learning)[1]
-        return None
+        if queue is None:
+            return None
+        self._taken_from = queue
+        return queue.pop(0)
 
     def upcoming(self) -> StoredCard | None:
         """The card the queue would hand out next if the answer on screen changes nothing: a
         guess, read on its own and taken off no queue, to prepare its text while the learner
         reads (what is shown next is always `next_card`'s own read)."""
-        now = self.clock()
-        if self._again:
-            card_id = self._again[0]
-        elif self._learning and self._learning[0][0] <= now:
-            card_id = self._learning[0][1]
-        elif self._reviews or self._new:
-            card_id = (self._reviews or self._new)[0]
-        elif self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
-            card_id = self._learning[0][1]
-        else:
+        queue = self._next_queue(self.clock())
+        if queue is None:
             return None
+        card_id = self._learning[0][1] if isinstance(queue, str) else queue[0]
         with self.db.read() as conn:
             return store.load_card(conn, card_id)
 
