@@ -76,21 +76,25 @@ def test_fitted_values_equal_fsrs_rs_called_directly_on_the_same_items(
     lists = histories(learner)
     cutoff = optimize.cut(lists)
     assert cutoff is not None
-    items = []
+    timed = []
     for history in lists:
         before = [(at, rating) for at, rating, _day in history if at < cutoff]
         reviews = [
             rs.FSRSReview(rating, 0 if i == 0 else (at - before[i - 1][0]).days)
             for i, (at, rating) in enumerate(before)
         ]
-        items += [
-            rs.FSRSItem(reviews[: i + 1])
+        timed += [
+            (before[i][0], rs.FSRSItem(reviews[: i + 1]))
             for i in range(1, len(before))
             if (before[i][0] - before[i - 1][0]).days > 0
         ]
+    # in the order of the answers' times, as Anki hands them over (fsrs-rs weighs later more)
+    items = [item for _at, item in sorted(timed, key=lambda timed_item: timed_item[0])]
     direct = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters(items)
     assert list(outcome.parameters) == direct
     assert outcome.fitted_on == len(items)
+    card_by_card = rs.FSRS(rs.DEFAULT_PARAMETERS).compute_parameters([i for _a, i in timed])
+    assert card_by_card != direct  # the order matters to fsrs-rs: this test sees it
 
 
 def test_the_one_pass_preparation_counts_days_and_cuts_as_the_scheduler_and_cut_do() -> None:

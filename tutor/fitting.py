@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate, compress, repeat
-from operator import lt, sub
+from operator import itemgetter, lt, sub
 from typing import TYPE_CHECKING
 
 import fsrs_rs_python as rs
@@ -44,14 +44,16 @@ def _reviews(history: Sequence[Review]) -> list[rs.FSRSReview]:
 
 def training_items(histories: Sequence[Sequence[Review]]) -> list[rs.FSRSItem]:
     """One item per answer given a day or more after the card's previous one: that answer and
-    every earlier answer of its card (what fsrs-rs learns from)."""
-    items = []
+    every earlier answer of its card (what fsrs-rs learns from), in the order of the answers'
+    times (ties: card by card), as Anki hands them over: fsrs-rs weighs later items more."""
+    timed = []
     for history in histories:
         reviews = _reviews(history)
         for i in range(1, len(history)):
             if elapsed_days(history[i - 1][0], history[i][0]) > 0:
-                items.append(rs.FSRSItem(reviews[: i + 1]))
-    return items
+                timed.append((history[i][0], rs.FSRSItem(reviews[: i + 1])))
+    timed.sort(key=itemgetter(0))
+    return [item for _at, item in timed]
 
 
 class _SharedReviews(dict[int, rs.FSRSReview]):
@@ -106,9 +108,14 @@ class PreparedLog:
 
     def items_before(self, cut: int) -> list[rs.FSRSItem]:
         """training_items of each card's answers before `cut`: an item holds only its answer and
-        earlier ones, so those of answers before the cut are exactly the items of that log."""
+        earlier ones, so those of answers before the cut are exactly the items of that log; in
+        the order of their answers' times, as training_items gives them."""
         keep = list(map(lt, self.item_times, repeat(cut)))  # in C
-        return self._items(compress(self.item_starts, keep), compress(self.item_ends, keep))
+        times = list(compress(self.item_times, keep))
+        starts = list(compress(self.item_starts, keep))
+        ends = list(compress(self.item_ends, keep))
+        order = sorted(range(len(times)), key=times.__getitem__)  # stable: ties card by card
+        return self._items(map(starts.__getitem__, order), map(ends.__getitem__, order))
 
     def _items(self, starts: Iterable[int], ends: Iterable[int]) -> list[rs.FSRSItem]:
         # all in C: a slice of the card's reviews per item, each copied into its FSRSItem
