@@ -111,11 +111,10 @@ class PreparedLog:
         earlier ones, so those of answers before the cut are exactly the items of that log; in
         the order of their answers' times, as training_items gives them."""
         keep = list(map(lt, self.item_times, repeat(cut)))  # in C
+        items = self._items(compress(self.item_starts, keep), compress(self.item_ends, keep))
         times = list(compress(self.item_times, keep))
-        starts = list(compress(self.item_starts, keep))
-        ends = list(compress(self.item_ends, keep))
         order = sorted(range(len(times)), key=times.__getitem__)  # stable: ties card by card
-        return self._items(map(starts.__getitem__, order), map(ends.__getitem__, order))
+        return list(map(items.__getitem__, order))  # made card by card: 3x cheaper than in order
 
     def _items(self, starts: Iterable[int], ends: Iterable[int]) -> list[rs.FSRSItem]:
         # all in C: a slice of the card's reviews per item, each copied into its FSRSItem
