@@ -313,3 +313,25 @@ def test_check_s_line_for_a_damaged_file_reads_as_a_sentence(collection: Path) -
     assert line.startswith(f"  {collection} is damaged or not a database (")
     assert f"its newest backup is {good.path}" in line
     assert ": 1 —" not in line and "tutor check" not in line
+
+
+def test_a_collection_locked_past_the_wait_is_busy_not_damaged(
+    collection: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another program holding the file locked (a rollback journal's exclusive lock) past the
+    wait is reported as busy, with "try again": never as damaged, never pointed at a restore."""
+    monkeypatch.setattr(collection_file, "LOCK_WAIT_S", 0.05)
+    holder = sqlite3.connect(collection, isolation_level=None)
+    try:
+        assert holder.execute("PRAGMA journal_mode = DELETE").fetchone() == ("delete",)
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(StoreError) as refused:
+            collection_file.inspect_file(collection)
+        assert main(["--db", str(collection), "decks"]) != 0
+    finally:
+        holder.close()
+    said = capsys.readouterr().err
+    for message in (str(refused.value), said):
+        assert f"{collection} is busy" in message and "try again" in message
+        assert "damaged" not in message and "restore" not in message
+    assert main(["--db", str(collection), "decks"]) == 0  # once let go, it opens as before

@@ -14,6 +14,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_VERSION = 12  # the version tutor.store.db writes; kept here so stdlib readers need no store
 TUTOR_TABLES = ("meta", "deck", "card")  # a file without these is not a tutor collection
 UNCHANGED = "It was not changed."
+LOCK_WAIT_S = 10  # how long opening a collection waits for another connection's lock
 _ADVISE_CHECK: ContextVar[bool] = ContextVar("advise_check", default=True)
 
 
@@ -60,6 +61,23 @@ def damaged(path: Path | str, detail: object) -> StoreError:
     )
 
 
+def busy(where: Path | str) -> StoreError:
+    """The error for a collection another connection holds locked past the wait."""
+    return StoreError(f"the database {where} is busy (another tutor is writing to it); try again")
+
+
+def is_busy(message: str) -> bool:
+    """Whether an SQLite error's message says the file is locked or busy (not damaged)."""
+    return "locked" in message or "busy" in message
+
+
+def unreadable(path: Path | str, exc: sqlite3.DatabaseError) -> StoreError:
+    """The error for a read of the file that failed: busy if it was locked, else damaged."""
+    if isinstance(exc, sqlite3.OperationalError) and is_busy(str(exc)):
+        return busy(path)
+    return damaged(path, exc)
+
+
 def check_header(path: Path) -> None:
     """Refuse an existing path that cannot be a collection: a folder, 0 bytes, not SQLite."""
     if path.is_dir():
@@ -87,13 +105,13 @@ def inspect_file(path: Path) -> int | None:
     """
     check_header(path)
     try:
-        conn = sqlite3.connect(path, timeout=10)
+        conn = sqlite3.connect(path, timeout=LOCK_WAIT_S)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open {path}: {exc}") from None
     try:
         return schema_version_of(conn, path)
     except sqlite3.DatabaseError as exc:
-        raise damaged(path, exc) from None
+        raise unreadable(path, exc) from None
     finally:
         conn.close()
 

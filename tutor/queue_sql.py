@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tutor.collection_file import check_header, damaged, schema_version_of
+from tutor.collection_file import check_header, schema_version_of, unreadable
 from tutor.errors import StoreError
 from tutor.state import Phase
 
@@ -172,6 +172,6 @@ def sqlite_reader(path: Path) -> Iterator[SqliteReader | None]:
     try:
         yield SqliteReader(conn) if schema_version_of(conn, path) is not None else None
     except sqlite3.DatabaseError as exc:
-        raise damaged(path, exc) from None
+        raise unreadable(path, exc) from None
     finally:
         conn.close()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar, cast
 
 from tutor import calibration, guessing, misconceptions
 from tutor import stats_sql as sql
-from tutor.collection_file import SCHEMA_VERSION, damaged
+from tutor.collection_file import SCHEMA_VERSION, unreadable
 from tutor.config import Settings
 from tutor.day import day_bounds, day_number
 from tutor.known_tags import no_such_tag as no_such_tag  # its old home, kept for callers
@@ -157,7 +157,7 @@ class FileReader:
             thread.join()
             (value,) = outcome
             if isinstance(value, sqlite3.DatabaseError):
-                raise damaged(path, value) from None
+                raise unreadable(path, value) from None
             if isinstance(value, BaseException):
                 raise value
             return cast(_T, value)

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from tutor.collection_file import damaged
+from tutor.collection_file import unreadable
 from tutor.store import log_pass
 from tutor.store.log_pass import LogArrays
 
@@ -24,7 +24,7 @@ def read_log(
     try:
         conn = sqlite3.connect(path, timeout=10, check_same_thread=False)
     except sqlite3.DatabaseError as exc:
-        raise damaged(path, exc) from None
+        raise unreadable(path, exc) from None
     try:
         conn.execute("BEGIN")
         low, high = conn.execute(log_pass.BOUNDS_SQL).fetchone()
@@ -39,6 +39,6 @@ def read_log(
             cards_per_range=cards_per_range or log_pass.CARDS_PER_RANGE,
         )
     except sqlite3.DatabaseError as exc:
-        raise damaged(path, exc) from None
+        raise unreadable(path, exc) from None
     finally:
         conn.close()

@@ -13,7 +13,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import SQLModel
 
-from tutor.collection_file import SCHEMA_VERSION, checked_version, damaged, inspect_file
+from tutor.collection_file import (
+    SCHEMA_VERSION,
+    busy,
+    checked_version,
+    damaged,
+    inspect_file,
+    is_busy,
+)
 from tutor.errors import StoreError
 from tutor.store import rollups, tables
 from tutor.store.prepared import Prepared
@@ -249,10 +256,8 @@ def _translate_errors(url: str) -> Iterator[None]:
         refused = connection_error(url, message)
         if refused is not None:
             raise refused from exc
-        if isinstance(exc, OperationalError) and ("locked" in message or "busy" in message):
-            raise StoreError(
-                f"the database {url} is busy (another tutor is writing to it); try again"
-            ) from exc
+        if isinstance(exc, OperationalError) and is_busy(message):
+            raise busy(url) from exc
         if "disk is full" in message or "disk I/O error" in message:
             raise StoreError(
                 f"cannot write to {url}: {message} (is the disk full?); nothing was saved by this "
