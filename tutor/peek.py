@@ -29,7 +29,7 @@ class Preview:
 
     @property
     def select_all(self) -> bool:
-        return sum(1 for o in self.card.options if o["correct"]) > 1
+        return self.card.select_all
 
 
 def unchanged_decks(path: Path, targets: list[str]) -> list[str] | None:

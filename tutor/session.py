@@ -46,7 +46,7 @@ class Presented:
 
     @property
     def select_all(self) -> bool:
-        return sum(1 for o in self.card.options if o["correct"]) > 1
+        return self.card.select_all
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,8 @@ class StoredCard:
     leech: bool = False
     buried_until: datetime | None = None
     retired: bool = False
+
+    @property
+    def select_all(self) -> bool:
+        """More than one right option: the learner marks every right one."""
+        return sum(1 for o in self.options if o["correct"]) > 1

@@ -61,7 +61,7 @@ class OptionList(Static):
 
     def prepare(self, card: StoredCard, width: int) -> None:
         """Wrap a card's options at `width` ahead of showing it (in any order, unmarked)."""
-        prefix = "[ ] 1  " if sum(1 for o in card.options if o["correct"]) > 1 else "1  "
+        prefix = "[ ] 1  " if card.select_all else "1  "
         for option in card.options:
             self._height(_shape(prefix, inline(option["text"])), width)
 
