@@ -24,11 +24,15 @@ def _joined() -> Any:
 _o = option_table.c
 _NUMBERED = select(_o.card_id, _o.number, _o.text, _o.correct)  # what OptionNumbers reads
 _CARD_OPTIONS = Prepared(_NUMBERED.where(_o.card_id == bindparam("card_id")))  # an answer's
-_INSERT_OPTIONS = Prepared(option_table.insert())
-_INSERT_CHOICES = Prepared(choice_table.insert())
 _c = card_table.c
 # Each option's `active_deck_id` as its card has it: the deck, or NULL for a retired card.
 ACTIVE_DECK = case((_c.retired.is_(False), _c.deck_id), else_=None)
+_INSERT_OPTIONS = Prepared(  # each new option with its card's deck, in the one statement
+    option_table.insert().values(
+        active_deck_id=select(ACTIVE_DECK).where(_c.id == bindparam("of_card")).scalar_subquery()
+    )
+)
+_INSERT_CHOICES = Prepared(choice_table.insert())
 _SET_OPTION_DECKS = Prepared(
     option_table.update()
     .where(_o.card_id == bindparam("card"))
@@ -38,7 +42,7 @@ _SET_OPTION_DECKS = Prepared(
 
 def set_option_decks(conn: Connection, card_ids: Iterable[int]) -> None:
     """Write these cards' deck (NULL if retired) on each of their options, after a write of
-    the card's deck or retirement, or of new options."""
+    the card's deck or retirement (new options take it as they are inserted)."""
     _SET_OPTION_DECKS.run_many(conn, [{"card": int(card)} for card in card_ids])
 
 
@@ -68,16 +72,14 @@ class OptionNumbers:
         option = (text, right)
         if option not in known:
             known[option] = len(known)
-            self.new.append(
-                {"card_id": card, "number": known[option], "text": text, "correct": right}
-            )
+            row = {"card_id": card, "number": known[option], "text": text, "correct": right}
+            self.new.append(row | {"of_card": card})  # of_card: the card whose deck it takes
         return known[option]
 
     def write(self, conn: Connection) -> None:
         """Insert the options numbered since the last write."""
         if self.new:
             _INSERT_OPTIONS.run_many(conn, self.new)
-            set_option_decks(conn, sorted({int(row["card_id"]) for row in self.new}))
             self.new = []
 
 
