@@ -334,8 +334,9 @@ class CardOption(SQLModel, table=True):
     text: str
     correct: bool
     # The card's deck while the card is active, NULL once it is retired: the statistics count
-    # the wrong options' picks without a card lookup per option. Kept by `choices.set_option_decks`
-    # at every write of a card's deck or retirement; `tutor check` compares it with the card.
+    # the wrong options' picks without a card lookup per option. Taken in a new option's INSERT,
+    # then kept by `choices.set_option_decks` at every write of a card's deck or retirement;
+    # `tutor check` compares it with the card.
     active_deck_id: int | None = None
 
 
