@@ -509,10 +509,9 @@ class _Queries:
         """The tempting distractors: (card id, question, wrong option, times picked in the
         range, answers of that card in the range) for the `limit` wrong options picked most
         often; and the misconceptions (`tutor.misconceptions`' rule, over all time) with their
-        `top` most picked: both from one pass over the wrong options' picks."""
-        recent = "1 = 1" if self.first_day is None else f"ch.day >= {int(self.first_day)}"
+        `top` most picked: both from the wrong options' kept picks."""
         filters = self.filters("o.card_id", "o.active_deck_id")  # the option keeps its deck
-        query = sql.WRONG_PICKS.format(recent=recent, **filters)
+        query = sql.WRONG_PICKS.format(recent=sql.recent_picks(self.first_day), **filters)
         rows = self.run(query, {"limit": limit, "at_least": at_least, "top": top})
         counts = [row for row in rows if int(row[0]) == 0]
         repeated = [row for row in rows if int(row[0]) == 1]
