@@ -86,9 +86,7 @@ def kept(db: Database, card: int) -> list[Any]:
         return [tuple(row) for row in conn.execute(query)]
 
 
-def test_every_write_of_the_choices_keeps_each_option_s_picks(
-    db: Database, tmp_path: Path
-) -> None:
+def test_every_write_of_the_choices_keeps_each_option_s_picks(db: Database, tmp_path: Path) -> None:
     """Answers on several days, an undo (of an option's only pick and of a later pick), a
     re-import that rewords an option, moves a card, retires one and restores it, and a restored
     export: every option's picks and days stay what the log gives, and so do the wrong picks."""
@@ -140,9 +138,7 @@ def test_every_write_of_the_choices_keeps_each_option_s_picks(
         restored.close()
 
 
-def test_an_undo_of_an_option_s_only_pick_leaves_it_unpicked(
-    db: Database, tmp_path: Path
-) -> None:
+def test_an_undo_of_an_option_s_only_pick_leaves_it_unpicked(db: Database, tmp_path: Path) -> None:
     folder = tmp_path / "decks"
     folder.mkdir()
     import_paths(db, [deck_file(folder, "a", "Choices", [0])], START)

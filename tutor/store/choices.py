@@ -158,7 +158,8 @@ def add_choices(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
     numbers.write(conn)
     _INSERT_CHOICES.run_many(conn, choices)
     _ADD_PICK.run_many(
-        conn, [{"card": c["card_id"], "option": c["option_number"], "on": c["day"]} for c in choices]
+        conn,
+        [{"card": c["card_id"], "option": c["option_number"], "on": c["day"]} for c in choices],
     )
     return len(choices)
 

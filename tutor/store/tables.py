@@ -331,6 +331,9 @@ class ReviewBefore(SQLModel, table=True):
     state: dict[str, Any] = Field(sa_type=JSON)
 
 
+NO_PICKS = text("0")  # card_option.picks of a new option (a literal 0, not the text '0')
+
+
 class CardOption(SQLModel, table=True):
     """An option of a card as a learner chose it (text, right or not), numbered per card.
     Appended on first choice, never rewritten: a choice keeps the text the learner saw after
@@ -351,7 +354,7 @@ class CardOption(SQLModel, table=True):
     # rollup of review_choice kept by `choices.add_choices` and each undo: the statistics read
     # the misconceptions here and scan only the picks of options picked on both sides of the
     # range's first day. `tutor check` compares it with the log.
-    picks: int = Field(sa_column_kwargs={"server_default": text("0")}, nullable=False, default=None)
+    picks: int = Field(sa_column_kwargs={"server_default": NO_PICKS}, nullable=False, default=None)
     first_pick_day: int | None = None
     last_pick_day: int | None = None
 
