@@ -95,9 +95,12 @@ def test_each_option_text_is_stored_once_per_card_and_an_edited_one_kept_as_chos
     tables = dump(v6)
     options = tables["card_option"]
     assert (
-        len(options) == len({(card, text, right) for card, _n, text, right, _deck in options}) == 19
+        len(options)
+        == len({(card, text, right) for card, _n, text, right, *_kept in options})
+        == 19
     )
     assert len(tables["review_choice"]) == 63
+    assert sum(int(picks) for *_option, picks, _first, _last in options) == 63  # schema 13's
     conn = sqlite3.connect(v6)
     try:
         indexes = conn.execute(
