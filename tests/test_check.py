@@ -97,6 +97,7 @@ def test_a_clean_collection_with_fuzzed_reviews_is_clean(collection: Path) -> No
         "rollups": "ok",
         "schedule_numbers": "ok",
         "option_decks": "ok",
+        "option_picks": "ok",
     }
     assert [r.note for r in report.results if r.name == "rollups"] == [ROLLUPS_AGREE]
 
@@ -257,6 +258,7 @@ def test_a_corrupted_page_names_the_file_and_repair_leaves_it_alone(
             "rollups",
             "schedule_numbers",
             "option_decks",
+            "option_picks",
         ],
         "skipped",
     )

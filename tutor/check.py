@@ -14,7 +14,7 @@ from tutor.errors import StoreError
 from tutor.scheduling import Grade, SchedulerSpec
 from tutor.state import CardState, Phase
 from tutor.store import integrity, rollups
-from tutor.store.choices import set_option_decks
+from tutor.store.choices import recount_picks, set_option_decks
 from tutor.store.db import open_database, sqlite_path
 from tutor.store.rescheduling import rescheduled_states
 from tutor.urls import shown_url
@@ -119,6 +119,7 @@ class _Facts:
     rollups: list[str] = field(default_factory=list)  # rollup rows that differ from a rebuild
     schedule_numbers: list[int] = field(default_factory=list)  # cards whose numbers differ
     option_decks: list[int] = field(default_factory=list)  # cards whose options' deck differs
+    option_picks: list[int] = field(default_factory=list)  # cards whose options' picks differ
 
     @property
     def deck_by_id(self) -> dict[int, integrity.DeckSource]:
@@ -360,6 +361,20 @@ def _option_decks(facts: _Facts) -> CheckResult:
     return CheckResult("option_decks", (finding,))
 
 
+def _option_picks(facts: _Facts) -> CheckResult:
+    if not facts.option_picks:
+        return CheckResult("option_picks")
+    finding = Finding(
+        "option_picks_differ",
+        "cards whose options' picks or first or last day picked (what the statistics' wrong "
+        "picks count) differ from the answers' choices in the log",
+        tuple(facts.option_picks),
+        repairable=True,
+        advice="`tutor check --repair` counts them again from the log",
+    )
+    return CheckResult("option_picks", (finding,))
+
+
 # Each check reads the facts and says what it found; a new check (a rollup) slots in here.
 CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
     ("foreign_key_check", _foreign_keys),
@@ -369,6 +384,7 @@ CHECKS: tuple[tuple[str, Callable[[_Facts], CheckResult]], ...] = (
     ("rollups", _rollups),
     ("schedule_numbers", _schedule_numbers),
     ("option_decks", _option_decks),
+    ("option_picks", _option_picks),
 )
 
 
@@ -384,6 +400,7 @@ def _run(conn: Any, settings: Settings, sqlite: bool) -> tuple[tuple[CheckResult
         rollups=rollups.differences(conn),
         schedule_numbers=integrity.wrong_schedule_numbers(conn),
         option_decks=integrity.wrong_option_decks(conn),
+        option_picks=integrity.wrong_option_picks(conn),
     )
     return tuple(check(facts) for _name, check in CHECKS), facts
 
@@ -399,6 +416,8 @@ def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[F
         rollups.rebuild(conn)
     integrity.set_schedule_numbers(conn, facts.schedule_numbers)
     set_option_decks(conn, facts.option_decks)
+    if facts.option_picks or facts.orphans.choices:  # orphan choices counted no more
+        recount_picks(conn)
     return tuple(fixed)
 
 

@@ -266,9 +266,9 @@ def compute_from(
     ]
 
     def from_choices_and_log(side: StatsReader) -> _Aside:
-        """The reads of the log, its rollups and the choices: on a second connection to a file
-        (about half of the work: the per-card distributions, the card counts, the forecast and
-        the checks before are the other half)."""
+        """The reads of the log, its rollups and the choices, and the forecast: on a second
+        connection to a file (about half of the work: the per-card distributions, the card
+        counts and the checks before are the other half)."""
         there = replace(q, reader=side)
         picks = there.wrong_picks(20, misconceptions.MISSES, TOP_MISCONCEPTIONS)
         by_card = there.first_answers_by_card(rolled == "review_rollup")
@@ -279,6 +279,7 @@ def compute_from(
             there.hour_sums(rolled, first_day),
             by_day,
             there.calibration(calibrated),
+            there.forecast(bounds, now),  # reads cards only: here, as the card side is longer
         )
 
     if isinstance(reader, FileReader):
@@ -290,8 +291,7 @@ def compute_from(
     parameters = {d.id: d.parameters for d in decks}
     per_card = _per_card(q, parameters, now)
     counts = per_card.cards
-    due_before = q.forecast(bounds, now)  # reads cards only: here, as the log side is longer
-    (distractors, found), by_card, by_hour, by_day, fine_bins = choices_and_log()
+    (distractors, found), by_card, by_hour, by_day, fine_bins, due_before = choices_and_log()
     names = q.questions([row[0] for row in per_card.hardest + per_card.lowest])
 
     def hard_card(row: _CardRow) -> HardCard:
@@ -509,10 +509,9 @@ class _Queries:
         """The tempting distractors: (card id, question, wrong option, times picked in the
         range, answers of that card in the range) for the `limit` wrong options picked most
         often; and the misconceptions (`tutor.misconceptions`' rule, over all time) with their
-        `top` most picked: both from one pass over the wrong options' picks."""
-        recent = "1 = 1" if self.first_day is None else f"ch.day >= {int(self.first_day)}"
+        `top` most picked: both from the wrong options' kept picks."""
         filters = self.filters("o.card_id", "o.active_deck_id")  # the option keeps its deck
-        query = sql.WRONG_PICKS.format(recent=recent, **filters)
+        query = sql.WRONG_PICKS.format(recent=sql.recent_picks(self.first_day), **filters)
         rows = self.run(query, {"limit": limit, "at_least": at_least, "top": top})
         counts = [row for row in rows if int(row[0]) == 0]
         repeated = [row for row in rows if int(row[0]) == 1]
@@ -569,7 +568,7 @@ _Sums = tuple[int, dict[str, int]]
 _Picks = tuple[list[tuple[int, str, str, int, int]], Misconceptions]
 _KindSums = tuple[str, int, int, int, int]
 _FineBins = list[tuple[int, int, int, float]]
-_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], _FineBins]
+_Aside = tuple[_Picks, list[_KindSums], list[_Sums], list[_Sums], _FineBins, list[int]]
 
 _CardRow = tuple[int, int, float | None]  # (card id, lapses, predicted recall now)
 _Counts = tuple[int, list[int]]  # (cards with the value, cards reaching each inner edge)

@@ -245,21 +245,18 @@ def right_options(rightness: str | None, counted: int) -> int:
     return counted if rightness is None else rightness.count("1")
 
 
-# The wrong options' picks of active cards in one pass along review_choice's key (only the
-# wrong options' ranges are read; an option's `active_deck_id` is its card's deck, NULL once the
-# card is retired: no card lookup per option): the misconceptions (`REPEATED_WRONG_PICKS`' rule)
-# counted, with their top :top, and the tempting distractors of the range (`{recent}`: a pick's
-# day is in it), their top :limit; rows (part, card or count, cards, deck, option, picks, last
-# day), part 0 the counts, 1 the misconceptions, 2 the distractors (zeros pad the numbers: a
-# subquery's NULL is text to PostgreSQL).
+# The wrong options' picks of active cards from each option's own counts (`card_option.picks`,
+# `first_pick_day`, `last_pick_day`, kept with the log: no pass over review_choice), its deck
+# kept on it too (`active_deck_id`, NULL once the card is retired: no card lookup per option):
+# the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted, with their top :top, and the
+# tempting distractors of the range (`{recent}`: `recent_picks`), their top :limit; rows (part,
+# card or count, cards, deck, option, picks, last day), part 0 the counts, 1 the
+# misconceptions, 2 the distractors (zeros pad the numbers: a subquery's NULL is text to
+# PostgreSQL).
 WRONG_PICKS = (
-    "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(o.active_deck_id) AS deck_id, o.text, "
-    "count(*) AS picked, "
-    "count(*) FILTER (WHERE {recent}) AS recent, MAX(ch.day) AS last_day "
-    "FROM card_option o CROSS JOIN review_choice ch "
-    "WHERE ch.card_id = o.card_id AND ch.option_number = o.number "
-    "AND o.correct = FALSE AND o.active_deck_id IS NOT NULL {decks} {cards} "
-    "GROUP BY o.card_id, o.number), "
+    "WITH w AS MATERIALIZED (SELECT o.card_id, o.active_deck_id AS deck_id, o.text, "
+    "o.picks AS picked, {recent} AS recent, o.last_pick_day AS last_day FROM card_option o "
+    "WHERE o.correct = FALSE AND o.active_deck_id IS NOT NULL AND o.picks > 0 {decks} {cards}), "
     "m AS MATERIALIZED (SELECT w.card_id, w.deck_id, w.text, SUM(w.picked) AS picked, "
     "MAX(w.last_day) AS last_day FROM w GROUP BY w.card_id, w.deck_id, w.text "
     "HAVING SUM(w.picked) >= :at_least) "
@@ -270,6 +267,21 @@ WRONG_PICKS = (
     "UNION ALL SELECT * FROM (SELECT 2, w.card_id, 0, NULL, w.text, w.recent, 0 FROM w "
     "WHERE w.recent > 0 ORDER BY w.recent DESC, w.card_id, w.text LIMIT :limit) AS top_distractors"
 )
+
+
+def recent_picks(first_day: int | None) -> str:
+    """WRONG_PICKS' `{recent}`: an option's picks on or after `first_day` (all: None). Only an
+    option first picked before that day and last picked on or after it has its picks counted
+    (a range of review_choice's key); the others' are all or none of its picks."""
+    if first_day is None:
+        return "o.picks"
+    day = int(first_day)
+    return (
+        f"CASE WHEN o.first_pick_day >= {day} THEN o.picks WHEN o.last_pick_day < {day} THEN 0 "
+        "ELSE (SELECT count(*) FROM review_choice ch WHERE ch.card_id = o.card_id "
+        f"AND ch.option_number = o.number AND ch.day >= {day}) END"
+    )
+
 
 # (card id, question, deck, wrong option, times picked, last day picked) of every wrong option
 # of an active card picked in at least :at_least answers, most first (`tutor.misconceptions`).

@@ -95,9 +95,12 @@ def test_each_option_text_is_stored_once_per_card_and_an_edited_one_kept_as_chos
     tables = dump(v6)
     options = tables["card_option"]
     assert (
-        len(options) == len({(card, text, right) for card, _n, text, right, _deck in options}) == 19
+        len(options)
+        == len({(card, text, right) for card, _n, text, right, *_kept in options})
+        == 19
     )
     assert len(tables["review_choice"]) == 63
+    assert sum(int(picks) for *_option, picks, _first, _last in options) == 63  # schema 13's
     conn = sqlite3.connect(v6)
     try:
         indexes = conn.execute(
@@ -115,7 +118,7 @@ def test_each_option_text_is_stored_once_per_card_and_an_edited_one_kept_as_chos
     assert [i for (i,) in indexes if not i.startswith("sqlite_autoindex")] == []
     assert all("WITHOUT ROWID" in sql for (sql,) in without_rowid)
     # the deck edit renamed "Wrong 0" and made "2" wrong: both texts as chosen are kept
-    assert {(t, r) for c, _n, t, r, _deck in options if c == 19} >= {("2", 1), ("2", 0)}
+    assert {(t, r) for c, _n, t, r, *_kept in options if c == 19} >= {("2", 1), ("2", 0)}
     db = open_database(f"sqlite:///{v6}")
     try:
         with db.read() as read:

@@ -19,6 +19,7 @@ from tests.helpers.migration_checks import (
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tests.helpers.version_11 import back_to_version_11
+from tests.helpers.version_12 import logged_picks
 from tests.store.test_schedule_numbers import copied
 from tutor import stats_sql as sql
 from tutor.check import check_collection
@@ -80,10 +81,11 @@ def answer_wrong(db: Database, day: int, pick: int = 1) -> None:
 
 
 def wrong_picks(db: Database, deck_ids: list[int] | None) -> tuple[list[Any], list[Any]]:
-    """WRONG_PICKS' rows as schema 11 read them (the card looked up) and as it reads them now."""
+    """WRONG_PICKS' rows as schema 11 read them (the card looked up) and as schema 12 (each
+    option keeps its deck; the picks read from the log as then: `version_12.logged_picks`)."""
     recent, old_decks = "ch.day >= 0", in_decks(deck_ids)
     new_decks = in_decks(deck_ids, "o.active_deck_id")
-    now = sql.WRONG_PICKS.format(recent=recent, decks=new_decks, cards="")
+    now = logged_picks(sql.WRONG_PICKS.format(recent="", decks="", cards=""), recent, new_decks)
     head = now[: now.index("GROUP BY o.card_id")]
     before = now.replace(head, CARD_LOOKUP.format(recent=recent, decks=old_decks, cards=""))
     assert before != now

@@ -40,6 +40,53 @@ _SET_OPTION_DECKS = Prepared(
 )
 
 
+# Each option's picks (`card_option.picks`, `first_pick_day`, `last_pick_day`): one more pick
+# on a day, as each chosen option is written; counted again from review_choice where picks go.
+_ADD_PICK = Prepared(
+    option_table.update()
+    .where(_o.card_id == bindparam("card"), _o.number == bindparam("option"))
+    .values(
+        picks=_o.picks + 1,
+        first_pick_day=case(
+            (_o.first_pick_day.is_(None) | (_o.first_pick_day > bindparam("on")), bindparam("on")),
+            else_=_o.first_pick_day,
+        ),
+        last_pick_day=case(
+            (_o.last_pick_day.is_(None) | (_o.last_pick_day < bindparam("on")), bindparam("on")),
+            else_=_o.last_pick_day,
+        ),
+    )
+)
+
+
+def _picks_of_option() -> Any:
+    ch = choice_table.c
+    return select(ch).where(ch.card_id == _o.card_id, ch.option_number == _o.number)
+
+
+def counted_picks() -> dict[str, Any]:
+    """Each option's picks, first and last day as review_choice gives them (correlated to the
+    option row being written or compared)."""
+    ch = choice_table.c
+    picks = _picks_of_option().with_only_columns(func.count()).scalar_subquery()
+    first = _picks_of_option().with_only_columns(func.min(ch.day)).scalar_subquery()
+    last = _picks_of_option().with_only_columns(func.max(ch.day)).scalar_subquery()
+    return {"picks": picks, "first_pick_day": first, "last_pick_day": last}
+
+
+_RECOUNT_PICKS = Prepared(
+    option_table.update().where(_o.card_id == bindparam("card")).values(**counted_picks())
+)
+
+
+def recount_picks(conn: Connection, card_ids: Iterable[int] | None = None) -> None:
+    """Count these cards' options' picks again from review_choice (every option's: None)."""
+    if card_ids is None:
+        conn.execute(option_table.update().values(**counted_picks()))
+        return
+    _RECOUNT_PICKS.run_many(conn, [{"card": int(card)} for card in card_ids])
+
+
 def set_option_decks(conn: Connection, card_ids: Iterable[int]) -> None:
     """Write these cards' deck (NULL if retired) on each of their options, after a write of
     the card's deck or retirement (new options take it as they are inserted)."""
@@ -110,13 +157,19 @@ def add_choices(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
         )
     numbers.write(conn)
     _INSERT_CHOICES.run_many(conn, choices)
+    _ADD_PICK.run_many(
+        conn,
+        [{"card": c["card_id"], "option": c["option_number"], "on": c["day"]} for c in choices],
+    )
     return len(choices)
 
 
 def delete_choices(conn: Connection, card_id: int, review_id: int) -> None:
-    """Delete one answer's choices (its options stay: other answers, or a redo, may use them)."""
+    """Delete one answer's choices (its options stay: other answers, or a redo, may use them)
+    and count the card's options' picks again."""
     ch = choice_table.c
     conn.execute(choice_table.delete().where(ch.card_id == card_id, ch.review_id == review_id))
+    recount_picks(conn, [card_id])
 
 
 def chosen_by_review(

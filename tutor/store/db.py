@@ -122,6 +122,13 @@ def _to_version_12(conn: Connection) -> None:
     option_decks_kept(conn)
 
 
+def _to_version_13(conn: Connection) -> None:
+    """Each card option's picks and the first and last learning day one was picked."""
+    from tutor.store.migrate_option_picks import option_picks_kept
+
+    option_picks_kept(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -136,6 +143,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     10: _to_version_10,
     11: _to_version_11,
     12: _to_version_12,
+    13: _to_version_13,
 }
 
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, select
+from sqlalchemy import Connection, and_, exists, or_, select
 
 from tutor.state import CardState
-from tutor.store.choices import ACTIVE_DECK
+from tutor.store.choices import ACTIVE_DECK, counted_picks
 from tutor.store.queue import card_state as _state
 from tutor.store.review_log import due_at
 from tutor.store.reviews import _STATE_COLUMNS, state_values
@@ -256,6 +256,26 @@ def wrong_option_decks(conn: Connection) -> list[int]:
         .where(o.active_deck_id.is_distinct_from(ACTIVE_DECK))
         .group_by(c.id)
         .order_by(c.id)
+    )
+    return [int(card_id) for card_id in conn.scalars(query)]
+
+
+def wrong_option_picks(conn: Connection) -> list[int]:
+    """Ids of the cards with an option whose picks, first or last day picked differ from what
+    review_choice gives (`choices.counted_picks`)."""
+    o = option_table.c
+    query = (
+        select(o.card_id)
+        .where(
+            or_(
+                *(
+                    getattr(o, column).is_distinct_from(counted)
+                    for column, counted in counted_picks().items()
+                )
+            )
+        )
+        .group_by(o.card_id)
+        .order_by(o.card_id)
     )
     return [int(card_id) for card_id in conn.scalars(query)]
 

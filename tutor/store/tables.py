@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKeyConstraint, Index, Numeric, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    String,
+    text,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -322,6 +331,9 @@ class ReviewBefore(SQLModel, table=True):
     state: dict[str, Any] = Field(sa_type=JSON)
 
 
+NO_PICKS = text("0")  # card_option.picks of a new option (a literal 0, not the text '0')
+
+
 class CardOption(SQLModel, table=True):
     """An option of a card as a learner chose it (text, right or not), numbered per card.
     Appended on first choice, never rewritten: a choice keeps the text the learner saw after
@@ -338,6 +350,13 @@ class CardOption(SQLModel, table=True):
     # then kept by `choices.set_option_decks` at every write of a card's deck or retirement;
     # `tutor check` compares it with the card.
     active_deck_id: int | None = None
+    # How many answers picked it and the first and last learning day one did (NULL: none), a
+    # rollup of review_choice kept by `choices.add_choices` and each undo: the statistics read
+    # the misconceptions here and scan only the picks of options picked on both sides of the
+    # range's first day. `tutor check` compares it with the log.
+    picks: int = Field(sa_column_kwargs={"server_default": NO_PICKS}, nullable=False, default=None)
+    first_pick_day: int | None = None
+    last_pick_day: int | None = None
 
 
 class ReviewChoice(SQLModel, table=True):
