@@ -26,6 +26,7 @@ from tutor.tui.widgets.footer import Footer
 from tutor.tui.widgets.hint import hint
 from tutor.tui.widgets.option_list import OptionList
 from tutor.tui.widgets.rating_bar import RatingBar
+from tutor.tui.widgets.remembered_lines import RememberedLine
 from tutor.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -75,8 +76,8 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:  # the widgets stay for the screen's life: kept, not queried
         self.status_bar, self.card_scroll = StatusBar(id="status"), CardScroll(id="card")
         self.card_text, self.option_list = CardText(id="question"), OptionList(id="options")
-        self.feedback, self.last_line = FeedbackPanel(id="feedback"), Static(id="last")
-        self.rating_bar, self.hint_line = RatingBar(id="ratings"), Static(id="hint")
+        self.feedback, self.last_line = FeedbackPanel(id="feedback"), RememberedLine(id="last")
+        self.rating_bar, self.hint_line = RatingBar(id="ratings"), RememberedLine(id="hint")
         yield self.status_bar
         with self.card_scroll:
             yield from (self.card_text, self.option_list, self.feedback)
