@@ -1,4 +1,4 @@
-"""Lines a widget has drawn, kept by what they show and how: a text shown again is not drawn again."""
+"""Lines a widget has drawn, kept by what they show and how: a text shown again is drawn once."""
 
 from __future__ import annotations
 
