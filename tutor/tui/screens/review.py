@@ -10,15 +10,17 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.strip import Strip
 
 from tutor.errors import Problem, TutorError
 from tutor.grades import Grade
 from tutor.peek import Preview
 from tutor.text import neutralise
 from tutor.tui.screens import review_answer, review_edit, review_flags, review_start
-from tutor.tui.widgets.card_scroll import CardScroll
+from tutor.tui.widgets.card_scroll import CardScroll, blank_lines
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
 from tutor.tui.widgets.footer import Footer
@@ -81,6 +83,9 @@ class ReviewScreen(Screen[None]):
         with self.card_scroll:
             yield from (self.card_text, self.option_list, self.feedback)
         yield from (self.last_line, self.rating_bar, self.hint_line, Footer())
+
+    def render_lines(self, crop: Region) -> list[Strip]:  # the widgets cover it: only blanks
+        return blank_lines(self, crop)
 
     def on_mount(self) -> None:
         self.started = self.tutor.clock()
