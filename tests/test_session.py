@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import fsrs
 import pytest
@@ -20,7 +21,7 @@ from tutor.session import ReviewSession
 from tutor.state import Phase
 from tutor.store import reviews as store
 from tutor.store.choices import last_choices
-from tutor.store.db import Database
+from tutor.store.db import Database, open_database
 from tutor.store.review_log import card_steps
 from tutor.store.tables import card_table, choice_table, review_table
 
@@ -266,6 +267,67 @@ def test_the_card_prepared_ahead_is_the_card_shown_next_from_every_queue(
         clock.advance(seconds=40)
     assert len({card.card.id for card in shown if card is not None}) == 4
     assert len(shown) > 8  # learning cards came back within the session
+
+
+def test_the_next_card_read_with_the_answer_is_the_card_a_fresh_read_gives(
+    tmp_path: Path, write_deck: WriteDeck
+) -> None:
+    """`answer(read_next=True)` reads the next card in the answer's transaction: over a session
+    where learning cards come back (an answered card before the guess, an undone one first),
+    each card shown is the one, field for field, that a session reading each card on its own
+    shows, on a copy of the same collection."""
+    deck = write_deck("r.md", recall_deck(4))
+    sessions = []
+    for name in ("ahead", "alone"):
+        db = open_database(f"sqlite:///{tmp_path / name}.db")
+        import_paths(db, [deck], START)
+        sessions.append(ReviewSession(db, settings(), clock=Clock(), sync=False))
+    reads = [0, 0]
+    for n, session in enumerate(sessions):
+        read = session.db.read
+
+        def counted(n: int = n, read: Any = read) -> Any:
+            reads[n] += 1
+            return read()
+
+        session.db.read = counted  # type: ignore[method-assign]
+    grades = [Grade.AGAIN, Grade.GOOD, Grade.AGAIN, Grade.HARD, Grade.GOOD]
+    shown = [session.next_card() for session in sessions]
+    for step in range(30):
+        assert shown[0] is not None and shown[0] == shown[1]
+        for n, session in enumerate(sessions):
+            session.grade(None, 1000)
+            session.answer(grades[step % len(grades)], read_next=n == 0)
+            shown[n] = session.undo() if step == 5 else session.next_card()
+            session.clock.advance(seconds=40)  # type: ignore[attr-defined]
+    assert len({done.presented.card.id for done in sessions[0].done}) == 4  # cards came back
+    assert reads[1] - reads[0] >= 10  # most next cards came from the answer's transaction
+    for session in sessions:
+        session.db.close()
+
+
+def test_a_card_changed_after_a_read_ahead_that_was_not_used_shows_as_changed(
+    db: Database, write_deck: WriteDeck
+) -> None:
+    """The next card read with an answer is used by the very next `next_card` only: a card
+    edited after an undo took another card first is read afresh when it is shown."""
+    path = write_deck("r.md", recall_deck(3))
+    import_paths(db, [path], START)
+    clock = Clock()
+    session = ReviewSession(db, settings(), clock=clock, sync=False)
+    first = session.next_card()
+    assert first is not None
+    session.grade(None, 1000)
+    ahead = session.upcoming()
+    assert ahead is not None
+    session.answer(Grade.GOOD, read_next=True)  # reads `ahead` in the answer's transaction
+    session.undo()  # the next card shown is the answered one again: the read ahead goes unused
+    path.write_text(recall_deck(3).replace(ahead.answer, "Edited answer."), encoding="utf-8")
+    import_paths(db, [path], START)
+    session.bury()  # the undone card goes: the card read ahead comes next, read again
+    shown = session.next_card()
+    assert shown is not None and shown.card.id == ahead.id
+    assert shown.card.answer == "Edited answer."
 
 
 def test_answer_is_committed_before_the_next_card(db: Database) -> None:

@@ -26,7 +26,7 @@ from tutor.state import CardState, Phase, StoredCard
 from tutor.store import reviews as store
 from tutor.store.db import Database
 from tutor.store.practice import PracticeAnswer, record_practice, undo_practice
-from tutor.store.queue import StoreReader
+from tutor.store.queue import StoreReader, read_ahead
 from tutor.study import SessionSize, Study, study_cards
 
 SLOW_FACTOR = 2.0  # right but slower than twice the median: Hard
@@ -170,6 +170,7 @@ class ReviewSession:
         self._learning: list[tuple[datetime, int]] = learning  # sorted: already a heap
         self._again: list[int] = []  # undone cards, shown first
         self._parameter_sets: dict[int, int] = {}
+        self._ahead: StoredCard | None = None  # the next card, read in the answer's transaction
 
     def remaining(self) -> Counts:
         """Cards still to come in this session (learning cards due later today included)."""
@@ -177,6 +178,7 @@ class ReviewSession:
 
     def next_card(self) -> Presented | None:
         """The next card to review, or None when the session is over."""
+        ahead, self._ahead = self._ahead, None  # good for this call only
         now = self.clock()
         if self.size.over(len(self.done), self.started, now):
             self.current = None
@@ -187,8 +189,11 @@ class ReviewSession:
         if card_id is None:
             self.current = None
             return None
-        with self.db.read() as conn:
-            card = store.load_card(conn, card_id)
+        if ahead is not None and ahead.id == card_id:
+            card: StoredCard | None = ahead
+        else:
+            with self.db.read() as conn:
+                card = store.load_card(conn, card_id)
         if card is None or card.retired or card.suspended:
             return self.next_card()
         settings = self.deck_settings[card.deck_id]
@@ -227,12 +232,18 @@ class ReviewSession:
         """The card the queue would hand out next if the answer on screen changes nothing: a
         guess, read on its own and taken off no queue, to prepare its text while the learner
         reads (what is shown next is always `next_card`'s own read)."""
+        card_id = self._upcoming_id()
+        if card_id is None:
+            return None
+        with self.db.read() as conn:
+            return store.load_card(conn, card_id)
+
+    def _upcoming_id(self) -> int | None:
+        """The id of the card the queue would hand out next as it stands now."""
         queue = self._next_queue(self.clock())
         if queue is None:
             return None
-        card_id = self._learning[0][1] if isinstance(queue, str) else queue[0]
-        with self.db.read() as conn:
-            return store.load_card(conn, card_id)
+        return self._learning[0][1] if isinstance(queue, str) else queue[0]
 
     def _put_back(self, card_id: int) -> None:
         """Return the card on screen to the queue it came from (an undo shows another first)."""
@@ -274,8 +285,13 @@ class ReviewSession:
             return Grade.EASY
         return Grade.GOOD
 
-    def answer(self, grade: Grade | None = None) -> store.Recorded:
-        """Commit the current card's answer (the suggested grade unless one is given)."""
+    def answer(self, grade: Grade | None = None, *, read_next: bool = False) -> store.Recorded:
+        """Commit the current card's answer (the suggested grade unless one is given).
+
+        `read_next`: the caller calls `next_card` right after, which then takes the card the
+        queue hands out from a read in the answer's own transaction (one read transaction fewer
+        a key), if the answer did not change which card that is.
+        """
         presented = self._require_current()
         verdict = self.verdict or self.grade(None)
         grade = grade or verdict.suggested
@@ -321,6 +337,9 @@ class ReviewSession:
 
         with self.db.write() as conn:
             recorded = store.record_answer(conn, card.id, decide)
+            upcoming = self._upcoming_id() if read_next else None  # the answered card is
+            ahead = None if upcoming is None else read_ahead(conn, upcoming)  # in no queue yet
+        self._ahead = ahead
         self.done.append(_Done(recorded, presented, verdict, grade))
         self._undoable.append(self.done[-1])
         if verdict.correct:

@@ -10,22 +10,24 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.strip import Strip
 
 from tutor.errors import Problem, TutorError
 from tutor.grades import Grade
 from tutor.peek import Preview
 from tutor.text import neutralise
 from tutor.tui.screens import review_answer, review_edit, review_flags, review_start
-from tutor.tui.widgets.card_scroll import CardScroll
+from tutor.tui.widgets.card_scroll import CardScroll, blank_lines
 from tutor.tui.widgets.card_text import CardText
 from tutor.tui.widgets.feedback import FeedbackPanel
 from tutor.tui.widgets.footer import Footer
 from tutor.tui.widgets.hint import hint
 from tutor.tui.widgets.option_list import OptionList
 from tutor.tui.widgets.rating_bar import RatingBar
+from tutor.tui.widgets.remembered_lines import RememberedLine
 from tutor.tui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -75,12 +77,15 @@ class ReviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:  # the widgets stay for the screen's life: kept, not queried
         self.status_bar, self.card_scroll = StatusBar(id="status"), CardScroll(id="card")
         self.card_text, self.option_list = CardText(id="question"), OptionList(id="options")
-        self.feedback, self.last_line = FeedbackPanel(id="feedback"), Static(id="last")
-        self.rating_bar, self.hint_line = RatingBar(id="ratings"), Static(id="hint")
+        self.feedback, self.last_line = FeedbackPanel(id="feedback"), RememberedLine(id="last")
+        self.rating_bar, self.hint_line = RatingBar(id="ratings"), RememberedLine(id="hint")
         yield self.status_bar
         with self.card_scroll:
             yield from (self.card_text, self.option_list, self.feedback)
         yield from (self.last_line, self.rating_bar, self.hint_line, Footer())
+
+    def render_lines(self, crop: Region) -> list[Strip]:  # the widgets cover it: only blanks
+        return blank_lines(self, crop)
 
     def on_mount(self) -> None:
         self.started = self.tutor.clock()

@@ -23,7 +23,7 @@ def commit(screen: ReviewScreen, grade: Grade) -> None:
     if screen.session is None or screen.verdict is None:  # nothing on screen to act on
         return
     try:
-        recorded = screen.session.answer(grade)
+        recorded = screen.session.answer(grade, read_next=True)  # the next card shows at once
     except TutorError as exc:
         screen.app.notify(
             exc.message + " — your answer was not saved; press it again",

@@ -6,19 +6,25 @@ from rich.style import Style
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.strip import Strip
+from textual.widget import Widget
+
+
+def blank_lines(widget: Widget, crop: Region) -> list[Strip]:
+    """Blank lines in the widget's background colour, as Textual draws a widget with no border
+    that draws nothing of its own (its children draw over it), without Textual's work a line."""
+    blank = Strip.blank(
+        crop.width, Style.from_color(bgcolor=widget.background_colors[1].rich_color)
+    )
+    return [blank] * crop.height
 
 
 class CardScroll(VerticalScroll):
     """Scrolls the card's question, options and feedback; arrow keys move it."""
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Blank lines in the background colour: the card area has no border and draws nothing
-        of its own (its children draw over it). Textual would render its lines again whenever a
-        card changes the content's height or the scrollbar: 2-4 ms a key on the bundled deck."""
-        blank = Strip.blank(
-            crop.width, Style.from_color(bgcolor=self.background_colors[1].rich_color)
-        )
-        return [blank] * crop.height
+        """Blank lines (`blank_lines`): Textual would render the card area's lines again whenever
+        a card changes the content's height or the scrollbar: 2-4 ms a key on the bundled deck."""
+        return blank_lines(self, crop)
 
     def start_over(self) -> None:
         """Scroll to the top for a new card, and drop the scrollbar a long answer needed.
