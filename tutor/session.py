@@ -26,7 +26,7 @@ from tutor.state import CardState, Phase, StoredCard
 from tutor.store import reviews as store
 from tutor.store.db import Database
 from tutor.store.practice import PracticeAnswer, record_practice, undo_practice
-from tutor.store.queue import StoreReader, read_ahead
+from tutor.store.queue import StoreReader
 from tutor.study import SessionSize, Study, study_cards
 
 SLOW_FACTOR = 2.0  # right but slower than twice the median: Hard
@@ -338,7 +338,7 @@ class ReviewSession:
         with self.db.write() as conn:
             recorded = store.record_answer(conn, card.id, decide)
             upcoming = self._upcoming_id() if read_next else None  # the answered card is
-            ahead = None if upcoming is None else read_ahead(conn, upcoming)  # in no queue yet
+            ahead = None if upcoming is None else store.load_card(conn, upcoming)  # in no queue yet
         self._ahead = ahead
         self.done.append(_Done(recorded, presented, verdict, grade))
         self._undoable.append(self.done[-1])

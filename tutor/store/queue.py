@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
-from sqlalchemy.exc import DBAPIError
 
 from tutor.queue_sql import for_postgresql, stamp
 from tutor.state import CardState, Phase, StoredCard
@@ -66,15 +65,6 @@ def load_card(conn: Connection, card_id: int) -> StoredCard | None:
         buried_until=row.buried_until,
         retired=row.retired,
     )
-
-
-def read_ahead(conn: Connection, card_id: int) -> StoredCard | None:
-    """`load_card` in another statement's transaction, as a guess made ahead: None if the read
-    fails (the card is then read on its own when it is shown)."""
-    try:
-        return load_card(conn, card_id)
-    except DBAPIError:
-        return None
 
 
 def card_state(row: Any) -> CardState:
