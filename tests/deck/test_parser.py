@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tutor.deck.models import normalize_question
 from tutor.deck.parser import parse_bytes, parse_text
@@ -287,6 +290,36 @@ def test_id_comment_elsewhere_is_an_error() -> None:
 
 def test_normalized_question_folds_case_space_and_trailing_punctuation() -> None:
     assert normalize_question("  What IS   pruning?! ") == normalize_question("what is pruning")
+
+
+def _split_and_joined(text: str) -> str:
+    """The identity's definition, word by word (what `normalize_question` gives quicker)."""
+    return " ".join(text.casefold().split()).rstrip(" \t?.!:;,…。？！")
+
+
+def test_only_the_space_is_printable_white_space() -> None:
+    """`normalize_question` skips the word split when the folded text is printable and holds no
+    two spaces in a row: that rests on the space being the only printable white space."""
+    printable_space = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if chr(code).isspace() and chr(code).isprintable()
+    ]
+    assert printable_space == [ord(" ")]
+
+
+@settings(derandomize=True, max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=6),
+            st.sampled_from([" ", "  ", "\t", "\n", "\xa0", "\u2003", "\x1f", "ß", "İ", "ﬁ", "?"]),
+        ),
+        max_size=8,
+    ).map("".join)
+)
+def test_normalized_question_is_the_folded_words_joined(text: str) -> None:
+    assert normalize_question(text) == _split_and_joined(text)
 
 
 # --- rule 9: errors ---------------------------------------------------------------------------

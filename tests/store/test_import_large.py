@@ -86,3 +86,50 @@ def test_a_large_insert_leaves_the_page_cache_as_it_was(tmp_path: Path) -> None:
             assert conn.execute(select(func.count()).select_from(card_table)).scalar() == CARDS
     finally:
         db.close()
+
+
+def test_a_large_insert_stores_what_a_single_insert_with_the_defaults_stores(
+    tmp_path: Path,
+) -> None:
+    """The bulk insert writes the columns' constant defaults into its text (0, NULL) and binds
+    the content hash as a bytearray: each stored value and its SQLite type are those of an
+    ordinary insert that leaves the defaults to SQLAlchemy."""
+    path = tmp_path / "large.md"
+    path.write_text(deck("Large", range(CARDS)), encoding="utf-8")
+    card = parse_file(path).cards[0]
+    db = open_database(f"sqlite:///{tmp_path / 'collection.db'}")
+    try:
+        assert import_paths(db, [path], NOW).decks[0].added == CARDS
+        with db.write() as conn:
+            deck_id = conn.execute(select(deck_table.c.id)).scalar_one()
+            conn.execute(
+                card_table.insert().values(
+                    deck_id=deck_id,
+                    slug="reference",
+                    key="reference",
+                    kind="choice",
+                    question=card.question,
+                    content_hash=card.content_hash(),
+                    position=CARDS,
+                    created_at=NOW,
+                )
+            )
+            names = [
+                column.key
+                for column in card_table.columns
+                if column.key not in ("id", "slug", "key", "position", "question", "body")
+                and column.key not in ("options", "explanation", "answer", "source_line")
+            ]
+            typed = ", ".join(f'"{name}", typeof("{name}")' for name in names)
+            rows = {
+                row[0]: row[1:]
+                for row in conn.exec_driver_sql(
+                    f"SELECT slug, {typed} FROM card WHERE slug IN ('q-0', 'reference')"
+                )
+            }
+        assert rows["q-0"] == rows["reference"]
+        stored = dict(zip(names, rows["q-0"][::2], strict=True))
+        assert stored["content_hash"] == bytes.fromhex(card.content_hash())
+        assert stored["retired"] == 0 and stored["last_review_us"] is None
+    finally:
+        db.close()

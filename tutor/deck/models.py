@@ -18,7 +18,12 @@ _TRAILING_PUNCTUATION = " \t?.!:;,…。？！"
 
 def normalize_question(text: str) -> str:
     """The identity of a question: case, white space and trailing punctuation folded."""
-    return " ".join(text.casefold().split()).rstrip(_TRAILING_PUNCTUATION)
+    folded = text.casefold()
+    if "  " not in folded and folded.isprintable():
+        # its only white space is single spaces (any other is unprintable): the split and join
+        # below would only strip it, without a string per word
+        return folded.strip(" ").rstrip(_TRAILING_PUNCTUATION)
+    return " ".join(folded.split()).rstrip(_TRAILING_PUNCTUATION)
 
 
 def short(text: str, width: int = 40) -> str:
@@ -63,17 +68,18 @@ class Card:
         """A card without tags, built with its key in one step: the parser's fast path builds
         one per card of a large deck, and the frozen `__init__` sets each field by a call."""
         card = object.__new__(cls)
-        card.__dict__.update(
-            question=question,
-            body=body,
-            slug=slug,
-            options=options,
-            explanation=explanation,
-            answer=answer,
-            line=line,
-            tags=(),
-            key=normalize_question(f"{question} {body}"),  # what `key` caches
-        )
+        fields = {
+            "question": question,
+            "body": body,
+            "slug": slug,
+            "options": options,
+            "explanation": explanation,
+            "answer": answer,
+            "line": line,
+            "tags": (),
+            "key": normalize_question(f"{question} {body}"),  # what `key` caches
+        }
+        object.__setattr__(card, "__dict__", fields)  # no keyword dict copied into a new one
         return card
 
     @property
