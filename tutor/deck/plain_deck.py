@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from tutor.deck.limits import MAX_OPTIONS
-from tutor.deck.models import Card, Option
+from tutor.deck.models import Card, Option, card_key
 from tutor.deck.parser import EXPLANATION_LABEL, HEADING, MARKED_LINE, REASONING_SEPARATOR
+from tutor.deck.rows import CardRow, plain_row
 
 # A prose line: not a heading, list item, fence, comment, `Tags:` line or indented text.
 _PROSE = r"(?:\n(?![-*+][ \t]|[#`~<]|Tags:|[^\S\n]+\S)[^\n]*)*"
@@ -30,11 +32,22 @@ PLAIN_CARD = re.compile(
 )
 _option = tuple.__new__  # an Option without its Python-level `__new__`
 Head = tuple[tuple[int, str] | None, str]  # the `# ` title (line, text) and the description
+Built = TypeVar("Built", Card, CardRow)
 
 
 def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     """The title, description and cards of `text` from offset `begin` (after the front
     matter), or None when anything in it is not of the plain shape."""
+    return _read(text, begin, Card.plain)
+
+
+def read_plain_rows(text: str, begin: int) -> tuple[Head, list[CardRow]] | None:
+    """`read_plain_deck` with each card as the card insert's row (`tutor.deck.rows`), no `Card`
+    built to be taken apart again: what a new deck's import inserts."""
+    return _read(text, begin, plain_row)
+
+
+def _read(text: str, begin: int, build: Callable[..., Built]) -> tuple[Head, list[Built]] | None:
     if begin == 0 and text.startswith("## "):
         first = 0
     else:
@@ -44,7 +57,7 @@ def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     head = _head(text, begin, first)
     if head is None:
         return None
-    cards = _cards(text, first, text.count("\n", 0, first) + 1)
+    cards = _cards(text, first, text.count("\n", 0, first) + 1, build)
     return None if cards is None else (head, cards)
 
 
@@ -71,9 +84,10 @@ def _head(text: str, begin: int, first: int) -> Head | None:
     return title, described.strip("\n").strip()
 
 
-def _cards(text: str, position: int, line: int) -> list[Card] | None:
-    """Every card from `position` (a `## ` heading on line `line`) to the end, or None."""
-    cards: list[Card] = []
+def _cards(text: str, position: int, line: int, build: Callable[..., Built]) -> list[Built] | None:
+    """Every card from `position` (a `## ` heading on line `line`) to the end, each made by
+    `build` (`Card.plain`'s arguments), or None."""
+    cards: list[Built] = []
     slugs: set[str] = set()
     keys: set[str] = set()
     match_card = PLAIN_CARD.match
@@ -92,7 +106,8 @@ def _cards(text: str, position: int, line: int) -> list[Card] | None:
         if options_text is None:
             if not body:
                 return None
-            card = Card.plain(question, "", slug, (), "", body, line)
+            key = card_key(question, "")
+            card = build(question, "", slug, (), "", body, line, key)
         else:
             options = _options(options_text)
             if options is None:
@@ -100,12 +115,12 @@ def _cards(text: str, position: int, line: int) -> list[Card] | None:
             explanation = explanation.strip() if explanation else ""
             if explanation[:1] in ("e", "E", "*", "_"):
                 explanation = EXPLANATION_LABEL.sub("", explanation, count=1).strip()
-            card = Card.plain(question, body, slug, options, explanation, "", line)
+            key = card_key(question, body)
+            card = build(question, body, slug, options, explanation, "", line, key)
         if slug is not None:
             if slug in slugs:
                 return None
             slugs.add(slug)
-        key = card.key
         if key in keys:
             return None
         keys.add(key)
