@@ -138,9 +138,10 @@ def _options(block: str) -> tuple[Option, ...] | None:
     Each line ends in a visible character (the pattern says so), so splitting the line before
     stripping it finds the separator the careful parser finds in the stripped line."""
     items = block[4:].split("\n- [")  # each "x] text — reasoning"
-    wrong = block.count("\n- [ ]")
-    if len(items) > MAX_OPTIONS or wrong in (0, len(items)):
-        return None
+    if len(items) > MAX_OPTIONS or "\n- [ ]" not in block:
+        return None  # too many, or none wrong
+    if "\n- [x]" not in block and "\n- [X]" not in block:
+        return None  # none right
     split: list[tuple[str, str]]
     if " -- " in block:  # the careful parser's split: the first ` — ` or ` -- `
         split = [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
