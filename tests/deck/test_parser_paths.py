@@ -425,7 +425,9 @@ def test_the_fast_path_reads_any_deck_as_the_careful_path_does(
     assert rows_read(text) == rows_read(text, careful)
 
 
-@settings(derandomize=True, max_examples=150, deadline=None)
+@settings(
+    derandomize=True, max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(PLAIN_CARDS, st.sampled_from(["", "---\ntitle: T\n---\n", "# T\nA description.\n\n"]))
 def test_the_fast_path_takes_plain_decks_whole(cards: list[str], head: str) -> None:
     """Decks of plain cards are read by the fast path (not handed on), as the careful path

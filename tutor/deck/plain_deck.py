@@ -30,24 +30,27 @@ PLAIN_CARD = re.compile(
     rf"(?:\n(?=\n|\Z)(?P<explanation>{_PROSE}))?)?"
     r"(?:\n(?=## )|\Z)"
 )
-_option = tuple.__new__  # an Option without its Python-level `__new__`
+_option = tuple.__new__  # an Option without its Python-level `__new__` (a tuple: that tuple)
 Head = tuple[tuple[int, str] | None, str]  # the `# ` title (line, text) and the description
 Built = TypeVar("Built", Card, CardRow)
+PlainOption = TypeVar("PlainOption", Option, tuple[str, bool, str])
 
 
 def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     """The title, description and cards of `text` from offset `begin` (after the front
     matter), or None when anything in it is not of the plain shape."""
-    return _read(text, begin, Card.plain)
+    return _read(text, begin, Card.plain, Option)
 
 
 def read_plain_rows(text: str, begin: int) -> tuple[Head, list[CardRow]] | None:
     """`read_plain_deck` with each card as the card insert's row (`tutor.deck.rows`), no `Card`
     built to be taken apart again: what a new deck's import inserts."""
-    return _read(text, begin, plain_row)
+    return _read(text, begin, plain_row, tuple)  # options as plain tuples: no Option either
 
 
-def _read(text: str, begin: int, build: Callable[..., Built]) -> tuple[Head, list[Built]] | None:
+def _read(
+    text: str, begin: int, build: Callable[..., Built], option: type[tuple[str, bool, str]]
+) -> tuple[Head, list[Built]] | None:
     if begin == 0 and text.startswith("## "):
         first = 0
     else:
@@ -57,7 +60,7 @@ def _read(text: str, begin: int, build: Callable[..., Built]) -> tuple[Head, lis
     head = _head(text, begin, first)
     if head is None:
         return None
-    cards = _cards(text, first, text.count("\n", 0, first) + 1, build)
+    cards = _cards(text, first, text.count("\n", 0, first) + 1, build, option)
     return None if cards is None else (head, cards)
 
 
@@ -84,9 +87,15 @@ def _head(text: str, begin: int, first: int) -> Head | None:
     return title, described.strip("\n").strip()
 
 
-def _cards(text: str, position: int, line: int, build: Callable[..., Built]) -> list[Built] | None:
+def _cards(
+    text: str,
+    position: int,
+    line: int,
+    build: Callable[..., Built],
+    option: type[tuple[str, bool, str]],
+) -> list[Built] | None:
     """Every card from `position` (a `## ` heading on line `line`) to the end, each made by
-    `build` (`Card.plain`'s arguments), or None."""
+    `build` (`Card.plain`'s arguments) with its options of type `option`, or None."""
     cards: list[Built] = []
     slugs: set[str] = set()
     keys: set[str] = set()
@@ -109,7 +118,7 @@ def _cards(text: str, position: int, line: int, build: Callable[..., Built]) -> 
             key = card_key(question, "")
             card = build(question, "", slug, (), "", body, line, key)
         else:
-            options = _options(options_text)
+            options = _options(options_text, option)
             if options is None:
                 return None
             explanation = explanation.strip() if explanation else ""
@@ -131,13 +140,13 @@ def _cards(text: str, position: int, line: int, build: Callable[..., Built]) -> 
     return cards
 
 
-def _options(block: str) -> tuple[Option, ...] | None:
+def _options(block: str, kind: type[PlainOption]) -> tuple[PlainOption, ...] | None:
     """The options of a run of `\\n- [x] text — reasoning` lines, or None when the careful
     parser must read them (too many, none right, none wrong, empty text, an option twice).
 
     Each line ends in a visible character (the pattern says so), so splitting the line before
     stripping it finds the separator the careful parser finds in the stripped line."""
-    items = block[4:].split("\n- [")  # each "x] text — reasoning"
+    items: list[str] = block[4:].split("\n- [")  # each "x] text — reasoning"
     if len(items) > MAX_OPTIONS or "\n- [ ]" not in block:
         return None  # too many, or none wrong
     if "\n- [x]" not in block and "\n- [X]" not in block:
@@ -149,7 +158,7 @@ def _options(block: str) -> tuple[Option, ...] | None:
         split = [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
     options = tuple(
         [
-            _option(Option, (text[3:].strip(), text[0] != " ", reasoning.strip()))
+            _option(kind, (text[3:].strip(), text[0] != " ", reasoning.strip()))
             for text, reasoning in split
         ]
     )
