@@ -146,26 +146,29 @@ def _options(block: str, kind: type[PlainOption]) -> tuple[PlainOption, ...] | N
 
     Each line ends in a visible character (the pattern says so), so splitting the line before
     stripping it finds the separator the careful parser finds in the stripped line."""
-    items: list[str] = block[4:].split("\n- [")  # each "x] text — reasoning"
+    items = block[4:].split("\n- [")  # each "x] text — reasoning"
     if len(items) > MAX_OPTIONS or "\n- [ ]" not in block:
         return None  # too many, or none wrong
     if "\n- [x]" not in block and "\n- [X]" not in block:
         return None  # none right
-    split: list[tuple[str, str]]
-    if " -- " in block:  # the careful parser's split: the first ` — ` or ` -- `
-        split = [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
-    else:
-        split = [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
     options = tuple(
         [
             _option(kind, (text[3:].strip(), text[0] != " ", reasoning.strip()))
-            for text, reasoning in split
+            for text, reasoning in _reasoned(block, items)
         ]
     )
     texts = [option[0] for option in options]
     if not all(texts) or len(set(map(_folded(texts), texts))) < len(texts):
         return None  # no text, or an option twice (case and white space folded)
     return options
+
+
+def _reasoned(block: str, items: list[str]) -> list[tuple[str, str]]:
+    """Each option line's text and reasoning, split as the careful parser splits them: at the
+    first ` — ` or ` -- `."""
+    if " -- " in block:
+        return [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
+    return [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
 
 
 def _folded(texts: list[str]) -> Callable[[str], str]:
