@@ -165,9 +165,10 @@ def _import_paths(
             report.decks.append(result)
             continue
         try:
-            deck, rows = parse_bytes(data, path, digest), None
             if stored is None:  # a new file: a deck of plain cards comes as the insert's rows
                 deck, rows = parse_new_bytes(data, path, digest)
+            else:
+                deck, rows = parse_bytes(data, path, digest), None
         except DeckError as exc:
             report.errors.extend(exc.problems)
             continue
