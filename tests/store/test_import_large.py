@@ -161,8 +161,9 @@ def test_a_new_plain_deck_inserted_from_rows_stores_what_its_cards_store(
     from_rows = open_database(f"sqlite:///{tmp_path / 'rows.db'}")
     from_cards = open_database(f"sqlite:///{tmp_path / 'cards.db'}")
     try:
-        with monkeypatch.context() as patched:  # no card is matched: the rows are inserted
+        with monkeypatch.context() as patched:  # no `Card`: the file is read once, as rows
             patched.setattr(importer, "sync_deck", None)
+            patched.setattr(importer, "parse_bytes", None)
             [report] = import_paths(from_rows, [path], NOW).decks
         assert (report.added, report.updated, report.unchanged) == (CARDS, 0, 0)
         with from_cards.write() as conn:
