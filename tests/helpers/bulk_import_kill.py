@@ -8,6 +8,7 @@ it there).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import tutor.importer
@@ -22,7 +23,7 @@ from tutor.store.sync import sync_deck as real_sync
 def main() -> None:
     collection, deck = sys.argv[1], sys.argv[2]
 
-    def then_wait(write: Any) -> Any:
+    def then_wait(write: Callable[..., SyncResult | None]) -> Callable[..., SyncResult | None]:
         def write_then_wait(*args: Any) -> SyncResult | None:
             result = write(*args)
             print("inside", flush=True)
