@@ -13,9 +13,10 @@ from typing import Any
 
 from tutor.backups import automatic_backup
 from tutor.deck.files import find_deck_files
-from tutor.deck.formats import parse_bytes
+from tutor.deck.formats import parse_bytes, parse_new_bytes
 from tutor.deck.models import Deck
 from tutor.deck.quiz_markdown import card_id
+from tutor.deck.rows import CardRow
 from tutor.errors import DeckError, Problem, StoreError
 from tutor.store.db import Database
 from tutor.store.sync import (
@@ -24,6 +25,7 @@ from tutor.store.sync import (
     active_card_counts,
     all_decks,
     deck_sources,
+    insert_new_deck,
     slug_owners,
     sync_deck,
 )
@@ -65,6 +67,21 @@ class _Candidate:
     data: bytes
     digest: str
     deck: Deck
+    rows: list[CardRow] | None = None  # a new deck's plain cards as rows (`deck.cards` empty)
+
+    @property
+    def card_count(self) -> int:
+        return len(self.deck.cards) if self.rows is None else len(self.rows)
+
+    def ids(self) -> list[tuple[str, int]]:
+        """Each card's id with its line, in the file's order."""
+        if self.rows is None:
+            return [(card.slug, card.line) for card in self.deck.cards if card.slug is not None]
+        return [(row[0], row[9]) for row in self.rows if row[0] is not None]
+
+    def with_cards(self) -> Deck:
+        """The deck with its `Card`s (read again if it came as rows) for `sync_deck`."""
+        return self.deck if self.rows is None else parse_bytes(self.data, self.path, self.digest)
 
 
 @dataclass
@@ -148,14 +165,17 @@ def _import_paths(
             report.decks.append(result)
             continue
         try:
-            deck = parse_bytes(data, path, digest)
+            if stored is None:  # a new file: a deck of plain cards comes as the insert's rows
+                deck, rows = parse_new_bytes(data, path, digest)
+            else:
+                deck, rows = parse_bytes(data, path, digest), None
         except DeckError as exc:
             report.errors.extend(exc.problems)
             continue
-        if not deck.cards:
+        if not (deck.cards or rows):
             (report.errors if strict else report.warnings).append(Problem(str(path), 0, NO_CARDS))
             continue
-        candidates.append(_Candidate(path, data, digest, deck))
+        candidates.append(_Candidate(path, data, digest, deck, rows))
 
     ready = _check_together(db, candidates, report, known)
     if ready and not dry_run:
@@ -165,7 +185,7 @@ def _import_paths(
             report.warnings.append(Problem(db.url, 0, f"no backup before this import: {exc}"))
     index = 0
     for batch in _batches(ready):
-        cards = sum(len(candidate.deck.cards) for candidate in batch)
+        cards = sum(candidate.card_count for candidate in batch)
         size = sum(len(candidate.data) for candidate in batch)
         bulk = cards >= BULK_CARDS and size <= BULK_BYTES  # `Database.write`
         with db.write(rollback=dry_run, bulk=bulk) as conn:
@@ -173,7 +193,13 @@ def _import_paths(
                 if progress:
                     progress(index, len(ready), f"importing {candidate.deck.name}")
                 index += 1
-                report.decks.append(sync_deck(conn, candidate.deck, str(candidate.path), now))
+                source, rows = str(candidate.path), candidate.rows
+                new = (
+                    None
+                    if rows is None
+                    else insert_new_deck(conn, candidate.deck, rows, source, now)
+                )
+                report.decks.append(new or sync_deck(conn, candidate.with_cards(), source, now))
     if progress:
         progress(len(ready), len(ready), "done")
     return report
@@ -186,7 +212,7 @@ def _batches(ready: list[_Candidate]) -> Iterator[list[_Candidate]]:
     cards = 0
     for candidate in ready:
         batch.append(candidate)
-        cards += len(candidate.deck.cards)
+        cards += candidate.card_count
         if cards >= BATCH_CARDS or len(batch) >= BATCH_FILES:
             yield batch
             batch, cards = [], 0
@@ -235,22 +261,20 @@ def _check_together(
                     f"deck name '{deck.name}' is also given by {other.path}; "
                     "each deck needs its own title",
                 )
-        for card in deck.cards:
-            if card.slug is None:
-                continue
-            home = slug_home.setdefault(card.slug, (candidate, card.line))
+        for slug, line in candidate.ids():
+            home = slug_home.setdefault(slug, (candidate, line))
             if home[0] is not candidate:
                 fail(
                     candidate,
-                    card.line,
-                    f"id {card.slug!r} is also used in {home[0].path}:"
+                    line,
+                    f"id {slug!r} is also used in {home[0].path}:"
                     f"{home[1]}; ids must be unique in the collection",
                 )
                 fail(
                     home[0],
                     home[1],
-                    f"id {card.slug!r} is also used in {candidate.path}:"
-                    f"{card.line}; ids must be unique in the collection",
+                    f"id {slug!r} is also used in {candidate.path}:"
+                    f"{line}; ids must be unique in the collection",
                 )
 
     with db.read() as conn:
@@ -281,14 +305,13 @@ def _check_together(
                     f"{named.source_path}; each deck needs its own title",
                 )
             own = known.by_path.get(path) or handed or named
-            slugs = [c.slug for c in deck.cards if c.slug is not None]
-            for slug, owner in slug_owners(conn, slugs, own.id if own else None).items():
+            ids = dict(candidate.ids())  # each id's line (ids are unique in a deck)
+            for slug, owner in slug_owners(conn, list(ids), own.id if own else None).items():
                 in_batch = any(c.deck is not None and c.deck.name == owner.name for c in candidates)
                 if not in_batch and _owner_keeps(owner, slug):
-                    line = next(c.line for c in deck.cards if c.slug == slug)
                     fail(
                         candidate,
-                        line,
+                        ids[slug],
                         f"id {slug!r} already belongs to a card of deck "
                         f"'{owner.name}' ({owner.source_path}); ids must be "
                         "unique in the collection",

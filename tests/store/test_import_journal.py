@@ -18,6 +18,7 @@ from tests.conftest import NOW
 from tutor.errors import StoreError
 from tutor.importer import BULK_CARDS, import_paths
 from tutor.store.db import open_database
+from tutor.store.sync import insert_new_deck as real_insert
 from tutor.store.sync import sync_deck as real_sync
 from tutor.store.tables import card_table
 
@@ -56,14 +57,19 @@ def card_count(path: Path) -> int:
 
 @pytest.fixture
 def modes_seen(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The journal mode each deck's sync ran in (read on its own connection)."""
+    """The journal mode each deck's sync (or a new deck's insert) ran in (read on its own
+    connection)."""
     seen: list[str] = []
 
-    def sync_and_look(conn: Any, *args: Any) -> Any:
-        seen.append(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
-        return real_sync(conn, *args)
+    def looking(write: Any) -> Any:
+        def write_and_look(conn: Any, *args: Any) -> Any:
+            seen.append(conn.exec_driver_sql("PRAGMA journal_mode").scalar())
+            return write(conn, *args)
 
-    monkeypatch.setattr(tutor.importer, "sync_deck", sync_and_look)
+        return write_and_look
+
+    monkeypatch.setattr(tutor.importer, "sync_deck", looking(real_sync))
+    monkeypatch.setattr(tutor.importer, "insert_new_deck", looking(real_insert))
     return seen
 
 
@@ -117,11 +123,11 @@ def test_a_large_import_that_fails_changes_nothing(
     path = tmp_path / "collection.db"
     db = open_database(f"sqlite:///{path}")
 
-    def sync_then_fail(*args: Any) -> Any:
-        real_sync(*args)
+    def insert_then_fail(*args: Any) -> Any:
+        real_insert(*args)
         raise StoreError("cannot write (a fault injected after the insert)")
 
-    monkeypatch.setattr(tutor.importer, "sync_deck", sync_then_fail)
+    monkeypatch.setattr(tutor.importer, "insert_new_deck", insert_then_fail)
     try:
         with pytest.raises(StoreError, match="fault injected"):
             import_paths(db, [deck_file(tmp_path)], NOW)

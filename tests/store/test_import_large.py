@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import NOW
+from tutor import importer
 from tutor.card_options import decode_options
 from tutor.deck.parser import parse_file
 from tutor.importer import import_paths
@@ -133,3 +135,43 @@ def test_a_large_insert_stores_what_a_single_insert_with_the_defaults_stores(
         assert stored["retired"] == 0 and stored["last_review_us"] is None
     finally:
         db.close()
+
+
+def _every_value(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every card and deck row, each value with its SQLite type."""
+    tables = {"card": [c.key for c in card_table.columns], "deck": [c.key for c in deck_table.c]}
+    typed = {
+        table: ", ".join(f'"{n}", typeof("{n}")' for n in names) for table, names in tables.items()
+    }
+    with db.read() as conn:
+        return {
+            table: list(conn.exec_driver_sql(f"SELECT {columns} FROM {table} ORDER BY id"))
+            for table, columns in typed.items()
+        }
+
+
+def test_a_new_plain_deck_inserted_from_rows_stores_what_its_cards_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new deck of plain cards is imported from the parser's rows, no `Card`s: every card and
+    deck value, and its SQLite type, is what `sync_deck` stores from the careful path's cards;
+    a re-import then finds every card unchanged."""
+    path = tmp_path / "large.md"
+    path.write_text(deck("Large", range(CARDS)), encoding="utf-8")
+    from_rows = open_database(f"sqlite:///{tmp_path / 'rows.db'}")
+    from_cards = open_database(f"sqlite:///{tmp_path / 'cards.db'}")
+    try:
+        with monkeypatch.context() as patched:  # no `Card`: the file is read once, as rows
+            patched.setattr(importer, "sync_deck", None)
+            patched.setattr(importer, "parse_bytes", None)
+            [report] = import_paths(from_rows, [path], NOW).decks
+        assert (report.added, report.updated, report.unchanged) == (CARDS, 0, 0)
+        with from_cards.write() as conn:
+            sync.sync_deck(conn, parse_file(path), str(path), NOW)
+        assert _every_value(from_rows) == _every_value(from_cards)
+        path.write_text(deck("Large", range(CARDS)) + "\n", encoding="utf-8")  # bytes changed
+        [again] = import_paths(from_rows, [path], NOW).decks
+        assert (again.added, again.updated, again.unchanged) == (0, 0, CARDS)
+    finally:
+        from_rows.close()
+        from_cards.close()

@@ -6,15 +6,30 @@ import hashlib
 from pathlib import Path
 
 from tutor.deck.models import Deck
-from tutor.deck.parser import decode, parse_text
+from tutor.deck.parser import decode, parse_plain_rows, parse_text
 from tutor.deck.quiz_text import is_quiz_text, parse_quiz_text
+from tutor.deck.rows import CardRow
 
 
 def parse_bytes(data: bytes, path: str | Path, digest: str | None = None) -> Deck:
     """Parse a deck file's bytes: a quiz text (see `is_quiz_text`), else a Markdown deck;
     `digest`: the bytes' SHA-256 if the caller has it already."""
-    text = decode(data, path)
-    digest = digest or hashlib.sha256(data).hexdigest()
+    return parse_bytes_text(decode(data, path), path, digest or hashlib.sha256(data).hexdigest())
+
+
+def parse_bytes_text(text: str, path: str | Path, digest: str) -> Deck:
+    """`parse_bytes` of the bytes' text and SHA-256."""
     if is_quiz_text(path, text):
         return parse_quiz_text(text, path, source_hash=digest)
     return parse_text(text, path, source_hash=digest)
+
+
+def parse_new_bytes(
+    data: bytes, path: str | Path, digest: str
+) -> tuple[Deck, list[CardRow] | None]:
+    """`parse_bytes` for a file not yet in the collection: a Markdown deck of plain cards comes
+    without `Card`s, its cards as the card insert's rows; any other deck with its cards."""
+    text = decode(data, path)
+    if is_quiz_text(path, text):
+        return parse_quiz_text(text, path, source_hash=digest), None
+    return parse_plain_rows(text, path, digest)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal, NamedTuple
@@ -24,6 +25,11 @@ def normalize_question(text: str) -> str:
         # below would only strip it, without a string per word
         return folded.strip(" ").rstrip(_TRAILING_PUNCTUATION)
     return " ".join(folded.split()).rstrip(_TRAILING_PUNCTUATION)
+
+
+def card_key(question: str, body: str) -> str:
+    """A card's identity within a deck when it has no explicit id (`Card.key`)."""
+    return normalize_question(f"{question} {body}")
 
 
 def short(text: str, width: int = 40) -> str:
@@ -64,9 +70,11 @@ class Card:
         explanation: str,
         answer: str,
         line: int,
+        key: str,
     ) -> Card:
-        """A card without tags, built with its key in one step: the parser's fast path builds
-        one per card of a large deck, and the frozen `__init__` sets each field by a call."""
+        """A card without tags, built with its key (`normalize_question` of the question and
+        body) in one step: the parser's fast path builds one per card of a large deck, and the
+        frozen `__init__` sets each field by a call."""
         card = object.__new__(cls)
         fields = {
             "question": question,
@@ -77,7 +85,7 @@ class Card:
             "answer": answer,
             "line": line,
             "tags": (),
-            "key": normalize_question(f"{question} {body}"),  # what `key` caches
+            "key": key,  # what `key` caches
         }
         object.__setattr__(card, "__dict__", fields)  # no keyword dict copied into a new one
         return card
@@ -89,7 +97,7 @@ class Card:
     @cached_property
     def key(self) -> str:
         """Identity within a deck when the card has no explicit id."""
-        return normalize_question(f"{self.question} {self.body}")
+        return card_key(self.question, self.body)
 
     @property
     def select_all(self) -> bool:
@@ -101,12 +109,26 @@ class Card:
 
     def content_digest(self) -> bytes:
         """`content_hash` as its 20 bytes (what SQLite stores), without the hex text between."""
-        fields = [self.question, self.body, self.explanation, self.answer]
-        for option in self.options:
-            fields += [option.text, "x" if option.correct else " ", option.reasoning]
-        if self.tags:  # only then: a card without tags keeps the digest it always had
-            fields.append("tags:" + ",".join(self.tags))
-        return hashlib.sha1("\x1f".join(fields).encode("utf-8")).digest()
+        return content_digest(
+            self.question, self.body, self.explanation, self.answer, self.options, self.tags
+        )
+
+
+def content_digest(
+    question: str,
+    body: str,
+    explanation: str,
+    answer: str,
+    options: Iterable[tuple[str, bool, str]],
+    tags: tuple[str, ...] = (),
+) -> bytes:
+    """A digest of everything the learner sees of a card (`Card.content_hash`'s 20 bytes)."""
+    fields = [question, body, explanation, answer]
+    for text, correct, reasoning in options:
+        fields += [text, "x" if correct else " ", reasoning]
+    if tags:  # only then: a card without tags keeps the digest it always had
+        fields.append("tags:" + ",".join(tags))
+    return hashlib.sha1("\x1f".join(fields).encode("utf-8")).digest()
 
 
 @dataclass(frozen=True)

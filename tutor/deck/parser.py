@@ -22,6 +22,7 @@ from tutor.errors import DeckError, Problem
 
 if TYPE_CHECKING:
     from tutor.deck.plain_deck import Head
+    from tutor.deck.rows import CardRow
 
 HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -113,6 +114,15 @@ def parse_text(text: str, path: str | Path, source_hash: str | None = None) -> D
     return _Parser(text, str(path)).parse(source_hash)
 
 
+def parse_plain_rows(
+    text: str, path: str | Path, source_hash: str
+) -> tuple[Deck, list[CardRow] | None]:
+    """`parse_text` for a new deck: when every card is plain (`tutor.deck.plain_deck`), the
+    deck without `Card`s and each card as the card insert's row; any other deck with its cards
+    and None."""
+    return _Parser(text, str(path)).parse_rows(source_hash)
+
+
 class _Parser:
     def __init__(self, text: str, path: str) -> None:
         text = text.removeprefix("\ufeff")
@@ -142,7 +152,32 @@ class _Parser:
 
     def parse(self, source_hash: str) -> Deck:
         settings, body_start = self._front_matter()
-        plain = self._plain_deck(body_start)
+        return self._parse_cards(settings, body_start, source_hash, self._plain_deck(body_start))
+
+    def parse_rows(self, source_hash: str) -> tuple[Deck, list[CardRow] | None]:
+        """`parse_plain_rows`: the fast path's rows, else the deck read as `parse` reads it."""
+        settings, body_start = self._front_matter()
+        plain = None
+        if not self.problems:
+            from tutor.deck.plain_deck import read_plain_rows
+
+            plain = read_plain_rows(self.text, self._line_start(body_start))
+        if plain is None:  # not plain: the careful path (the fast one failed already)
+            return self._parse_cards(settings, body_start, source_hash, None), None
+        (title, description), rows = plain
+        name = self._deck_name(settings, title)
+        if self.problems:
+            raise DeckError(sorted(self.problems, key=lambda p: p.line))
+        return self._deck(name, settings, description, source_hash, ()), rows
+
+    def _parse_cards(
+        self,
+        settings: dict[str, Any],
+        body_start: int,
+        source_hash: str,
+        plain: tuple[Head, list[Card]] | None,
+    ) -> Deck:
+        """The deck after its front matter: from the fast path's `plain`, else card by card."""
         if plain is not None:
             (title, description), cards = plain
         else:
@@ -152,6 +187,16 @@ class _Parser:
         name = self._deck_name(settings, title)
         if self.problems:
             raise DeckError(sorted(self.problems, key=lambda p: p.line))
+        return self._deck(name, settings, description, source_hash, tuple(cards))
+
+    def _deck(
+        self,
+        name: str,
+        settings: dict[str, Any],
+        description: str,
+        source_hash: str,
+        cards: tuple[Card, ...],
+    ) -> Deck:
         return Deck(
             name=name,
             path=self.path,
@@ -160,7 +205,7 @@ class _Parser:
             tags=tuple(settings.get("tags", ())),
             shuffle=settings.get("shuffle"),
             desired_retention=settings.get("desired_retention"),
-            cards=tuple(cards),
+            cards=cards,
             converted_from=settings.get("converted_from"),
         )
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 from tutor.deck.limits import MAX_OPTIONS
-from tutor.deck.models import Card, Option
+from tutor.deck.models import Card, Option, card_key
 from tutor.deck.parser import EXPLANATION_LABEL, HEADING, MARKED_LINE, REASONING_SEPARATOR
+from tutor.deck.rows import CardRow, plain_row
 
 # A prose line: not a heading, list item, fence, comment, `Tags:` line or indented text.
 _PROSE = r"(?:\n(?![-*+][ \t]|[#`~<]|Tags:|[^\S\n]+\S)[^\n]*)*"
@@ -28,13 +30,27 @@ PLAIN_CARD = re.compile(
     rf"(?:\n(?=\n|\Z)(?P<explanation>{_PROSE}))?)?"
     r"(?:\n(?=## )|\Z)"
 )
-_option = tuple.__new__  # an Option without its Python-level `__new__`
+_option = tuple.__new__  # an Option without its Python-level `__new__` (a tuple: that tuple)
 Head = tuple[tuple[int, str] | None, str]  # the `# ` title (line, text) and the description
+Built = TypeVar("Built", Card, CardRow)
+PlainOption = TypeVar("PlainOption", Option, tuple[str, bool, str])
 
 
 def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     """The title, description and cards of `text` from offset `begin` (after the front
     matter), or None when anything in it is not of the plain shape."""
+    return _read(text, begin, Card.plain, Option)
+
+
+def read_plain_rows(text: str, begin: int) -> tuple[Head, list[CardRow]] | None:
+    """`read_plain_deck` with each card as the card insert's row (`tutor.deck.rows`), no `Card`
+    built to be taken apart again: what a new deck's import inserts."""
+    return _read(text, begin, plain_row, tuple)  # options as plain tuples: no Option either
+
+
+def _read(
+    text: str, begin: int, build: Callable[..., Built], option: type[tuple[str, bool, str]]
+) -> tuple[Head, list[Built]] | None:
     if begin == 0 and text.startswith("## "):
         first = 0
     else:
@@ -44,7 +60,7 @@ def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     head = _head(text, begin, first)
     if head is None:
         return None
-    cards = _cards(text, first, text.count("\n", 0, first) + 1)
+    cards = _cards(text, first, text.count("\n", 0, first) + 1, build, option)
     return None if cards is None else (head, cards)
 
 
@@ -71,9 +87,16 @@ def _head(text: str, begin: int, first: int) -> Head | None:
     return title, described.strip("\n").strip()
 
 
-def _cards(text: str, position: int, line: int) -> list[Card] | None:
-    """Every card from `position` (a `## ` heading on line `line`) to the end, or None."""
-    cards: list[Card] = []
+def _cards(
+    text: str,
+    position: int,
+    line: int,
+    build: Callable[..., Built],
+    option: type[tuple[str, bool, str]],
+) -> list[Built] | None:
+    """Every card from `position` (a `## ` heading on line `line`) to the end, each made by
+    `build` (`Card.plain`'s arguments) with its options of type `option`, or None."""
+    cards: list[Built] = []
     slugs: set[str] = set()
     keys: set[str] = set()
     match_card = PLAIN_CARD.match
@@ -92,20 +115,21 @@ def _cards(text: str, position: int, line: int) -> list[Card] | None:
         if options_text is None:
             if not body:
                 return None
-            card = Card.plain(question, "", slug, (), "", body, line)
+            key = card_key(question, "")
+            card = build(question, "", slug, (), "", body, line, key)
         else:
-            options = _options(options_text)
+            options = _options(options_text, option)
             if options is None:
                 return None
             explanation = explanation.strip() if explanation else ""
             if explanation[:1] in ("e", "E", "*", "_"):
                 explanation = EXPLANATION_LABEL.sub("", explanation, count=1).strip()
-            card = Card.plain(question, body, slug, options, explanation, "", line)
+            key = card_key(question, body)
+            card = build(question, body, slug, options, explanation, "", line, key)
         if slug is not None:
             if slug in slugs:
                 return None
             slugs.add(slug)
-        key = card.key
         if key in keys:
             return None
         keys.add(key)
@@ -116,31 +140,35 @@ def _cards(text: str, position: int, line: int) -> list[Card] | None:
     return cards
 
 
-def _options(block: str) -> tuple[Option, ...] | None:
+def _options(block: str, kind: type[PlainOption]) -> tuple[PlainOption, ...] | None:
     """The options of a run of `\\n- [x] text — reasoning` lines, or None when the careful
     parser must read them (too many, none right, none wrong, empty text, an option twice).
 
     Each line ends in a visible character (the pattern says so), so splitting the line before
     stripping it finds the separator the careful parser finds in the stripped line."""
     items = block[4:].split("\n- [")  # each "x] text — reasoning"
-    wrong = block.count("\n- [ ]")
-    if len(items) > MAX_OPTIONS or wrong in (0, len(items)):
-        return None
-    split: list[tuple[str, str]]
-    if " -- " in block:  # the careful parser's split: the first ` — ` or ` -- `
-        split = [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
-    else:
-        split = [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
+    if len(items) > MAX_OPTIONS or "\n- [ ]" not in block:
+        return None  # too many, or none wrong
+    if "\n- [x]" not in block and "\n- [X]" not in block:
+        return None  # none right
     options = tuple(
         [
-            _option(Option, (text[3:].strip(), text[0] != " ", reasoning.strip()))
-            for text, reasoning in split
+            _option(kind, (text[3:].strip(), text[0] != " ", reasoning.strip()))
+            for text, reasoning in _reasoned(block, items)
         ]
     )
     texts = [option[0] for option in options]
     if not all(texts) or len(set(map(_folded(texts), texts))) < len(texts):
         return None  # no text, or an option twice (case and white space folded)
     return options
+
+
+def _reasoned(block: str, items: list[str]) -> list[tuple[str, str]]:
+    """Each option line's text and reasoning, split as the careful parser splits them: at the
+    first ` — ` or ` -- `."""
+    if " -- " in block:
+        return [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
+    return [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
 
 
 def _folded(texts: list[str]) -> Callable[[str], str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +14,7 @@ from sqlalchemy import Connection, bindparam, exists, func, literal_column, null
 
 from tutor.card_options import encode_plain
 from tutor.deck.models import Card, Deck, Option
+from tutor.deck.rows import CardRow, card_row
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
 from tutor.store.choices import set_option_decks
@@ -206,37 +207,30 @@ _NEW_CARD_COLUMNS = (
 def _insert_cards(
     conn: Connection, deck_id: int, new: list[tuple[int, Card]], now: datetime
 ) -> None:
-    """Insert new cards (with their positions) in one executemany of plain tuples: no dict, ORM
-    object or column-type processing per card; the creation time is converted once."""
+    """Insert new cards (with their positions): `_insert_rows` of their rows."""
+    _insert_rows(conn, deck_id, [(position, card_row(card)) for position, card in new], now)
+
+
+def _insert_rows(
+    conn: Connection, deck_id: int, new: Iterable[tuple[int, CardRow]], now: datetime
+) -> None:
+    """Insert new cards' rows (with their positions) in one executemany of plain tuples: no
+    dict, ORM object or column-type processing per card; the creation time is converted once."""
     statement = card_table.insert().values({k: bindparam(k) for k in _NEW_CARD_COLUMNS})
     compiled = statement.compile(dialect=conn.dialect)
     created = UTCMicros().process_bind_param(now, conn.dialect)
     sqlite = conn.dialect.name == "sqlite"  # SQLite stores the content hash as its bytes
-    digest = HexDigest().process_bind_param
     if sqlite:
         statement, compiled = _constants_written(statement, compiled, conn)
-    rows = [
-        (
-            deck_id,
-            card.slug,
-            card.key,
-            "choice" if card.options else "recall",
-            card.question,
-            card.body,
-            _options_json(card.options),
-            card.explanation,
-            card.answer,
-            # a bytearray binds as the same BLOB as bytes, without the driver's failed adapter
-            # lookup that a bytes (or None) parameter costs (about 5% of the insert)
-            bytearray(card.content_digest())
-            if sqlite
-            else digest(card.content_hash(), conn.dialect),
-            card.line,
-            position,
-            created,
-        )
-        for position, card in new
-    ]
+        # the row's digest is a bytearray: it binds as the same BLOB as bytes, without the
+        # driver's failed adapter lookup that a bytes (or None) parameter costs
+        rows = [(deck_id, *row, position, created) for position, row in new]
+    else:
+        digest = HexDigest().process_bind_param
+        rows = [
+            (deck_id, *row[:8], digest(row[8].hex(), conn.dialect), row[9], position, created)
+            for position, row in new
+        ]
     # the statement's other parameters are the columns' scalar defaults (retired, phase, ...);
     # those derived from the schedule (`tables.schedule_numbers`) are None: a new card has none
     defaults = {
@@ -300,6 +294,46 @@ def _page_cache_for(conn: Connection, rows: int) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
+def _deck_values(deck: Deck, path: str, now: datetime) -> dict[str, Any]:
+    """The deck row's columns that an import writes."""
+    return {
+        "name": deck.name,
+        "source_path": path,
+        "source_hash": deck.source_hash,
+        "description": deck.description,
+        "settings": deck.settings(),
+        "updated_at": now,
+    }
+
+
+def _insert_deck(conn: Connection, deck_values: dict[str, Any], now: datetime) -> int:
+    inserted = conn.execute(deck_table.insert().values(created_at=now, **deck_values))
+    return int(inserted.inserted_primary_key[0])  # type: ignore[index]
+
+
+def insert_new_deck(
+    conn: Connection, deck: Deck, rows: list[CardRow], path: str, now: datetime
+) -> SyncResult | None:
+    """Insert a deck that is not in the collection from its cards' rows
+    (`tutor.deck.formats.parse_new_bytes`), inside the caller's transaction; None, with
+    nothing written, when `sync_deck` must match its cards instead: its file, its quiz text or
+    its name is stored already, or another deck's card has one of its ids."""
+    if (
+        deck.converted_from is not None
+        or deck_by_path(conn, path) is not None
+        or deck_by_name(conn, deck.name) is not None
+    ):
+        return None
+    slugs = [row[0] for row in rows if row[0] is not None]
+    if slugs and _other_decks_cards(conn, None):
+        for condition, parameters in _slug_in(conn, slugs):
+            if conn.execute(select(card_table.c.id).where(condition).limit(1), parameters).first():
+                return None
+    deck_id = _insert_deck(conn, _deck_values(deck, path, now), now)
+    _insert_rows(conn, deck_id, enumerate(rows), now)
+    return SyncResult(deck.name, path, added=len(rows))
+
+
 def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncResult:
     """Bring the stored deck at `path` in line with `deck`, inside the caller's transaction."""
     result = SyncResult(deck.name, path)
@@ -309,17 +343,9 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         or (deck_by_path(conn, handed_over) if handed_over else None)
         or deck_by_name(conn, deck.name)
     )
-    deck_values = {
-        "name": deck.name,
-        "source_path": path,
-        "source_hash": deck.source_hash,
-        "description": deck.description,
-        "settings": deck.settings(),
-        "updated_at": now,
-    }
+    deck_values = _deck_values(deck, path, now)
     if stored is None:
-        inserted = conn.execute(deck_table.insert().values(created_at=now, **deck_values))
-        deck_id = int(inserted.inserted_primary_key[0])  # type: ignore[index]
+        deck_id = _insert_deck(conn, deck_values, now)
     else:
         deck_id = stored.id
         if stored.name != deck.name:
