@@ -11,13 +11,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.conftest import NOW, SEED_DECK, WriteDeck
-from tutor.card_options import compact_options, decode_options, encode_options
+from tutor.card_options import compact_options, decode_options, encode_options, encode_plain
 from tutor.config import DeckSettings, Settings
 from tutor.deck.models import Option
 from tutor.importer import import_paths
 from tutor.scheduling import Grade
 from tutor.session import ReviewSession
-from tutor.store import sync
 from tutor.store.db import Database
 from tutor.store.tables import card_table, deck_table, review_table
 
@@ -327,7 +326,7 @@ def test_options_are_stored_compactly_and_read_back_as_they_were(
     stored = encode_options(options)
     assert stored == json.dumps(compact_options(options), ensure_ascii=False, separators=(",", ":"))
     assert decode_options(stored) == options
-    assert sync._options_json([Option(**option) for option in options]) == stored  # the import's
+    assert encode_plain([Option(**option) for option in options]) == stored  # the import's
 
 
 def test_a_bundled_deck_answered_edited_and_imported_again_keeps_every_answer(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,8 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, exists, func, literal_column, null, or_, select
 
-from tutor.card_options import encode_plain
-from tutor.deck.models import Card, Deck, Option
+from tutor.deck.models import Card, Deck
 from tutor.deck.rows import CardRow, card_row
 from tutor.deck.selection import DeckSelection
 from tutor.store import rollups
@@ -176,12 +175,6 @@ def _content(card: Card) -> dict[str, Any]:
         "answer": card.answer,
         "content_hash": card.content_hash(),
     }
-
-
-def _options_json(options: Sequence[Option]) -> str:
-    """A card's options as the card row stores them (`tutor.card_options`): the one encoder
-    of the insert path."""
-    return encode_plain(options)
 
 
 LARGE_INSERT = 1000  # cards; a larger insert gets a larger page cache
