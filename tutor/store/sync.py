@@ -383,9 +383,7 @@ def sync_deck(conn: Connection, deck: Deck, path: str, now: datetime) -> SyncRes
         rows = by_key.get(key)
         return next((r for r in rows if r.id not in claimed), None) if rows else None
 
-    if not existing and not by_slug:  # a first import: every card is new, none to match
-        inserts = list(enumerate(deck.cards))
-    for position, card in enumerate(deck.cards) if existing or by_slug else ():
+    for position, card in enumerate(deck.cards):
         row: Any = None
         if card.slug is not None:
             row = by_slug.get(card.slug)
