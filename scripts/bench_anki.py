@@ -274,6 +274,19 @@ def import_decks(work: Path, runs: int) -> dict[str, float]:
     return interleaved(runs, commands)
 
 
+def print_import(work: Path, runs: int) -> None:
+    """Print the marginal import cost of tutor and of Anki's `add_notes`, and the medians."""
+    imports = import_decks(work, runs)
+    tutor_cost = imports[f"tutor {IMPORT_CARDS}"] - imports[f"tutor {SMALL_IMPORT}"]
+    anki_cost = imports[f"anki {IMPORT_CARDS}"] - imports[f"anki {SMALL_IMPORT}"]
+    print(
+        f"import {IMPORT_CARDS} bundled-deck-shaped cards, over a {SMALL_IMPORT}-card import "
+        f"(whole processes): tutor {tutor_cost:.2f} s  Anki add_notes {anki_cost:.2f} s  "
+        f"({tutor_cost / anki_cost:.2f}x)"
+    )
+    print("  medians: " + "  ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items()))
+
+
 def _note_fields(card: object) -> list[str]:
     from tutor.deck.models import Card
 
@@ -407,6 +420,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per median")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--stats-only", action="store_true", help="stop after the statistics")
+    parser.add_argument(
+        "--import-only", action="store_true", help="only the import (no collections built)"
+    )
     args = parser.parse_args()
     try:
         import anki  # noqa: F401
@@ -420,6 +436,9 @@ def main() -> None:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(SCRIPTS))
+    if args.import_only:
+        print_import(work, args.runs)
+        return
 
     tutor_db = build_tutor(work, cards, reviews)
     anki_db = build_anki(work, tutor_db)
@@ -459,15 +478,7 @@ def main() -> None:
     if args.stats_only:
         return
 
-    imports = import_decks(work, args.runs)
-    tutor_cost = imports[f"tutor {IMPORT_CARDS}"] - imports[f"tutor {SMALL_IMPORT}"]
-    anki_cost = imports[f"anki {IMPORT_CARDS}"] - imports[f"anki {SMALL_IMPORT}"]
-    print(
-        f"import {IMPORT_CARDS} bundled-deck-shaped cards, over a {SMALL_IMPORT}-card import "
-        f"(whole processes): tutor {tutor_cost:.2f} s  Anki add_notes {anki_cost:.2f} s  "
-        f"({tutor_cost / anki_cost:.2f}x)"
-    )
-    print("  medians: " + "  ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items()))
+    print_import(work, args.runs)
 
     first, floor = start_up(tutor_db, args.runs)
     print(
