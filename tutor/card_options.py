@@ -67,27 +67,31 @@ def encode_options(options: list[dict[str, Any]]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-def encode_plain(options: Sequence[tuple[str, bool, str]]) -> str:
+def encode_plain(options: Sequence[tuple[str, bool, str]], *, control_free: bool = False) -> str:
     """`encode_options` of options of the usual shape given as (text, correct, reasoning)
     tuples, as the parser makes them (no dict per option: an import encodes every card's).
 
     Options whose text needs no escape (no quote, backslash or unprintable character: the
     usual case, checked on the whole text at once) are written directly, about half the time
     of the C encoder's; any other goes through one call of `json`'s C encoder per card (`correct
-    + 0` is the 1 or 0 `encode_options` writes)."""
+    + 0` is the 1 or 0 `encode_options` writes). `control_free`: the caller knows that no text
+    holds a control character (the one kind of unprintable character JSON escapes), so the
+    printable check, a Unicode lookup per character, is left out."""
     parts = []
     quotes = 0  # the quotes written here: any more came from the text, which needs escapes
     for text, correct, reasoning in options:
         if reasoning:
-            parts.append(f'{text}",{correct + 0},"{reasoning}')
+            parts.append(f'"{text}",{correct + 0},"{reasoning}"')
             quotes += 4
         else:
-            parts.append(f'{text}",{correct + 0}')
+            parts.append(f'"{text}",{correct + 0}')
             quotes += 2
-    if not parts:
-        return "[]"
-    written = '[["' + '"],["'.join(parts) + '"]]'
-    if written.count('"') == quotes and "\\" not in written and written.isprintable():
+    written = "[[" + "],[".join(parts) + "]]" if parts else "[]"
+    if (
+        written.count('"') == quotes
+        and "\\" not in written
+        and (control_free or written.isprintable())
+    ):
         return written
     return "".join(
         _write_compact(

@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tutor.card_options import decode_options
 from tutor.deck import parser
+from tutor.deck.formats import parse_new_bytes
 from tutor.deck.models import Deck
 from tutor.deck.rows import card_row
 from tutor.errors import DeckError
@@ -147,6 +149,20 @@ def test_a_plain_decks_rows_are_those_of_its_cards() -> None:
     assert isinstance(rows[0][8], bytearray)  # SQLite binds it without an adapter lookup
 
 
+@pytest.mark.parametrize("control", ["\x1b", "\x07", "\t", "\x00"])
+def test_a_control_character_in_an_option_is_kept_escaped(control: str) -> None:
+    """A deck with a control character anywhere is read without the fast path's shortcut for
+    options' JSON: the character is stored escaped and comes back, as the careful path has it."""
+    for where in (f"Right{control}ish — because", f"Right — be{control}cause"):
+        text = f"# D\n\n## Q?\n\n- [x] {where}\n- [ ] Wrong — no\n"
+        data = text.encode("utf-8")
+        deck, rows = parse_new_bytes(data, "deck.md", hashlib.sha256(data).hexdigest())
+        expected = [card_row(card) for card in careful(text, "deck.md").cards]
+        assert (rows or [card_row(card) for card in deck.cards]) == expected
+        option = decode_options(expected[0][5])[0]
+        assert control in option["text"] + option["reasoning"]
+
+
 def test_broken_cards_get_the_careful_paths_errors() -> None:
     with pytest.raises(DeckError) as quick:
         parser.parse_text(BROKEN, "broken.md")
@@ -209,8 +225,8 @@ def rows_read(text: str, how: Callable[[str, str], Deck] | None = None) -> objec
         if how is not None:
             deck, rows = how(text, "deck.md"), None
         else:
-            source_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            deck, rows = parser.parse_plain_rows(text, "deck.md", source_hash)
+            data = text.encode("utf-8")
+            deck, rows = parse_new_bytes(data, "deck.md", hashlib.sha256(data).hexdigest())
     except DeckError as error:
         return error.problems
     if rows is None:

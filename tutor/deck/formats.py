@@ -10,6 +10,9 @@ from tutor.deck.parser import decode, parse_plain_rows, parse_text
 from tutor.deck.quiz_text import is_quiz_text, parse_quiz_text
 from tutor.deck.rows import CardRow
 
+# the C0 control characters but line ends (`\n`, and `\r` that the parser turns into one)
+_CONTROLS = bytes(set(range(32)) - {10, 13})
+
 
 def parse_bytes(data: bytes, path: str | Path, digest: str | None = None) -> Deck:
     """Parse a deck file's bytes: a quiz text (see `is_quiz_text`), else a Markdown deck;
@@ -32,4 +35,5 @@ def parse_new_bytes(
     text = decode(data, path)
     if is_quiz_text(path, text):
         return parse_quiz_text(text, path, source_hash=digest), None
-    return parse_plain_rows(text, path, digest)
+    control_free = len(data.translate(None, _CONTROLS)) == len(data)  # one C pass over the bytes
+    return parse_plain_rows(text, path, digest, control_free)

@@ -115,12 +115,12 @@ def parse_text(text: str, path: str | Path, source_hash: str | None = None) -> D
 
 
 def parse_plain_rows(
-    text: str, path: str | Path, source_hash: str
+    text: str, path: str | Path, source_hash: str, control_free: bool = False
 ) -> tuple[Deck, list[CardRow] | None]:
     """`parse_text` for a new deck: when every card is plain (`tutor.deck.plain_deck`), the
     deck without `Card`s and each card as the card insert's row; any other deck with its cards
-    and None."""
-    return _Parser(text, str(path)).parse_rows(source_hash)
+    and None. `control_free`: the text holds no control character but line ends."""
+    return _Parser(text, str(path)).parse_rows(source_hash, control_free)
 
 
 class _Parser:
@@ -154,14 +154,14 @@ class _Parser:
         settings, body_start = self._front_matter()
         return self._parse_cards(settings, body_start, source_hash, self._plain_deck(body_start))
 
-    def parse_rows(self, source_hash: str) -> tuple[Deck, list[CardRow] | None]:
+    def parse_rows(self, source_hash: str, control_free: bool) -> tuple[Deck, list[CardRow] | None]:
         """`parse_plain_rows`: the fast path's rows, else the deck read as `parse` reads it."""
         settings, body_start = self._front_matter()
         plain = None
         if not self.problems:
             from tutor.deck.plain_deck import read_plain_rows
 
-            plain = read_plain_rows(self.text, self._line_start(body_start))
+            plain = read_plain_rows(self.text, self._line_start(body_start), control_free)
         if plain is None:  # not plain: the careful path (the fast one failed already)
             return self._parse_cards(settings, body_start, source_hash, None), None
         (title, description), rows = plain

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
+from itertools import repeat
 from typing import TypeVar
 
 from tutor.deck.limits import MAX_OPTIONS
@@ -30,6 +32,7 @@ PLAIN_CARD = re.compile(
     rf"(?:\n(?=\n|\Z)(?P<explanation>{_PROSE}))?)?"
     r"(?:\n(?=## )|\Z)"
 )
+_control_free_row = partial(plain_row, control_free=True)
 _option = tuple.__new__  # an Option without its Python-level `__new__` (a tuple: that tuple)
 Head = tuple[tuple[int, str] | None, str]  # the `# ` title (line, text) and the description
 Built = TypeVar("Built", Card, CardRow)
@@ -42,10 +45,14 @@ def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     return _read(text, begin, Card.plain, Option)
 
 
-def read_plain_rows(text: str, begin: int) -> tuple[Head, list[CardRow]] | None:
+def read_plain_rows(
+    text: str, begin: int, control_free: bool = False
+) -> tuple[Head, list[CardRow]] | None:
     """`read_plain_deck` with each card as the card insert's row (`tutor.deck.rows`), no `Card`
-    built to be taken apart again: what a new deck's import inserts."""
-    return _read(text, begin, plain_row, tuple)  # options as plain tuples: no Option either
+    built to be taken apart again: what a new deck's import inserts. `control_free`: the text
+    holds no control character but line ends (its options' JSON needs no check for one)."""
+    build = _control_free_row if control_free else plain_row
+    return _read(text, begin, build, tuple)  # options as plain tuples: no Option either
 
 
 def _read(
@@ -106,9 +113,7 @@ def _cards(
         found = match_card(text, position)
         if found is None:
             return None
-        question, slug, body, options_text, explanation = found.group(
-            "question", "slug", "body", "options", "explanation"
-        )
+        question, slug, body, options_text, explanation = found.groups()
         question, body = question.strip(), body.strip()
         if not question:
             return None
@@ -145,30 +150,35 @@ def _options(block: str, kind: type[PlainOption]) -> tuple[PlainOption, ...] | N
     parser must read them (too many, none right, none wrong, empty text, an option twice).
 
     Each line ends in a visible character (the pattern says so), so splitting the line before
-    stripping it finds the separator the careful parser finds in the stripped line."""
+    stripping it finds the separator the careful parser finds in the stripped line: the first
+    ` — ` or ` -- `."""
     items = block[4:].split("\n- [")  # each "x] text — reasoning"
     if len(items) > MAX_OPTIONS or "\n- [ ]" not in block:
         return None  # too many, or none wrong
     if "\n- [x]" not in block and "\n- [X]" not in block:
         return None  # none right
+    parts = (
+        map(_partitioned, items)
+        if " -- " in block
+        else map(str.partition, items, repeat(" — ", len(items)))
+    )
     options = tuple(
-        [
-            _option(kind, (text[3:].strip(), text[0] != " ", reasoning.strip()))
-            for text, reasoning in _reasoned(block, items)
-        ]
+        [(text[3:].strip(), text[0] != " ", reasoning.strip()) for text, _, reasoning in parts]
     )
     texts = [option[0] for option in options]
     if not all(texts) or len(set(map(_folded(texts), texts))) < len(texts):
         return None  # no text, or an option twice (case and white space folded)
-    return options
+    if kind is tuple:
+        return options  # type: ignore[return-value]
+    return tuple([_option(kind, option) for option in options])
 
 
-def _reasoned(block: str, items: list[str]) -> list[tuple[str, str]]:
-    """Each option line's text and reasoning, split as the careful parser splits them: at the
-    first ` — ` or ` -- `."""
-    if " -- " in block:
-        return [(*REASONING_SEPARATOR.split(item, 1), "")[:2] for item in items]  # type: ignore[misc]
-    return [item.partition(" — ")[::2] for item in items]  # type: ignore[misc]
+def _partitioned(item: str) -> tuple[str, str, str]:
+    """`item.partition` at the first ` — ` or ` -- `."""
+    found = REASONING_SEPARATOR.search(item)
+    if found is None:
+        return item, "", ""
+    return item[: found.start()], found.group(), item[found.end() :]
 
 
 def _folded(texts: list[str]) -> Callable[[str], str]:

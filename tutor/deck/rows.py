@@ -19,15 +19,18 @@ def plain_row(
     answer: str,
     line: int,
     key: str,
+    *,
+    control_free: bool = False,
 ) -> CardRow:
-    """The row of a card without tags from its parts (`Card.plain`'s arguments)."""
+    """The row of a card without tags from its parts (`Card.plain`'s arguments);
+    `control_free`: no option holds a control character (`encode_plain`)."""
     return (
         slug,
         key,
         "choice" if options else "recall",
         question,
         body,
-        encode_plain(options),
+        encode_plain(options, control_free=control_free),
         explanation,
         answer,
         bytearray(content_digest(question, body, explanation, answer, options)),
