@@ -129,8 +129,11 @@ class _Child:
         data = _read_all(self.reader, time.monotonic() + patience)
         if data is None:
             return None
-        _, status = os.waitpid(self.pid, 0)
         self.reaped = True
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:  # reaped elsewhere (a SIGCHLD handler): its exit unknown
+            return None
         if not data or os.waitstatus_to_exitcode(status) != 0:
             return None
         try:
@@ -143,10 +146,10 @@ class _Child:
         """Close the pipe; kill and reap the child unless it was reaped already."""
         os.close(self.reader)
         if not self.reaped:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
             self.reaped = True
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
 
 
 def _serve(writer: int, reader: int, read: Callable[[], list[CardRow] | None]) -> None:
