@@ -138,6 +138,23 @@ def test_a_card_the_fast_path_refuses_in_either_half_gives_none() -> None:
         assert _read(text) is None
 
 
+def test_a_second_half_the_child_refuses_is_not_read_again_here() -> None:
+    cards = [_card(n) for n in range(9)]
+    cards[7] = "## Question 7?\n\n- [x] Only right\n"
+    text = _deck(cards)
+    parent, built_here = os.getpid(), []
+
+    def build(*parts: Any) -> CardRow:
+        if os.getpid() == parent:
+            built_here.append(parts[0])
+        return plain_row(*parts)
+
+    assert _read(text, build) is None
+    split = split_read._split_point(text, _section(text)[0])
+    first_half = text.count("\n## ", 0, split)  # the cards before the split
+    assert len(built_here) == (first_half if split_read._may_fork() else 7)
+
+
 @pytest.mark.parametrize("failure", [_raise, lambda: os._exit(0), lambda: os._exit(5)])
 def test_a_child_that_fails_leaves_the_parent_to_read_its_half(
     failure: Callable[[], object],

@@ -51,11 +51,11 @@ def read_split(
         first = cards(text[:split], position, line, build, option)
         if first is None:
             return None
-        second = child.rows(time.perf_counter() - started + _PATIENCE)
+        answer = child.answer(time.perf_counter() - started + _PATIENCE)
     finally:
         child.end()
-    if second is None:  # the child failed: its half read here
-        second = cards(text, split + 1, second_line, build, option)
+    # the child's rows (None: its half is not plain), else (it failed) its half read here
+    second = answer[0] if answer is not None else cards(text, split + 1, second_line, build, option)
     return _joined(first, second) if second is not None else None
 
 
@@ -123,9 +123,9 @@ class _Child:
         os.close(writer)
         return cls(pid, reader)
 
-    def rows(self, patience: float) -> list[CardRow] | None:
-        """The child's rows; None when it failed, sent nothing whole, or took longer than
-        `patience` seconds more (then it is killed)."""
+    def answer(self, patience: float) -> tuple[list[CardRow] | None] | None:
+        """The child's rows or None, in a 1-tuple; None when it failed, sent nothing whole,
+        or took longer than `patience` seconds more (then it is killed)."""
         data = _read_all(self.reader, time.monotonic() + patience)
         if data is None:
             return None
@@ -140,7 +140,7 @@ class _Child:
             rows = pickle.loads(data)
         except Exception:  # a truncated or garbled message: read the half here
             return None
-        return rows if isinstance(rows, list) else None
+        return (rows,) if rows is None or isinstance(rows, list) else None
 
     def end(self) -> None:
         """Close the pipe; kill and reap the child unless it was reaped already."""
