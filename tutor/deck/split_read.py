@@ -14,8 +14,9 @@ from collections.abc import Callable
 
 from tutor.deck.rows import CardRow
 
-# A card section this long (characters) or longer is split: the fork, pickling and unpickling
-# cost about a tenth of the half parse they save there (docs/performance.md, session 11).
+# A card section this long (characters, about 1,100 bundled-shaped cards) or longer is split:
+# there the fork (about 5 ms in `tutor import`), the pickles and the wait cost about a third of
+# the half parse saved (about 27 ms), less the larger the deck (docs/performance.md, session 11).
 SPLIT_FROM = 1_000_000
 _PIPE_SIZE = 1 << 20  # Linux's default `pipe-max-size`: the child's rows in fewer writes
 # How long the parent waits for the child after its own half, beyond that half's own time:
