@@ -182,9 +182,11 @@ def _enlarge(fd: int) -> None:
 def _read_all(fd: int, deadline: float) -> bytes | None:
     """Everything written to `fd` until the writer closes it, or None past `deadline`."""
     chunks: list[bytes] = []
+    waiting = select.poll()  # not `select.select`: it refuses descriptors past 1023
+    waiting.register(fd, select.POLLIN)
     while True:
         left = deadline - time.monotonic()
-        if left <= 0 or not select.select([fd], [], [], left)[0]:
+        if left <= 0 or not waiting.poll(left * 1000):
             return None
         chunk = os.read(fd, _PIPE_SIZE)
         if not chunk:
