@@ -21,6 +21,7 @@ from tutor.deck.limits import MAX_OPTIONS
 from tutor.deck.models import Card, Option, card_key
 from tutor.deck.parser import EXPLANATION_LABEL, HEADING, MARKED_LINE, REASONING_SEPARATOR
 from tutor.deck.rows import CardRow, plain_row
+from tutor.deck.split_read import read_split
 
 # A prose line: not a heading, list item, fence, comment, `Tags:` line or indented text.
 _PROSE = r"(?:\n(?![-*+][ \t]|[#`~<]|Tags:|[^\S\n]+\S)[^\n]*)*"
@@ -37,12 +38,16 @@ _option = tuple.__new__  # an Option without its Python-level `__new__` (a tuple
 Head = tuple[tuple[int, str] | None, str]  # the `# ` title (line, text) and the description
 Built = TypeVar("Built", Card, CardRow)
 PlainOption = TypeVar("PlainOption", Option, tuple[str, bool, str])
+# `_cards`'s signature: (text, position, line, build, option) -> the cards, or None
+ReadCards = Callable[
+    [str, int, int, Callable[..., Built], type[tuple[str, bool, str]]], list[Built] | None
+]
 
 
 def read_plain_deck(text: str, begin: int) -> tuple[Head, list[Card]] | None:
     """The title, description and cards of `text` from offset `begin` (after the front
     matter), or None when anything in it is not of the plain shape."""
-    return _read(text, begin, Card.plain, Option)
+    return _read(text, begin, Card.plain, Option, _cards)
 
 
 def read_plain_rows(
@@ -52,11 +57,15 @@ def read_plain_rows(
     built to be taken apart again: what a new deck's import inserts. `control_free`: the text
     holds no control character but line ends (its options' JSON needs no check for one)."""
     build = _control_free_row if control_free else plain_row
-    return _read(text, begin, build, tuple)  # options as plain tuples: no Option either
+    return _read(text, begin, build, tuple, _split_cards)  # options as tuples: no Option
 
 
 def _read(
-    text: str, begin: int, build: Callable[..., Built], option: type[tuple[str, bool, str]]
+    text: str,
+    begin: int,
+    build: Callable[..., Built],
+    option: type[tuple[str, bool, str]],
+    read_cards: ReadCards[Built],
 ) -> tuple[Head, list[Built]] | None:
     if begin == 0 and text.startswith("## "):
         first = 0
@@ -67,8 +76,19 @@ def _read(
     head = _head(text, begin, first)
     if head is None:
         return None
-    cards = _cards(text, first, text.count("\n", 0, first) + 1, build, option)
+    cards = read_cards(text, first, text.count("\n", 0, first) + 1, build, option)
     return None if cards is None else (head, cards)
+
+
+def _split_cards(
+    text: str,
+    position: int,
+    line: int,
+    build: Callable[..., CardRow],
+    option: type[tuple[str, bool, str]],
+) -> list[CardRow] | None:
+    """`_cards`, a large section's in two halves at once (`tutor.deck.split_read`)."""
+    return read_split(_cards, text, position, line, build, option)
 
 
 def _head(text: str, begin: int, first: int) -> Head | None:
