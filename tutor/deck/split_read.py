@@ -18,6 +18,9 @@ from tutor.deck.rows import CardRow
 # there the fork (about 5 ms in `tutor import`), the pickles and the wait cost about a third of
 # the half parse saved (about 27 ms), less the larger the deck (docs/performance.md, session 11).
 SPLIT_FROM = 1_000_000
+_FIRST_SHARE = (
+    0.52  # of the section, read here: pickling 5,000 cards' rows costs ~4% of reading them
+)
 _PIPE_SIZE = 1 << 20  # Linux's default `pipe-max-size`: the child's rows in fewer writes
 # How long the parent waits for the child after its own half, beyond that half's own time:
 # past it the child is killed and its half read here (a child stuck would otherwise hang us).
@@ -61,8 +64,9 @@ def read_split(
 
 
 def _split_point(text: str, position: int) -> int:
-    """The offset of a `\\n## ` card boundary near the middle of the section, or -1."""
-    middle = position + (len(text) - position) // 2
+    """The offset of a `\\n## ` card boundary a little past the middle of the section (the
+    child pickles its rows after reading them: its half is the shorter), or -1."""
+    middle = position + int((len(text) - position) * _FIRST_SHARE)
     split = text.find("\n## ", middle)
     return split if split >= 0 else text.rfind("\n## ", position, middle)
 
