@@ -47,7 +47,7 @@ def read_split(
     if split < 0 or not _may_fork():
         return cards(text, position, line, build, option)
     second_line = line + text.count("\n", position, split + 1)
-    child = _Child.start(cards, text, split + 1, second_line, build, option)
+    child = _Child.start(lambda: cards(text, split + 1, second_line, build, option))
     if child is None:
         return cards(text, position, line, build, option)
     try:
@@ -104,16 +104,8 @@ class _Child:
         self.reaped = False
 
     @classmethod
-    def start(
-        cls,
-        cards: Cards,
-        text: str,
-        position: int,
-        line: int,
-        build: Callable[..., CardRow],
-        option: type[tuple[str, bool, str]],
-    ) -> _Child | None:
-        """The child started on `cards(text, position, ...)`, or None when no fork is possible."""
+    def start(cls, read: Callable[[], list[CardRow] | None]) -> _Child | None:
+        """The child started on `read()`, or None when no fork is possible."""
         try:
             reader, writer = os.pipe()
         except OSError:
@@ -125,7 +117,7 @@ class _Child:
             os.close(writer)
             return None
         if pid == 0:  # the child: never returns
-            _serve(writer, reader, lambda: cards(text, position, line, build, option))
+            _serve(writer, reader, read)
         os.close(writer)
         return cls(pid, reader)
 
