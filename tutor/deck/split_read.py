@@ -18,9 +18,8 @@ from tutor.deck.rows import CardRow
 # there the fork (about 5 ms in `tutor import`), the pickles and the wait cost about a third of
 # the half parse saved (about 27 ms), less the larger the deck (docs/performance.md, session 11).
 SPLIT_FROM = 1_000_000
-_FIRST_SHARE = (
-    0.52  # of the section, read here: pickling 5,000 cards' rows costs ~4% of reading them
-)
+# The share of the section read here: the child also pickles its rows (~4% of reading them).
+_FIRST_SHARE = 0.52
 _PIPE_SIZE = 1 << 20  # Linux's default `pipe-max-size`: the child's rows in fewer writes
 # How long the parent waits for the child after its own half, beyond that half's own time:
 # past it the child is killed and its half read here (a child stuck would otherwise hang us).
