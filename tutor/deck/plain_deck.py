@@ -120,17 +120,19 @@ def _cards(
     line: int,
     build: Callable[..., Built],
     option: type[tuple[str, bool, str]],
+    end: int | None = None,
 ) -> list[Built] | None:
-    """Every card from `position` (a `## ` heading on line `line`) to the end, each made by
-    `build` (`Card.plain`'s arguments) with its options of type `option`, or None."""
+    """Every card from `position` (a `## ` heading on line `line`) to `end` (read as the end
+    of the text; None: its end), each made by `build` (`Card.plain`'s arguments) with its
+    options of type `option`, or None."""
     cards: list[Built] = []
     slugs: set[str] = set()
     keys: set[str] = set()
     match_card = PLAIN_CARD.match
     count = text.count
-    size = len(text)
+    size = len(text) if end is None else end
     while position < size:
-        found = match_card(text, position)
+        found = match_card(text, position, size)
         if found is None:
             return None
         question, slug, body, options_text, explanation = found.groups()

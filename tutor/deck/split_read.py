@@ -25,8 +25,10 @@ _PIPE_SIZE = 1 << 20  # Linux's default `pipe-max-size`: the child's rows in few
 # past it the child is killed and its half read here (a child stuck would otherwise hang us).
 _PATIENCE = 1.0
 
+# `plain_deck._cards`: (text, position, line, build, option, end) -> the rows, or None
 Cards = Callable[
-    [str, int, int, Callable[..., CardRow], type[tuple[str, bool, str]]], list[CardRow] | None
+    [str, int, int, Callable[..., CardRow], type[tuple[str, bool, str]], int | None],
+    list[CardRow] | None,
 ]
 
 
@@ -39,26 +41,30 @@ def read_split(
     option: type[tuple[str, bool, str]],
     split_from: int = SPLIT_FROM,
 ) -> list[CardRow] | None:
-    """`cards(text, position, line, build, option)` (`plain_deck._cards`), the same rows, read
-    in two halves at once when the section is at least `split_from` characters long and a
-    fork is safe and has a core to run on; read whole here otherwise."""
+    """`cards(text, position, line, build, option, None)` (`plain_deck._cards`): the same rows,
+    read in two halves at once when the section is at least `split_from` characters long and
+    a fork is safe and has a core to run on; read whole here otherwise."""
     split = _split_point(text, position) if len(text) - position >= split_from else -1
     if split < 0 or not _may_fork():
-        return cards(text, position, line, build, option)
+        return cards(text, position, line, build, option, None)
     second_line = line + text.count("\n", position, split + 1)
-    child = _Child.start(lambda: cards(text, split + 1, second_line, build, option))
+    child = _Child.start(lambda: cards(text, split + 1, second_line, build, option, None))
     if child is None:
-        return cards(text, position, line, build, option)
+        return cards(text, position, line, build, option, None)
     try:
         started = time.perf_counter()
-        first = cards(text[:split], position, line, build, option)
+        first = cards(text, position, line, build, option, split)
         if first is None:
             return None
         answer = child.answer(time.perf_counter() - started + _PATIENCE)
     finally:
         child.end()
     # the child's rows (None: its half is not plain), else (it failed) its half read here
-    second = answer[0] if answer is not None else cards(text, split + 1, second_line, build, option)
+    second = (
+        answer[0]
+        if answer is not None
+        else cards(text, split + 1, second_line, build, option, None)
+    )
     return _joined(first, second) if second is not None else None
 
 
