@@ -192,11 +192,19 @@ def run_timed(command: list[str], env: dict[str, str]) -> float:
 
 def interleaved(runs: int, commands: dict[str, Callable[[], float]]) -> dict[str, float]:
     """Medians of `runs` timings of each command, run in turn (a b c, a b c, ...)."""
+    times = interleaved_times(runs, commands)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def interleaved_times(
+    runs: int, commands: dict[str, Callable[[], float]]
+) -> dict[str, list[float]]:
+    """`runs` timings of each command, run in turn (a b c, a b c, ...)."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             times[name].append(command())
-    return {name: statistics.median(values) for name, values in times.items()}
+    return times
 
 
 def statistics_whole(work: Path, tutor_db: Path, anki: Path, runs: int) -> dict[str, float]:
@@ -247,7 +255,7 @@ def statistics_in_process(tutor_db: Path, anki: Path, runs: int) -> dict[str, fl
         db.close()
 
 
-def import_decks(work: Path, runs: int) -> dict[str, float]:
+def import_decks(work: Path, runs: int) -> dict[str, list[float]]:
     """Whole processes: tutor importing a deck file, Anki adding the same cards as notes."""
     from make_deck import make_bundled_like
 
@@ -271,18 +279,35 @@ def import_decks(work: Path, runs: int) -> dict[str, float]:
 
         commands[f"tutor {cards}"], commands[f"anki {cards}"] = tutor, anki
     tutor(), anki()  # warm the file cache
-    return interleaved(runs, commands)
+    return interleaved_times(runs, commands)
 
 
 def print_import(work: Path, runs: int) -> None:
-    """Print the marginal import cost of tutor and of Anki's `add_notes`, and the medians."""
-    imports = import_decks(work, runs)
+    """Print the marginal import cost of tutor and of Anki's `add_notes` (the difference of
+    the medians, and the median of each round's difference: a round's four processes run
+    back to back, so a slow stretch of the machine weighs on both sides of it), and the
+    medians."""
+    times = import_decks(work, runs)
+    imports = {name: statistics.median(values) for name, values in times.items()}
     tutor_cost = imports[f"tutor {IMPORT_CARDS}"] - imports[f"tutor {SMALL_IMPORT}"]
     anki_cost = imports[f"anki {IMPORT_CARDS}"] - imports[f"anki {SMALL_IMPORT}"]
     print(
         f"import {IMPORT_CARDS} bundled-deck-shaped cards, over a {SMALL_IMPORT}-card import "
         f"(whole processes): tutor {tutor_cost:.2f} s  Anki add_notes {anki_cost:.2f} s  "
         f"({tutor_cost / anki_cost:.2f}x)"
+    )
+    paired = {
+        who: statistics.median(
+            large - small
+            for large, small in zip(
+                times[f"{who} {IMPORT_CARDS}"], times[f"{who} {SMALL_IMPORT}"], strict=True
+            )
+        )
+        for who in ("tutor", "anki")
+    }
+    print(
+        f"  each round's difference, median: tutor {paired['tutor']:.2f} s  "
+        f"Anki {paired['anki']:.2f} s  ({paired['tutor'] / paired['anki']:.2f}x)"
     )
     print("  medians: " + "  ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items()))
 
