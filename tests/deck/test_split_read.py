@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.deck.test_parser_paths import FAST_CARD, PLAIN_ONE
 from tutor.deck import split_read
 from tutor.deck.plain_deck import _cards, read_plain_rows
 from tutor.deck.rows import CardRow, plain_row
@@ -191,3 +194,15 @@ def test_a_small_section_is_read_without_a_fork(tmp_path: Path) -> None:
     assert not (tmp_path / "forked").exists()
     assert _read(text, build, split_from=len(text) - 10) == _serial(text)
     assert (tmp_path / "forked").exists() == split_read._may_fork()
+
+
+@settings(
+    derandomize=True, max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(st.lists(st.one_of(PLAIN_ONE, PLAIN_ONE, FAST_CARD), min_size=2, max_size=8))
+def test_any_generated_deck_reads_in_halves_as_it_reads_whole(cards: list[str]) -> None:
+    """Generated decks, plain and tricky (fences holding headings or options, tabs, ids and
+    questions twice, unicode): wherever the cut falls, the halves give the serial read's rows,
+    or None where it gives None."""
+    text = _deck(cards)
+    assert _read(text) == _serial(text)
