@@ -319,60 +319,59 @@ def _deck_files(facts: _Facts) -> CheckResult:
     )
 
 
+def _repairable(
+    check: str, kind: str, what: str, ids: Sequence[Any], advice: str, note: str | None = None
+) -> CheckResult:
+    """A check that `tutor check --repair` mends: clean (with `note`) when `ids` is empty,
+    else one repairable finding naming them."""
+    if not ids:
+        return CheckResult(check, note=note)
+    return CheckResult(check, (Finding(kind, what, tuple(ids), repairable=True, advice=advice),))
+
+
 def _rollups(facts: _Facts) -> CheckResult:
-    if not facts.rollups:
-        return CheckResult("rollups", note=ROLLUPS_AGREE)
-    finding = Finding(
+    return _repairable(
+        "rollups",
         "rollups_differ",
         "statistics rollup rows that differ from a rebuild from the review log "
         "(table day/deck/hour or bin)",
-        tuple(facts.rollups),
-        repairable=True,
-        advice="`tutor check --repair` rebuilds them from the log",
+        facts.rollups,
+        "`tutor check --repair` rebuilds them from the log",
+        note=ROLLUPS_AGREE,
     )
-    return CheckResult("rollups", (finding,))
 
 
 def _schedule_numbers(facts: _Facts) -> CheckResult:
-    if not facts.schedule_numbers:
-        return CheckResult("schedule_numbers")
-    finding = Finding(
+    return _repairable(
+        "schedule_numbers",
         "schedule_numbers_differ",
         "cards whose last review in microseconds or interval in days (what the statistics "
         "count) differ from their stored times",
-        tuple(facts.schedule_numbers),
-        repairable=True,
-        advice="`tutor check --repair` writes them again from the cards' times",
+        facts.schedule_numbers,
+        "`tutor check --repair` writes them again from the cards' times",
     )
-    return CheckResult("schedule_numbers", (finding,))
 
 
 def _option_decks(facts: _Facts) -> CheckResult:
-    if not facts.option_decks:
-        return CheckResult("option_decks")
-    finding = Finding(
+    return _repairable(
+        "option_decks",
         "option_decks_differ",
         "cards whose options keep another deck or retirement than the card's (what the "
         "statistics' wrong picks count)",
-        tuple(facts.option_decks),
-        repairable=True,
-        advice="`tutor check --repair` writes them again from the cards",
+        facts.option_decks,
+        "`tutor check --repair` writes them again from the cards",
     )
-    return CheckResult("option_decks", (finding,))
 
 
 def _option_picks(facts: _Facts) -> CheckResult:
-    if not facts.option_picks:
-        return CheckResult("option_picks")
-    finding = Finding(
+    return _repairable(
+        "option_picks",
         "option_picks_differ",
         "cards whose options' picks or first or last day picked (what the statistics' wrong "
         "picks count) differ from the answers' choices in the log",
-        tuple(facts.option_picks),
-        repairable=True,
-        advice="`tutor check --repair` counts them again from the log",
+        facts.option_picks,
+        "`tutor check --repair` counts them again from the log",
     )
-    return CheckResult("option_picks", (finding,))
 
 
 # Each check reads the facts and says what it found; a new check (a rollup) slots in here.
