@@ -1,8 +1,10 @@
 """Benchmark: a large plain deck's rows read serially and in two halves (medians, gc paused).
 
 In process: `read_plain_rows` with the split read and without it. With `--whole DIR`, also whole
-processes importing a 10-card and a 10,000-card deck into a fresh file, with the split read
-allowed and refused (`split_read._may_fork` answering no), interleaved: the marginal costs.
+processes importing a 10-card and a 10,000-card deck into a fresh file, interleaved, three ways:
+as `tutor import` runs (the deck read ahead in a child while the database layer loads,
+`tutor.deck.read_ahead`), the read ahead refused (the split read in the parent), both refused
+(`may_fork` answering no): the marginal costs.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ from tutor.deck import plain_deck
 from tutor.deck.plain_deck import read_plain_rows
 from tutor.deck.rows import plain_row
 
-# A `tutor import` run by the CLI's own entry point, the split read refused when asked to.
+# A `tutor import` run by the CLI's own entry point, the read ahead and the split read refused
+# when asked to.
 IMPORT = """
 import sys
-from tutor.deck import split_read
+from tutor.deck import read_ahead, split_read
+if sys.argv[1] in ("split", "serial"):
+    read_ahead.may_fork = lambda: False
 if sys.argv[1] == "serial":
-    split_read._may_fork = lambda: False
+    split_read.may_fork = lambda: False
 from tutor.cli import main
 sys.argv = ["tutor", "--db", sys.argv[2], "import", sys.argv[3]]
 main()
@@ -38,7 +43,7 @@ main()
 
 
 def whole(work: Path, runs: int) -> None:
-    """Print the marginal import cost of 10,000 cards over 10, split read allowed and refused."""
+    """Print the marginal import cost of 10,000 cards over 10: read ahead, split, serial."""
     work.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -58,14 +63,15 @@ def whole(work: Path, runs: int) -> None:
         subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
         return time.perf_counter() - start
 
-    names = [(how, cards) for how in ("split", "serial") for cards in (10, 10_000)]
-    run("split", 10_000)  # warm the file cache
+    ways = ("ahead", "split", "serial")
+    names = [(how, cards) for how in ways for cards in (10, 10_000)]
+    run("ahead", 10_000)  # warm the file cache
     times: dict[tuple[str, int], list[float]] = {name: [] for name in names}
     for _ in range(runs):
         for name in names:
             times[name].append(run(*name))
     medians = {name: statistics.median(values) for name, values in times.items()}
-    for how in ("split", "serial"):
+    for how in ways:
         margin = medians[(how, 10_000)] - medians[(how, 10)]
         print(
             f"whole process, {how:>6}: 10 cards {medians[(how, 10)]:.3f} s, 10,000 cards "

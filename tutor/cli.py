@@ -8,11 +8,14 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor import __version__
 from tutor.errors import NotFoundError, TutorError
 from tutor.text import json_safe, neutralise, raw_stream, safe_output
+
+if TYPE_CHECKING:  # the commands load what they use: start-up stays light
+    from tutor.importer import ImportReport, ParsedAhead
 
 DESCRIPTION = """\
 An adaptive flashcard tutor for the terminal. Decks are Markdown files;
@@ -355,18 +358,14 @@ class _ProgressLine:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from tutor.clock import utc_now
-    from tutor.importer import import_paths
+    from tutor.deck.read_ahead import read_ahead
 
-    db = _open(args)
-    progress = _ProgressLine(enabled=not args.json)
+    ahead = read_ahead(args.paths)  # before the database layer loads: large files parse beside
     try:
-        report = import_paths(
-            db, args.paths, utc_now(), dry_run=args.dry_run, progress=progress, strict=args.strict
-        )
+        report = _import(args, ahead.new_deck if ahead else None)
     finally:
-        progress.close()
-        db.close()
+        if ahead is not None:
+            ahead.end()
     if args.json:
         _print_json(report.to_json())
         return 2 if report.errors else 0
@@ -402,6 +401,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("(dry run: nothing was changed)")
     return 0
+
+
+def _import(args: argparse.Namespace, parsed_ahead: ParsedAhead | None) -> ImportReport:
+    """`import_paths` for `tutor import`'s arguments, with a progress line."""
+    from tutor.clock import utc_now
+    from tutor.importer import import_paths
+
+    db = _open(args)
+    progress = _ProgressLine(enabled=not args.json)
+    try:
+        return import_paths(
+            db,
+            args.paths,
+            utc_now(),
+            dry_run=args.dry_run,
+            progress=progress,
+            strict=args.strict,
+            parsed_ahead=parsed_ahead,
+        )
+    finally:
+        progress.close()
+        db.close()
 
 
 def cmd_import_anki(args: argparse.Namespace) -> int:

@@ -31,6 +31,8 @@ from tutor.store.sync import (
 )
 
 Progress = Callable[[int, int, str], None]
+# a new file's parse done already (`tutor.deck.read_ahead`): (path, SHA-256) -> it, or None
+ParsedAhead = Callable[[Path, str], tuple[Deck, list[CardRow] | None] | None]
 BATCH_CARDS = 2000  # files share a write transaction until they hold this many cards...
 BATCH_FILES = 500  # ...or this many files
 BULK_CARDS = 1000  # a transaction of this many cards writes them without the WAL...
@@ -125,13 +127,15 @@ def import_paths(
     dry_run: bool = False,
     progress: Progress | None = None,
     strict: bool = False,
+    parsed_ahead: ParsedAhead | None = None,
 ) -> ImportReport:
     """Import deck files and folders; a file with any error changes nothing.
 
     A file without cards imports nothing and is a warning (an error if `strict`).
+    `parsed_ahead`: new files' decks parsed already, when they still have those bytes.
     """
     with _collector_paused():
-        return _import_paths(db, paths, now, dry_run, progress, strict)
+        return _import_paths(db, paths, now, dry_run, progress, strict, parsed_ahead)
 
 
 def _import_paths(
@@ -141,6 +145,7 @@ def _import_paths(
     dry_run: bool,
     progress: Progress | None,
     strict: bool = False,
+    parsed_ahead: ParsedAhead | None = None,
 ) -> ImportReport:
     files, problems = find_deck_files(paths)
     report = ImportReport(errors=problems, dry_run=dry_run)
@@ -166,7 +171,8 @@ def _import_paths(
             continue
         try:
             if stored is None:  # a new file: a deck of plain cards comes as the insert's rows
-                deck, rows = parse_new_bytes(data, path, digest)
+                ahead = parsed_ahead(path, digest) if parsed_ahead else None
+                deck, rows = ahead or parse_new_bytes(data, path, digest)
             else:
                 deck, rows = parse_bytes(data, path, digest), None
         except DeckError as exc:

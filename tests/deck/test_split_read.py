@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.deck.test_parser_paths import FAST_CARD, PLAIN_ONE
+from tutor import forked
 from tutor.deck import split_read
 from tutor.deck.plain_deck import _cards, read_plain_rows
 from tutor.deck.rows import CardRow, plain_row
@@ -97,7 +98,7 @@ def test_a_large_bundled_like_deck_reads_as_the_serial_read_does(tmp_path: Path)
     serial = _serial(text)
     assert serial is not None and len(serial) == 1200
     assert _read(text, _noting_a_child(tmp_path / "forked")) == serial
-    assert (tmp_path / "forked").exists() == split_read._may_fork()
+    assert (tmp_path / "forked").exists() == forked.may_fork()
     begin = text.index("\n", text.index("---", 3)) + 1
     assert len(text) - begin >= split_read.SPLIT_FROM  # the import splits it too
     plain = read_plain_rows(text, begin)
@@ -155,7 +156,7 @@ def test_a_second_half_the_child_refuses_is_not_read_again_here() -> None:
     assert _read(text, build) is None
     split = split_read._split_point(text, _section(text)[0])
     first_half = text.count("\n## ", 0, split)  # the cards before the split
-    assert len(built_here) == (first_half if split_read._may_fork() else 7)
+    assert len(built_here) == (first_half if forked.may_fork() else 7)
 
 
 @pytest.mark.parametrize("failure", [_raise, lambda: os._exit(0), lambda: os._exit(5)])
@@ -193,7 +194,7 @@ def test_a_small_section_is_read_without_a_fork(tmp_path: Path) -> None:
     assert _read(text, build, split_from=len(text)) == _serial(text)
     assert not (tmp_path / "forked").exists()
     assert _read(text, build, split_from=len(text) - 10) == _serial(text)
-    assert (tmp_path / "forked").exists() == split_read._may_fork()
+    assert (tmp_path / "forked").exists() == forked.may_fork()
 
 
 @settings(
