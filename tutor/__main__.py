@@ -1,5 +1,5 @@
 """Entry point for `python -m tutor`."""
 
-from tutor.cli import main
+from tutor.cli import run
 
-raise SystemExit(main())
+run()

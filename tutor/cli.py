@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tutor import __version__
 from tutor.errors import NotFoundError, TutorError
@@ -289,6 +289,14 @@ def _session_size_options(command: argparse.ArgumentParser) -> None:
         "--minutes", type=float, metavar="M", help="stop after M minutes (the card on screen ends)"
     )
     command.add_argument("--tag", action="append", metavar="TAG", help="only cards with this tag")
+
+
+def run() -> NoReturn:
+    """The `tutor` command (and `python -m tutor`): `main`, then a quick end of the process
+    (`tutor.quick_exit`)."""
+    from tutor.quick_exit import exit_now
+
+    exit_now(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
