@@ -13,7 +13,7 @@ from typing import Any
 
 from tutor.backups import automatic_backup
 from tutor.deck.files import find_deck_files
-from tutor.deck.formats import parse_bytes, parse_new_bytes
+from tutor.deck.formats import NewDeck, parse_bytes, parse_new_bytes
 from tutor.deck.models import Deck
 from tutor.deck.quiz_markdown import card_id
 from tutor.deck.rows import CardRow
@@ -32,7 +32,7 @@ from tutor.store.sync import (
 
 Progress = Callable[[int, int, str], None]
 # a new file's parse done already (`tutor.deck.read_ahead`): (path, SHA-256) -> it, or None
-ParsedAhead = Callable[[Path, str], tuple[Deck, list[CardRow] | None] | None]
+ParsedAhead = Callable[[Path, str], NewDeck | None]
 BATCH_CARDS = 2000  # files share a write transaction until they hold this many cards...
 BATCH_FILES = 500  # ...or this many files
 BULK_CARDS = 1000  # a transaction of this many cards writes them without the WAL...

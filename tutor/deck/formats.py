@@ -13,6 +13,8 @@ from tutor.deck.rows import CardRow
 # the C0 control characters but line ends (`\n`, and `\r` that the parser turns into one)
 _CONTROLS = bytes(set(range(32)) - {10, 13})
 _CHUNK = 1 << 16
+# A new file's parse: the deck, and its plain cards as the card insert's rows (None: `Card`s)
+NewDeck = tuple[Deck, list[CardRow] | None]
 
 
 def _control_free(data: bytes) -> bool:
@@ -38,9 +40,7 @@ def parse_bytes_text(text: str, path: str | Path, digest: str) -> Deck:
     return parse_text(text, path, source_hash=digest)
 
 
-def parse_new_bytes(
-    data: bytes, path: str | Path, digest: str
-) -> tuple[Deck, list[CardRow] | None]:
+def parse_new_bytes(data: bytes, path: str | Path, digest: str) -> NewDeck:
     """`parse_bytes` for a file not yet in the collection: a Markdown deck of plain cards comes
     without `Card`s, its cards as the card insert's rows; any other deck with its cards."""
     text = decode(data, path)

@@ -17,8 +17,7 @@ from tutor.errors import DeckError
 from tutor.forked import Forked, may_fork
 
 if TYPE_CHECKING:  # the parent forks before loading more than it must
-    from tutor.deck.models import Deck
-    from tutor.deck.rows import CardRow
+    from tutor.deck.formats import NewDeck
 
 # Deck files this large in all (bytes, about 300 bundled-shaped cards) or larger are read
 # ahead: a smaller import's parse takes a few milliseconds, less than the fork saves.
@@ -28,9 +27,6 @@ READ_AHEAD_FROM = 256 << 10
 # runs at about 20 MB a second.
 _PATIENCE = 2.0
 _PATIENCE_PER_MB = 0.5
-
-# `parse_new_bytes`'s answer for a file
-NewDeck = tuple["Deck", "list[CardRow] | None"]
 
 
 class ReadAhead:
