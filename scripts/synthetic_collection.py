@@ -25,7 +25,7 @@ from tutor.day import day_number, local_hour
 from tutor.scheduling import Grade, SchedulerSpec, retrievability, review
 from tutor.state import CardState, Phase
 from tutor.store import rollups
-from tutor.store.choices import add_choices
+from tutor.store.choices import add_picks, chosen_numbers
 from tutor.store.db import open_database
 from tutor.store.review_log import due_in
 from tutor.store.reviews import state_values
@@ -86,10 +86,21 @@ def build(
         with db.write() as conn:
             if card_rows:
                 conn.execute(card_table.insert(), card_rows)
+            picked = {
+                int(str(c["review_id"])): [(str(c["option_text"]), bool(c["correct"]))]
+                for c in choice_rows
+            }
+            cards_and_days = [(int(str(r["card_id"])), int(str(r["day"]))) for r in review_rows]
+            answers = [
+                (card, picked.get(int(str(r["id"])), []))
+                for (card, _), r in zip(cards_and_days, review_rows, strict=True)
+            ]
+            kept = chosen_numbers(conn, answers)
+            for row, numbers in zip(review_rows, kept, strict=True):
+                row["chosen_numbers"] = numbers  # written with the answer, as tutor does
             if review_rows:
                 conn.execute(review_table.insert(), review_rows)
-            if choice_rows:
-                add_choices(conn, choice_rows)
+            add_picks(conn, [(c, d, n) for (c, d), n in zip(cards_and_days, kept, strict=True)])
         written["cards"] += len(card_rows)
         written["reviews"] += len(review_rows)
         written["choices"] += len(choice_rows)

@@ -146,7 +146,7 @@ def test_automatic_backups_of_a_damaged_collection_are_warnings_and_the_command_
 ) -> None:
     (root,) = (
         sqlite3.connect(collection)
-        .execute("SELECT rootpage FROM sqlite_master WHERE name = 'review_choice'")
+        .execute("SELECT rootpage FROM sqlite_master WHERE name = 'review_before'")
         .fetchone()
     )
     with collection.open("r+b") as handle:  # a page no command here reads: only a check finds it

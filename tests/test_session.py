@@ -23,7 +23,7 @@ from tutor.store import reviews as store
 from tutor.store.choices import last_choices
 from tutor.store.db import Database, open_database
 from tutor.store.review_log import card_steps
-from tutor.store.tables import card_table, choice_table, review_table
+from tutor.store.tables import card_table, option_table, review_table
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -401,7 +401,7 @@ def test_undo_restores_the_card_exactly(db: Database) -> None:
     assert state_of(db, shown.card.id) == before
     assert review_count(db) == 0
     with db.read() as conn:
-        assert conn.execute(select(func.count()).select_from(choice_table)).scalar_one() == 0
+        assert conn.execute(select(func.sum(option_table.c.picks))).scalar_one() == 0  # recounted
     assert session.summary().answered == 0
 
 

@@ -24,7 +24,7 @@ from tutor.store.db import Database, open_database
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 FULL_DISK_WORKER = [sys.executable, "-m", "tests.helpers.undo_full_disk"]
-TABLES = ("card", "review", "review_before", "review_choice", "card_option")
+TABLES = ("card", "review", "review_before", "card_option")
 
 
 def recall_deck(n: int) -> str:

@@ -7,19 +7,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tutor.card_search import ListedCard, listed_card
+from tutor.chosen import chosen_list
 from tutor.config import Settings
 from tutor.grades import Grade
 from tutor.queue import Reader, curve, moment, read_decks, recall, stored_json
 
 REVIEWS = (
-    "SELECT r.id, r.reviewed_at, r.rating, r.suggested_rating, r.duration_ms, r.retrievability, "
-    "r.correct FROM review r WHERE r.card_id = :card ORDER BY r.reviewed_at, r.id"
+    "SELECT r.chosen_numbers, r.reviewed_at, r.rating, r.suggested_rating, r.duration_ms, "
+    "r.retrievability, r.correct FROM review r WHERE r.card_id = :card ORDER BY r.reviewed_at, r.id"
 )
-CHOICES = (
-    "SELECT rc.review_id, o.text FROM review_choice rc JOIN card_option o "
-    "ON o.card_id = rc.card_id AND o.number = rc.option_number WHERE rc.card_id = :card "
-    "ORDER BY rc.review_id, rc.position"
-)
+OPTIONS = "SELECT o.number, o.text FROM card_option o WHERE o.card_id = :card"
 PRACTICE = (
     "SELECT p.practiced_at, p.rating, p.suggested_rating, p.duration_ms, p.retrievability, "
     "p.correct, p.chosen FROM practice p WHERE p.card_id = :card ORDER BY p.practiced_at, p.id"
@@ -81,14 +78,19 @@ def card_info(reader: Reader, card_id: int, settings: Settings, now: datetime) -
     if card is None:
         return None
     values = {"card": card_id}
-    chosen: dict[int, list[str]] = {}
-    for review_id, text in reader.rows(CHOICES, values):
-        chosen.setdefault(int(review_id), []).append(str(text))
+    options = {int(number): str(text) for number, text in reader.rows(OPTIONS, values)}
     answers = [
         Answer(
-            at, int(rating), suggested, tuple(chosen.get(int(i), ())), ms / 1000, r, right, False
+            at,
+            int(rating),
+            suggested,
+            tuple(options[n] for n in chosen_list(chosen)),
+            ms / 1000,
+            r,
+            right,
+            False,
         )
-        for i, at, rating, suggested, ms, r, right in _timed(reader.rows(REVIEWS, values))
+        for chosen, at, rating, suggested, ms, r, right in _timed(reader.rows(REVIEWS, values))
     ]
     answers += [
         Answer(

@@ -135,9 +135,9 @@ def compile_query(reader: Reader, query: CardQuery, settings: Settings, now: dat
     for n, prop in enumerate(query.properties):
         clauses.append(_property_sql(prop, n, values, decks))
     for n, picked in enumerate(query.picked):
-        wrong = (
-            "SELECT 1 FROM review_choice rc JOIN card_option o ON o.card_id = rc.card_id "
-            "AND o.number = rc.option_number WHERE rc.card_id = c.id AND o.correct = FALSE"
+        wrong = (  # a wrong option of the card picked in an answer (its kept picks)
+            "SELECT 1 FROM card_option o WHERE o.card_id = c.id AND o.correct = FALSE "
+            "AND o.picks > 0"
         )
         if picked:
             values[f"picked{n}"] = picked.lower()

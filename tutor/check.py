@@ -135,7 +135,7 @@ def _foreign_keys(facts: _Facts) -> CheckResult:
         rows = tuple(
             v.rowid or 0 for v in facts.foreign_keys if (v.table, v.parent) == (table, parent)
         )
-        orphan_of_review = parent == "review" and table in ("review_before", "review_choice")
+        orphan_of_review = parent == "review" and table == "review_before"
         findings.append(
             Finding(
                 f"foreign_key:{table}->{parent}",
@@ -269,10 +269,11 @@ def _orphans(facts: _Facts) -> CheckResult:
             repairable=True,
         ),
         Finding(
-            "orphan_review_choice",
-            "review_choice rows without their review (review ids)",
+            "chosen_option_missing",
+            "answers naming a chosen option their card does not have (review ids)",
             tuple(o.choices),
-            repairable=True,
+            repairable=False,
+            advice=RESTORE_ADVICE,
         ),
         Finding(
             "review_of_missing_card",
@@ -410,12 +411,11 @@ def _repair(conn: Any, results: Sequence[CheckResult], facts: _Facts) -> tuple[F
         return ()
     integrity.set_states(conn, sorted(facts.replayed.items()))
     integrity.delete_orphan_states(conn, facts.orphans.states)
-    integrity.delete_orphan_choices(conn, facts.orphans.choices)
     if facts.rollups:
         rollups.rebuild(conn)
     integrity.set_schedule_numbers(conn, facts.schedule_numbers)
     set_option_decks(conn, facts.option_decks)
-    if facts.option_picks or facts.orphans.choices:  # orphan choices counted no more
+    if facts.option_picks:
         recount_picks(conn)
     return tuple(fixed)
 

@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--repair",
         action="store_true",
         help="fix what is safe in one transaction: rebuild card states from their logs, delete "
-        "orphan review_before/review_choice rows; report the rest",
+        "orphan review_before rows; report the rest",
     )
     check.add_argument("--json", action="store_true", help="print the report as JSON")
     commands.add_parser(

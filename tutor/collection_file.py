@@ -11,7 +11,7 @@ from pathlib import Path
 from tutor.errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-SCHEMA_VERSION = 13  # the version tutor.store.db writes; kept here so stdlib readers need no store
+SCHEMA_VERSION = 14  # the version tutor.store.db writes; kept here so stdlib readers need no store
 TUTOR_TABLES = ("meta", "deck", "card")  # a file without these is not a tutor collection
 UNCHANGED = "It was not changed."
 LOCK_WAIT_S = 10  # how long opening a collection waits for another connection's lock

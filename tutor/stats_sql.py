@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from tutor.chosen import CHOSE
 from tutor.queue_sql import for_postgresql as queue_for_postgresql
 from tutor.state import Phase
 
@@ -175,17 +176,6 @@ ODD_TIMES = (
     + " LIMIT 1"
 )
 
-# Each wrong option's picks are a range of review_choice's key: counted there; the question is
-# read afterwards for the few picked (no sort of long texts).
-PICKED = (
-    "(SELECT count(*) FROM review_choice ch WHERE ch.card_id = o.card_id "
-    "AND ch.option_number = o.number {since})"
-)
-DISTRACTORS = (
-    f"SELECT o.card_id, o.text, {PICKED} AS picked FROM card_option o "
-    "JOIN card c ON c.id = o.card_id WHERE o.correct = FALSE AND c.retired = FALSE "
-    f"{{decks}} {{cards}} AND {PICKED} > 0 ORDER BY picked DESC, o.card_id, o.text LIMIT :limit"
-)
 QUESTIONS = "SELECT c.id, c.question FROM card c WHERE c.id IN ({ids})"
 ANSWERS = (
     "SELECT r.card_id, count(*) FROM review r WHERE r.card_id IN ({ids}) "
@@ -246,7 +236,7 @@ def right_options(rightness: str | None, counted: int) -> int:
 
 
 # The wrong options' picks of active cards from each option's own counts (`card_option.picks`,
-# `first_pick_day`, `last_pick_day`, kept with the log: no pass over review_choice), its deck
+# `first_pick_day`, `last_pick_day`, kept with the log: no pass over the answers), its deck
 # kept on it too (`active_deck_id`, NULL once the card is retired: no card lookup per option):
 # the misconceptions (`REPEATED_WRONG_PICKS`' rule) counted, with their top :top, and the
 # tempting distractors of the range (`{recent}`: `recent_picks`), their top :limit; rows (part,
@@ -272,29 +262,26 @@ WRONG_PICKS = (
 def recent_picks(first_day: int | None) -> str:
     """WRONG_PICKS' `{recent}`: an option's picks on or after `first_day` (all: None). Only an
     option first picked before that day and last picked on or after it has its picks counted
-    (a range of review_choice's key); the others' are all or none of its picks."""
+    (among its card's answers); the others' are all or none of its picks."""
     if first_day is None:
         return "o.picks"
     day = int(first_day)
+    chose = CHOSE.format(review="r", option="o")
     return (
         f"CASE WHEN o.first_pick_day >= {day} THEN o.picks WHEN o.last_pick_day < {day} THEN 0 "
-        "ELSE (SELECT count(*) FROM review_choice ch WHERE ch.card_id = o.card_id "
-        f"AND ch.option_number = o.number AND ch.day >= {day}) END"
+        f"ELSE (SELECT count(*) FROM review r WHERE r.card_id = o.card_id AND r.day >= {day} "
+        f"AND {chose}) END"
     )
 
 
 # (card id, question, deck, wrong option, times picked, last day picked) of every wrong option
-# of an active card picked in at least :at_least answers, most first (`tutor.misconceptions`).
-# The picks are counted per option number along review_choice's key first (no sort), then
-# summed per option text (an edited option is a new number) with the card's question and deck.
+# of an active card picked in at least :at_least answers, most first (`tutor.misconceptions`),
+# from each option's kept picks summed per option text (an edited option is a new number).
 REPEATED_WRONG_PICKS = (
-    "SELECT c.id, c.question, d.name, o.text, SUM(p.picked) AS picked, MAX(p.last_day) "
-    "FROM (SELECT ch.card_id, ch.option_number, count(*) AS picked, MAX(ch.day) AS last_day "
-    "FROM review_choice ch GROUP BY ch.card_id, ch.option_number) p "
-    "JOIN card_option o ON o.card_id = p.card_id AND o.number = p.option_number "
-    "JOIN card c ON c.id = p.card_id JOIN deck d ON d.id = c.deck_id "
-    "WHERE o.correct = FALSE AND c.retired = FALSE {decks} "
-    "GROUP BY c.id, d.id, o.text HAVING SUM(p.picked) >= :at_least "
+    "SELECT c.id, c.question, d.name, o.text, SUM(o.picks) AS picked, MAX(o.last_pick_day) "
+    "FROM card_option o JOIN card c ON c.id = o.card_id JOIN deck d ON d.id = c.deck_id "
+    "WHERE o.correct = FALSE AND o.picks > 0 AND c.retired = FALSE {decks} "
+    "GROUP BY c.id, d.id, o.text HAVING SUM(o.picks) >= :at_least "
     "ORDER BY picked DESC, d.name, c.id, o.text"
 )
 

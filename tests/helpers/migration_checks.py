@@ -9,6 +9,7 @@ from typing import Any
 
 from tutor.backups import list_backups
 from tutor.check import CheckReport, Finding
+from tutor.chosen import chosen_list
 from tutor.store.db import open_database
 
 
@@ -37,6 +38,20 @@ def whole_file(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     rows = {n: query(path, f"SELECT * FROM {n} ORDER BY 1, 2") for n in names}
     rows["sqlite_master"] = query(path, "SELECT * FROM sqlite_master ORDER BY name")
     return rows
+
+
+def review_choices(path: Path) -> list[tuple[Any, ...]]:
+    """Each answer's kept choices as rows of review_choice (versions 7 to 13): card, option
+    number, review, place, day, in its key's order."""
+    answers = query(
+        path, "SELECT id, card_id, day, chosen_numbers FROM review WHERE chosen_numbers IS NOT NULL"
+    )
+    rows = [
+        (card, number, review, place, day)
+        for review, card, day, chosen in answers
+        for place, number in enumerate(chosen_list(chosen))
+    ]
+    return sorted(rows)
 
 
 def assert_backup_taken_first(path: Path, old_version: str) -> None:

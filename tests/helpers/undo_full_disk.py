@@ -24,7 +24,7 @@ from tutor.session import ReviewSession
 from tutor.store.db import Database, open_database, sqlite_path
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-TABLES = ("card", "review", "review_before", "review_choice", "card_option")
+TABLES = ("card", "review", "review_before", "card_option")
 
 
 def rows(db: Database) -> dict[str, list[list[Any]]]:

@@ -21,6 +21,7 @@ from tests.helpers.migration_checks import (
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tutor.card_history import card_info
 from tutor.check import check_collection
+from tutor.chosen import chosen_list
 from tutor.cli import main
 from tutor.clock import utc_now
 from tutor.collection_file import SCHEMA_VERSION
@@ -100,15 +101,16 @@ def test_each_option_text_is_stored_once_per_card_and_an_edited_one_kept_as_chos
         == len({(card, text, right) for card, _n, text, right, *_kept in options})
         == 19
     )
-    assert len(tables["review_choice"]) == 63
+    assert "review_choice" not in tables  # version 14 keeps the choices on each answer
+    assert sum(len(chosen_list(review[-1])) for review in tables["review"]) == 63
     assert sum(int(picks) for *_option, picks, _first, _last in options) == 63  # schema 13's
     conn = sqlite3.connect(v6)
     try:
         indexes = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_choice'"
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'card_option'"
         ).fetchall()
         without_rowid = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name IN ('review_choice', 'card_option')"
+            "SELECT sql FROM sqlite_master WHERE name = 'card_option'"
         ).fetchall()
         (wrong_zero,) = conn.execute(
             "SELECT card_id FROM card_option WHERE text = 'Wrong zero'"
@@ -215,7 +217,7 @@ def test_migration_7_keeps_every_choice_on_either_database(db: Database, tmp_pat
             assert schema_version(conn) == SCHEMA_VERSION
             options = conn.execute(text("SELECT count(*) FROM card_option")).scalar_one()
             cards = conn.execute(
-                text("SELECT count(DISTINCT card_id) FROM review_choice")
+                text("SELECT count(DISTINCT card_id) FROM review WHERE chosen_numbers IS NOT NULL")
             ).scalar_one()
             assert options == cards > 0  # one right option per card, chosen again and again
     finally:

@@ -17,6 +17,7 @@ from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
     problems_but_gone_deck_files,
+    review_choices,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tests.helpers.version_8 import back_to_version_8
@@ -114,8 +115,9 @@ def test_options_are_stored_compactly_and_the_log_indexed_by_card(v7: Path) -> N
     assert "ix_review_card" in indexes(v7)
     assert not {"ix_review_card_time", "ix_card_due"} & indexes(v7)
     after = dump(v7)
-    for table in ("review_choice", "review_rollup", "deck"):  # 9 rewrites review
+    for table in ("review_rollup", "deck"):  # 9 rewrites review
         assert after[table] == before[table]
+    assert review_choices(v7) == before["review_choice"]  # 14 keeps them on each answer
     assert [row[:4] for row in after["card_option"]] == before["card_option"]  # 12 adds a deck
     conn = sqlite3.connect(v7)
     try:

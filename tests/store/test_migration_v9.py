@@ -19,6 +19,7 @@ from tests.helpers.migration_checks import (
     assert_second_open_changes_nothing,
     problems_but_gone_deck_files,
     query,
+    review_choices,
     whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
@@ -36,7 +37,7 @@ from tutor.store.tables import review_table
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "collection-v8.db"
 EXPORTED = DATA / "collection-v8-export.json"  # `tutor export` of FIXTURE by the version-8 code
-UNCHANGED = ("review_choice", "review_rollup", "calibration_rollup", "deck")
+UNCHANGED = ("review_rollup", "calibration_rollup", "deck")
 
 
 @pytest.fixture
@@ -95,6 +96,7 @@ def test_due_times_are_offsets_hashes_bytes_and_creation_times_integers(v8: Path
     after = whole_file(v8)
     for table in UNCHANGED:
         assert after[table] == before[table]
+    assert review_choices(v8) == before["review_choice"]  # 14 keeps them on each answer
     assert [row[:4] for row in after["card_option"]] == before["card_option"]  # 12 adds a deck
     assert query(v8, "PRAGMA freelist_count") == [(0,)]  # vacuumed after it
 

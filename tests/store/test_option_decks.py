@@ -23,6 +23,7 @@ from tests.helpers.version_12 import logged_picks
 from tests.store.test_schedule_numbers import copied
 from tutor import stats_sql as sql
 from tutor.check import check_collection
+from tutor.chosen import CHOSE
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import DeckSettings, Settings
 from tutor.importer import import_paths
@@ -52,10 +53,10 @@ CARD = """\
 CARD_LOOKUP = (
     "WITH w AS MATERIALIZED (SELECT o.card_id, MAX(c.deck_id) AS deck_id, o.text, "
     "count(*) AS picked, "
-    "count(*) FILTER (WHERE {recent}) AS recent, MAX(ch.day) AS last_day "
-    "FROM card_option o CROSS JOIN review_choice ch CROSS JOIN card c "
-    "WHERE ch.card_id = o.card_id AND ch.option_number = o.number AND c.id = o.card_id "
-    "AND o.correct = FALSE AND c.retired = FALSE {decks} {cards} "
+    "count(*) FILTER (WHERE {recent}) AS recent, MAX(r.day) AS last_day "
+    "FROM card_option o CROSS JOIN review r CROSS JOIN card c "
+    f"WHERE r.card_id = o.card_id AND {CHOSE.format(review='r', option='o')} "
+    "AND c.id = o.card_id AND o.correct = FALSE AND c.retired = FALSE {decks} {cards} "
 )
 PICKS = {"limit": 20, "at_least": 2, "top": 20}
 
@@ -83,7 +84,7 @@ def answer_wrong(db: Database, day: int, pick: int = 1) -> None:
 def wrong_picks(db: Database, deck_ids: list[int] | None) -> tuple[list[Any], list[Any]]:
     """WRONG_PICKS' rows as schema 11 read them (the card looked up) and as schema 12 (each
     option keeps its deck; the picks read from the log as then: `version_12.logged_picks`)."""
-    recent, old_decks = "ch.day >= 0", in_decks(deck_ids)
+    recent, old_decks = "r.day >= 0", in_decks(deck_ids)
     new_decks = in_decks(deck_ids, "o.active_deck_id")
     now = logged_picks(sql.WRONG_PICKS.format(recent="", decks="", cards=""), recent, new_decks)
     head = now[: now.index("GROUP BY o.card_id")]

@@ -65,7 +65,7 @@ def picks_agree(db: Database) -> list[Any]:
                 kept = sql.WRONG_PICKS.format(
                     recent=sql.recent_picks(first), decks=filtered, cards=""
                 )
-                recent = "1 = 1" if first is None else f"ch.day >= {first}"
+                recent = "1 = 1" if first is None else f"r.day >= {first}"
                 logged = logged_picks(kept, recent, filtered)
                 assert logged != kept
                 rows = reader.rows(kept, PICKS)
@@ -184,21 +184,28 @@ def test_check_finds_wrong_picks_and_repair_counts_them_again(
     assert repaired is not None and repaired.to_json() == expected
 
 
-def test_repairing_orphan_choices_counts_the_picks_without_them(
+def test_answers_naming_an_option_their_card_lacks_are_reported_not_repaired(
     db: Database, db_path: Path, tmp_path: Path
 ) -> None:
+    """An answer whose kept choices name an option number its card does not have, or are not
+    a number at all, is reported by id; the repair leaves the log as it is."""
     picked_history(db, tmp_path)
     db.close()
     url = f"sqlite:///{db_path}"
-    [(first,)] = raw(db_path, "SELECT min(day) FROM review_choice")
-    raw(db_path, f"UPDATE review_choice SET review_id = review_id + 100000 WHERE day = {first}")
-    repaired = check_collection(url, SETTINGS, repair=True)
-    assert {f.kind for f in repaired.repaired} == {"orphan_review_choice"}  # picks still agree
-    assert check_collection(url, SETTINGS).clean
-    assert raw(db_path, f"SELECT count(*) FROM review_choice WHERE day = {first}") == [(0,)]
-    assert raw(db_path, f"SELECT count(*) FROM card_option WHERE first_pick_day = {first}") == [
-        (0,)  # counted without the orphans
-    ]
+    [(first, second)] = raw(
+        db_path, "SELECT min(id), max(id) FROM review WHERE chosen_numbers IS NOT NULL"
+    )
+    raw(
+        db_path,
+        f"UPDATE review SET chosen_numbers = chosen_numbers || ' 99' WHERE id = {first}",
+        f"UPDATE review SET chosen_numbers = chosen_numbers || ' one' WHERE id = {second}",
+    )
+    before = whole_file(db_path)
+    found = check_collection(url, SETTINGS, repair=True)
+    [finding] = [f for f in found.problems if f.kind == "chosen_option_missing"]
+    assert finding.ids == (first, second) and not finding.repairable
+    assert "option_picks_differ" not in {f.kind for f in found.problems}  # 99 was never counted
+    assert not found.clean and whole_file(db_path) == before
 
 
 def version_12_collection(db: Database, db_path: Path, tmp_path: Path) -> dict[str, Any]:

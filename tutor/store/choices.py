@@ -1,24 +1,25 @@
-"""The options learners chose (card_option, review_choice): written once, picks per option."""
+"""The options learners chose (card_option, review.chosen_numbers): each option's text written
+once per card, each answer's choices as their numbers, picks per option kept beside them."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, select
+from sqlalchemy import Connection, bindparam, case, func, literal_column, select
 
+from tutor.chosen import CHOSE, chosen_list, chosen_text
+from tutor.queue_sql import for_postgresql
 from tutor.store.prepared import Prepared
-from tutor.store.tables import card_table, choice_table, deck_table, option_table, review_table
+from tutor.store.tables import card_table, deck_table, option_table, review_table
 
 CHUNK = 500  # cards per IN (...) list: well under every database's bound-parameter limit
 
 
-def _joined() -> Any:
-    """review_choice with each choice's option (text, right)."""
-    ch, o = choice_table.c, option_table.c
-    return choice_table.join(
-        option_table, and_(o.card_id == ch.card_id, o.number == ch.option_number)
-    )
+def chose(conn: Connection, review: str = "review", option: str = "card_option") -> Any:
+    """CHOSE for a Core query on `conn`'s database."""
+    sql = CHOSE.format(review=review, option=option)
+    return literal_column(for_postgresql(sql) if conn.dialect.name == "postgresql" else sql)
 
 
 _o = option_table.c
@@ -32,7 +33,11 @@ _INSERT_OPTIONS = Prepared(  # each new option with its card's deck, in the one 
         active_deck_id=select(ACTIVE_DECK).where(_c.id == bindparam("of_card")).scalar_subquery()
     )
 )
-_INSERT_CHOICES = Prepared(choice_table.insert())
+_SET_CHOSEN = Prepared(
+    review_table.update()
+    .where(review_table.c.id == bindparam("review"))
+    .values(chosen_numbers=bindparam("numbers"))
+)
 _SET_OPTION_DECKS = Prepared(
     option_table.update()
     .where(_o.card_id == bindparam("card"))
@@ -59,32 +64,27 @@ _ADD_PICK = Prepared(
 )
 
 
-def _picks_of_option() -> Any:
-    ch = choice_table.c
-    return select(ch).where(ch.card_id == _o.card_id, ch.option_number == _o.number)
-
-
-def counted_picks() -> dict[str, Any]:
-    """Each option's picks, first and last day as review_choice gives them (correlated to the
-    option row being written or compared)."""
-    ch = choice_table.c
-    picks = _picks_of_option().with_only_columns(func.count()).scalar_subquery()
-    first = _picks_of_option().with_only_columns(func.min(ch.day)).scalar_subquery()
-    last = _picks_of_option().with_only_columns(func.max(ch.day)).scalar_subquery()
-    return {"picks": picks, "first_pick_day": first, "last_pick_day": last}
-
-
-_RECOUNT_PICKS = Prepared(
-    option_table.update().where(_o.card_id == bindparam("card")).values(**counted_picks())
-)
+def counted_picks(conn: Connection) -> dict[str, Any]:
+    """Each option's picks, first and last day as the answers' `chosen_numbers` give them
+    (correlated to the option row being written or compared)."""
+    r = review_table.c
+    picked = select().where(r.card_id == _o.card_id, chose(conn))
+    return {
+        "picks": picked.with_only_columns(func.count()).scalar_subquery(),
+        "first_pick_day": picked.with_only_columns(func.min(r.day)).scalar_subquery(),
+        "last_pick_day": picked.with_only_columns(func.max(r.day)).scalar_subquery(),
+    }
 
 
 def recount_picks(conn: Connection, card_ids: Iterable[int] | None = None) -> None:
-    """Count these cards' options' picks again from review_choice (every option's: None)."""
+    """Count these cards' options' picks again from the log (every option's: None)."""
+    recount = option_table.update().values(**counted_picks(conn))
     if card_ids is None:
-        conn.execute(option_table.update().values(**counted_picks()))
+        conn.execute(recount)
         return
-    _RECOUNT_PICKS.run_many(conn, [{"card": int(card)} for card in card_ids])
+    ids = sorted({int(card) for card in card_ids})
+    for at in range(0, len(ids), CHUNK):
+        conn.execute(recount.where(_o.card_id.in_(ids[at : at + CHUNK])))
 
 
 def set_option_decks(conn: Connection, card_ids: Iterable[int]) -> None:
@@ -130,46 +130,64 @@ class OptionNumbers:
             self.new = []
 
 
-def add_choices(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
-    """Store chosen options: rows of review_id, card_id, day, option_text, correct, each
-    answer's in file order. An option text (with its rightness) a card has not had chosen
-    before gets the card's next number; return how many choices were written."""
-    rows = list(rows)
-    if not rows:
-        return 0
+Chosen = Sequence[tuple[str, bool]]  # an answer's chosen options: (text, right) in file order
+
+
+def chosen_numbers(conn: Connection, answers: Sequence[tuple[int, Chosen]]) -> list[str | None]:
+    """The `chosen_numbers` of answers given as (card id, chosen options), to write with each
+    answer's row. An option text (with its rightness) a card has not had chosen before gets the
+    card's next number and is written."""
     numbers = OptionNumbers()
-    numbers.load(conn, sorted({int(row["card_id"]) for row in rows}))
-    choices: list[dict[str, Any]] = []
-    places: dict[int, int] = {}
-    for row in rows:
-        card, review = int(row["card_id"]), int(row["review_id"])
-        place = places.get(review, 0)
-        places[review] = place + 1
-        number = numbers.number(card, str(row["option_text"]), bool(row["correct"]))
-        choices.append(
-            {
-                "card_id": card,
-                "review_id": review,
-                "position": place,
-                "option_number": number,
-                "day": int(row["day"]),
-            }
-        )
+    numbers.load(conn, sorted({int(card) for card, chosen in answers if chosen}))
+    kept = [
+        chosen_text([numbers.number(int(card), str(text), bool(right)) for text, right in chosen])
+        for card, chosen in answers
+    ]
     numbers.write(conn)
-    _INSERT_CHOICES.run_many(conn, choices)
-    _ADD_PICK.run_many(
-        conn,
-        [{"card": c["card_id"], "option": c["option_number"], "on": c["day"]} for c in choices],
+    return kept
+
+
+def add_picks(conn: Connection, answers: Iterable[tuple[int, int, str | None]]) -> int:
+    """One more pick on its day for each option these written answers chose, given as (card id,
+    learning day, chosen_numbers); return how many."""
+    picks = [
+        {"card": int(card), "option": number, "on": int(day)}
+        for card, day, kept in answers
+        for number in chosen_list(kept)
+    ]
+    _ADD_PICK.run_many(conn, picks)
+    return len(picks)
+
+
+def add_choices(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
+    """Store the chosen options of answers already written: rows of review_id, card_id, day,
+    option_text, correct, each answer's in file order (`chosen_numbers` and `add_picks`); return
+    how many choices were written. A writer of new answers gives their numbers in the insert."""
+    answers: dict[int, tuple[int, int, list[tuple[str, bool]]]] = {}
+    for row in rows:
+        card, day = int(row["card_id"]), int(row["day"])
+        chosen = answers.setdefault(int(row["review_id"]), (card, day, []))[2]
+        chosen.append((str(row["option_text"]), bool(row["correct"])))
+    kept = chosen_numbers(conn, [(card, chosen) for card, _day, chosen in answers.values()])
+    _SET_CHOSEN.run_many(
+        conn, [{"review": i, "numbers": n} for i, n in zip(answers, kept, strict=True)]
     )
-    return len(choices)
+    return add_picks(
+        conn, [(card, day, n) for (card, day, _c), n in zip(answers.values(), kept, strict=True)]
+    )
 
 
-def delete_choices(conn: Connection, card_id: int, review_id: int) -> None:
-    """Delete one answer's choices (its options stay: other answers, or a redo, may use them)
-    and count the card's options' picks again."""
-    ch = choice_table.c
-    conn.execute(choice_table.delete().where(ch.card_id == card_id, ch.review_id == review_id))
-    recount_picks(conn, [card_id])
+def _texts(conn: Connection, answers: Iterable[Sequence[Any]]) -> dict[int, list[tuple[str, bool]]]:
+    """(option text, right) of each answer's choices in order, by review id, from rows of
+    (review id, card id, chosen_numbers)."""
+    answers = [(int(i), int(card), chosen_list(stored)) for i, card, stored in answers if stored]
+    options: dict[int, dict[int, tuple[str, bool]]] = {}
+    cards = sorted({card for _i, card, _n in answers})
+    for at in range(0, len(cards), CHUNK):
+        query = _NUMBERED.where(_o.card_id.in_(cards[at : at + CHUNK]))
+        for card, number, text, right in conn.execute(query):
+            options.setdefault(int(card), {})[int(number)] = (str(text), bool(right))
+    return {i: [options[card][n] for n in numbers] for i, card, numbers in answers}
 
 
 def chosen_by_review(
@@ -177,37 +195,28 @@ def chosen_by_review(
 ) -> dict[int, list[tuple[str, bool]]]:
     """Every answer's choices (or those of `card_ids`' answers), (option text, right) in file
     order, by review id."""
-    ch, o = choice_table.c, option_table.c
+    r = review_table.c
+    query = select(r.id, r.card_id, r.chosen_numbers).where(r.chosen_numbers.is_not(None))
+    if card_ids is None:
+        return _texts(conn, conn.execute(query))
+    ids = sorted(int(card) for card in card_ids)
     chosen: dict[int, list[tuple[str, bool]]] = {}
-    query = (
-        select(ch.review_id, o.text, o.correct)
-        .select_from(_joined())
-        .order_by(ch.review_id, ch.position)
-    )
-    if card_ids is not None:
-        query = query.where(ch.card_id.in_(card_ids))
-    rows = conn.execute(query)
-    for review_id, text, right in rows:
-        chosen.setdefault(int(review_id), []).append((str(text), bool(right)))
-    return chosen
+    for at in range(0, len(ids), CHUNK):
+        chosen |= _texts(conn, conn.execute(query.where(r.card_id.in_(ids[at : at + CHUNK]))))
+    return dict(sorted(chosen.items()))
 
 
 def last_choices(conn: Connection, card_id: int) -> list[tuple[str, bool]]:
     """(option text, right) of what was chosen in the card's latest answer (none: no answer, or
     nothing chosen in it)."""
-    latest = (
-        select(func.max(review_table.c.id))
-        .where(review_table.c.card_id == card_id)
-        .scalar_subquery()
-    )
-    ch, o = choice_table.c, option_table.c
-    rows = conn.execute(
-        select(o.text, o.correct)
-        .select_from(_joined())
-        .where(ch.card_id == card_id, ch.review_id == latest)
-        .order_by(ch.position)
-    )
-    return [(str(text), bool(ok)) for text, ok in rows]
+    r = review_table.c
+    latest = conn.execute(
+        select(r.id, r.card_id, r.chosen_numbers)
+        .where(r.card_id == card_id)
+        .order_by(r.id.desc())
+        .limit(1)
+    ).all()
+    return next(iter(_texts(conn, latest).values()), [])
 
 
 def _in_decks(deck_ids: Sequence[int] | None) -> Any:
@@ -236,23 +245,21 @@ def option_picks(
     chosen)."""
     if not card_ids:
         return {}
-    ch, o = choice_table.c, option_table.c
-    ids = list(card_ids)
+    r, ids = review_table.c, list(card_ids)
     answers: dict[int, int] = dict(
         conn.execute(  # type: ignore[arg-type]
-            select(ch.card_id, func.count(func.distinct(ch.review_id)))
-            .where(ch.card_id.in_(ids))
-            .group_by(ch.card_id)
+            select(r.card_id, func.count())
+            .where(r.card_id.in_(ids), r.chosen_numbers.is_not(None))
+            .group_by(r.card_id)
         ).all()
     )
     picks: dict[int, tuple[int, dict[str, int]]] = {
         int(i): (int(n), {}) for i, n in answers.items()
     }
     rows = conn.execute(
-        select(ch.card_id, o.text, func.count())
-        .select_from(_joined())
-        .where(ch.card_id.in_(ids))
-        .group_by(ch.card_id, o.text)
+        select(_o.card_id, _o.text, func.sum(_o.picks))
+        .where(_o.card_id.in_(ids), _o.picks > 0)
+        .group_by(_o.card_id, _o.text)
     )
     for card_id, text, n in rows:
         picks[int(card_id)][1][str(text)] = int(n)

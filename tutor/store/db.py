@@ -129,6 +129,13 @@ def _to_version_13(conn: Connection) -> None:
     option_picks_kept(conn)
 
 
+def _to_version_14(conn: Connection) -> None:
+    """Each answer's chosen options as numbers on its review row; no review_choice table."""
+    from tutor.store.migrate_chosen import choices_in_reviews
+
+    choices_in_reviews(conn)
+
+
 # Each migration brings a database from version N-1 to N. A new database is created from the
 # tables as they are now and stamped with SCHEMA_VERSION, so only older files run these.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
@@ -144,6 +151,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     11: _to_version_11,
     12: _to_version_12,
     13: _to_version_13,
+    14: _to_version_14,
 }
 
 

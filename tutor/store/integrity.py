@@ -10,17 +10,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, exists, or_, select
+from sqlalchemy import Connection, and_, exists, func, or_, select
 
 from tutor.state import CardState
-from tutor.store.choices import ACTIVE_DECK, counted_picks
+from tutor.store.choices import ACTIVE_DECK, chose, counted_picks
 from tutor.store.queue import card_state as _state
 from tutor.store.review_log import due_at
 from tutor.store.reviews import _STATE_COLUMNS, state_values
 from tutor.store.tables import (
     card_forget_table,
     card_table,
-    choice_table,
     deck_table,
     option_table,
     parameter_table,
@@ -94,7 +93,7 @@ class Orphans:
     """Rows whose parent row is missing (ids of the orphan rows, with the missing parent's)."""
 
     states: list[int]  # review ids of review_before rows without their review
-    choices: list[int]  # review ids of review_choice rows without their review
+    choices: list[int]  # ids of answers naming a chosen option their card does not have
     reviews: list[tuple[int, int]]  # (review id, card id) of reviews of missing cards
     cards: list[tuple[int, int]]  # (card id, deck id) of cards of missing decks
     parameter_sets: list[tuple[str, int, int]]  # (table, row id, missing parameter set id)
@@ -158,22 +157,23 @@ def _missing(child: Any, parent_column: Any) -> Any:
     return ~exists().where(parent_column == child)
 
 
+def _unknown_choices(conn: Connection) -> Any:
+    """Ids of the answers whose `chosen_numbers` are not each one of their card's options once
+    (`tutor.chosen`): the options it names that the card has, against the numbers it holds."""
+    r, o = review_table.c, option_table.c
+    named = func.length(r.chosen_numbers) - func.length(func.replace(r.chosen_numbers, " ", ""))
+    found = select(func.count()).where(o.card_id == r.card_id, chose(conn)).scalar_subquery()
+    return select(r.id).where(r.chosen_numbers.is_not(None), found != named + 1).order_by(r.id)
+
+
 def orphans(conn: Connection) -> Orphans:
     """Rows that point at a row that is not there."""
-    r, s, ch, c, d = (
-        review_table.c,
-        review_before_table.c,
-        choice_table.c,
-        card_table.c,
-        deck_table.c,
-    )
+    r, s, c, d = review_table.c, review_before_table.c, card_table.c, deck_table.c
     p = parameter_table.c
     states = conn.execute(
         select(s.review_id).where(_missing(s.review_id, r.id)).order_by(s.review_id)
     ).scalars()
-    choices = conn.execute(
-        select(ch.review_id).distinct().where(_missing(ch.review_id, r.id)).order_by(ch.review_id)
-    ).scalars()
+    choices = conn.execute(_unknown_choices(conn)).scalars()
     reviews = conn.execute(
         select(r.id, r.card_id).where(_missing(r.card_id, c.id)).order_by(r.id)
     ).all()
@@ -204,12 +204,6 @@ def delete_orphan_states(conn: Connection, review_ids: Sequence[int]) -> None:
     """Delete review_before rows (by review id) whose review is gone."""
     for chunk in _chunks(review_ids):
         conn.execute(review_before_table.delete().where(review_before_table.c.review_id.in_(chunk)))
-
-
-def delete_orphan_choices(conn: Connection, review_ids: Sequence[int]) -> None:
-    """Delete review_choice rows (by review id) whose review is gone."""
-    for chunk in _chunks(review_ids):
-        conn.execute(choice_table.delete().where(choice_table.c.review_id.in_(chunk)))
 
 
 def set_states(conn: Connection, states: Iterable[tuple[int, CardState]]) -> None:
@@ -262,7 +256,7 @@ def wrong_option_decks(conn: Connection) -> list[int]:
 
 def wrong_option_picks(conn: Connection) -> list[int]:
     """Ids of the cards with an option whose picks, first or last day picked differ from what
-    review_choice gives (`choices.counted_picks`)."""
+    the answers give (`choices.counted_picks`)."""
     o = option_table.c
     query = (
         select(o.card_id)
@@ -270,7 +264,7 @@ def wrong_option_picks(conn: Connection) -> list[int]:
             or_(
                 *(
                     getattr(o, column).is_distinct_from(counted)
-                    for column, counted in counted_picks().items()
+                    for column, counted in counted_picks(conn).items()
                 )
             )
         )

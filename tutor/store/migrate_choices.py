@@ -10,6 +10,18 @@ from tutor.store.migrate_reviews import BATCH, _pause_if_asked
 
 OLD_INDEXES = ("ix_choice_card", "ix_review_choice_review_id")
 COLUMNS = ("card_id", "review_id", "position", "option_number", "day")
+# review_choice as versions 7 to 13 had it (version 14 folds it into review.chosen_numbers)
+CHOICE_TABLE = (
+    "CREATE TABLE review_choice (card_id INTEGER NOT NULL, option_number INTEGER NOT NULL, "
+    "review_id INTEGER NOT NULL, position INTEGER NOT NULL, day INTEGER NOT NULL, "
+    "PRIMARY KEY (card_id, option_number, review_id), "
+    "FOREIGN KEY(card_id, option_number) REFERENCES card_option (card_id, number) "
+    "ON DELETE CASCADE, FOREIGN KEY(card_id) REFERENCES card (id) ON DELETE CASCADE)"
+)
+INSERT_CHOICE = text(
+    f"INSERT INTO review_choice ({', '.join(COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in COLUMNS)})"
+)
 
 
 def options_once(conn: Connection) -> None:
@@ -33,11 +45,12 @@ def options_once(conn: Connection) -> None:
         conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
     conn.exec_driver_sql("DROP TABLE review_choice")
     tables.option_table.create(conn)
-    tables.choice_table.create(conn)
+    rowid = " WITHOUT ROWID" if conn.dialect.name == "sqlite" else ""
+    conn.exec_driver_sql(CHOICE_TABLE + rowid)
     numbers.write(conn)
     for at in range(0, len(choices), BATCH):
         conn.execute(
-            tables.choice_table.insert(),
+            INSERT_CHOICE,
             [dict(zip(COLUMNS, choice, strict=True)) for choice in choices[at : at + BATCH]],
         )
     _pause_if_asked()

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from tutor.errors import StoreError
 from tutor.state import CardState
 from tutor.store import rollups
-from tutor.store.choices import add_choices
+from tutor.store.choices import add_picks, chosen_numbers
 from tutor.store.db import open_database
 from tutor.store.practice import import_practice
 from tutor.store.repository import EXPORT_VERSION, PHASE_NAMES, READABLE_VERSIONS
@@ -116,7 +116,9 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
             )
         )
         deck_ids[deck["name"]] = int(result.inserted_primary_key[0])  # type: ignore[index]
-    cards, reviews, choices = [], [], []
+    cards: list[dict[str, Any]] = []
+    reviews: list[dict[str, Any]] = []
+    chosen: list[list[tuple[str, bool]]] = []  # each review's chosen options, in order
     befores: dict[int, CardState] = {}
     for card in data["cards"]:
         state = card["state"]
@@ -182,23 +184,15 @@ def _insert_all(conn: Connection, data: dict[str, Any]) -> dict[str, int]:
                 befores[review["id"]] = CardState.from_json(
                     {k: v for k, v in before.items() if k not in ("leech", "suspended")}
                 )
-            choices += [
-                {
-                    "review_id": review["id"],
-                    "card_id": card["id"],
-                    "day": review["day"],
-                    "option_text": chosen["text"],
-                    "correct": chosen["correct"],
-                }
-                for chosen in review["chosen"]
-            ]
-    for table, batch in (
-        (card_table, cards),
-        (review_table, reviews),
-    ):
-        if batch:
-            conn.execute(table.insert(), batch)
-    add_choices(conn, choices)
+            chosen.append([(c["text"], bool(c["correct"])) for c in review["chosen"]])
+    if cards:
+        conn.execute(card_table.insert(), cards)
+    kept = chosen_numbers(conn, [(r["card_id"], c) for r, c in zip(reviews, chosen, strict=True)])
+    for row, numbers in zip(reviews, kept, strict=True):
+        row["chosen_numbers"] = numbers
+    if reviews:
+        conn.execute(review_table.insert(), reviews)
+    add_picks(conn, [(r["card_id"], r["day"], r["chosen_numbers"]) for r in reviews])
     _keep_befores(conn, befores)
     forgets = [  # version 4 on, as the cards' own tags
         {"card_id": card["id"], "forgotten_at": _time(card["forgotten_at"])}

@@ -14,7 +14,7 @@ from tutor.errors import UndoRefused as UndoRefused  # re-exported
 from tutor.queue import DeckInfo as DeckInfo  # re-exported
 from tutor.state import CardState as CardState  # re-exported
 from tutor.store import rollups
-from tutor.store.choices import add_choices, delete_choices
+from tutor.store.choices import add_picks, chosen_numbers, recount_picks
 from tutor.store.decks import decks as decks  # re-exported
 from tutor.store.decks import parameter_set_id as parameter_set_id  # re-exported
 from tutor.store.flags import (  # re-exported: callers of the former single module keep working
@@ -147,6 +147,7 @@ def record_answer(
     )
     flags = {"leech": bool(row.leech), "suspended": bool(row.suspended)}
     derived = next_before(conn, card_id, after.last_review) if after.last_review else None
+    chosen = chosen_numbers(conn, [(card_id, answer.chosen)])[0] if answer.chosen else None
     inserted = _INSERT_REVIEW.run(
         conn,
         {
@@ -169,26 +170,15 @@ def record_answer(
             "due_in": due_in(after.last_review, after.due),
             "parameter_set_id": answer.parameter_set_id,
             "flags_before": (LEECH if row.leech else 0) | (SUSPENDED if row.suspended else 0),
+            "chosen_numbers": chosen,
         },
     )
     review_id = int(inserted.first()[0])
     rollups.add_review(conn, review_id)
     if derived != before:  # changed outside the log (a repair, a revert): keep it for undo
         _INSERT_BEFORE.run(conn, {"review_id": review_id, "state": before.to_json()}).close()
-    if answer.chosen:
-        add_choices(
-            conn,
-            (
-                {
-                    "review_id": review_id,
-                    "card_id": card_id,
-                    "day": answer.day,
-                    "option_text": text,
-                    "correct": ok,
-                }
-                for text, ok in answer.chosen
-            ),
-        )
+    if chosen:
+        add_picks(conn, [(card_id, answer.day, chosen)])
     return Recorded(review_id, card_id, before, after, leech, suspended, flags)
 
 
@@ -211,9 +201,9 @@ def undo_answer(conn: Connection, review_id: int) -> CardState:
         "suspended": bool(row.flags_before & SUSPENDED),
     }
     rollups.remove_review(conn, review_id)
-    delete_choices(conn, int(row.card_id), review_id)
     conn.execute(review_before_table.delete().where(review_before_table.c.review_id == review_id))
     conn.execute(review_table.delete().where(r.id == review_id))
+    recount_picks(conn, [int(row.card_id)])  # its choices went with it; its options stay
     conn.execute(
         card_table.update()
         .where(card_table.c.id == row.card_id)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
-    ForeignKeyConstraint,
     Index,
     Numeric,
     String,
@@ -321,6 +320,9 @@ class ReviewRow(SQLModel, table=True):
     phase_after: int = 0
     step_after: int | None = None
     flags_before: int = 0  # the card's flags before the answer: 1 leech, 2 suspended
+    # The options chosen (their card_option numbers) in the order the card showed them, as
+    # `choices.CHOSEN` spells them: "2", "0 3"; NULL when none was.
+    chosen_numbers: str | None = None
 
 
 class ReviewBefore(SQLModel, table=True):
@@ -351,43 +353,17 @@ class CardOption(SQLModel, table=True):
     # `tutor check` compares it with the card.
     active_deck_id: int | None = None
     # How many answers picked it and the first and last learning day one did (NULL: none), a
-    # rollup of review_choice kept by `choices.add_choices` and each undo: the statistics read
-    # the misconceptions here and scan only the picks of options picked on both sides of the
-    # range's first day. `tutor check` compares it with the log.
+    # rollup of the answers' `chosen_numbers` kept by `choices.add_choices` and each undo: the
+    # statistics read the misconceptions here and scan only the picks of options picked on both
+    # sides of the range's first day. `tutor check` compares it with the log.
     picks: int = Field(sa_column_kwargs={"server_default": NO_PICKS}, nullable=False, default=None)
     first_pick_day: int | None = None
     last_pick_day: int | None = None
 
 
-class ReviewChoice(SQLModel, table=True):
-    """An option the learner chose in one answer (a wrong one is a distractor that trapped them).
-
-    Keyed by card, option and answer, so a card's choices are one range and an option's picks
-    a range within it (counted without reading another table); no rowid, no index beside the
-    key. The answer is not a foreign key (its check would scan this table at every undo): undo
-    deletes the choices itself, and `tutor check` finds any left behind.
-    """
-
-    __tablename__ = "review_choice"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["card_id", "option_number"],
-            ["card_option.card_id", "card_option.number"],
-            ondelete="CASCADE",
-        ),
-        {"sqlite_with_rowid": False},
-    )
-    card_id: int = Field(foreign_key="card.id", ondelete="CASCADE", primary_key=True)
-    option_number: int = Field(primary_key=True)
-    review_id: int = Field(primary_key=True)
-    position: int = 0  # its place among the answer's choices, in file order
-    day: int  # the answer's learning day, kept here for the statistics' ranges
-
-
 deck_table = DeckRow.__table__  # type: ignore[attr-defined]
 card_table = CardRow.__table__  # type: ignore[attr-defined]
 review_table = ReviewRow.__table__  # type: ignore[attr-defined]
-choice_table = ReviewChoice.__table__  # type: ignore[attr-defined]
 option_table = CardOption.__table__  # type: ignore[attr-defined]
 review_before_table = ReviewBefore.__table__  # type: ignore[attr-defined]
 meta_table = Meta.__table__  # type: ignore[attr-defined]
