@@ -1,16 +1,22 @@
-"""Checks every schema migration's tests share: the backup taken first, a second open a no-op."""
+"""Checks every schema migration's tests share: the backup taken first, a second open a no-op,
+the export, undo of each card's newest answer."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from tutor.backups import list_backups
-from tutor.check import CheckReport, Finding
+from tutor.check import CheckReport, Finding, check_collection
 from tutor.chosen import chosen_list
+from tutor.config import load_settings
+from tutor.store.choices import last_choices
 from tutor.store.db import open_database
+from tutor.store.repository import export_collection
+from tutor.store.reviews import undo_answer
 
 
 def query(path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -38,6 +44,48 @@ def whole_file(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     rows = {n: query(path, f"SELECT * FROM {n} ORDER BY 1, 2") for n in names}
     rows["sqlite_master"] = query(path, "SELECT * FROM sqlite_master ORDER BY name")
     return rows
+
+
+def version_of(path: Path) -> str:
+    """The schema version the file records."""
+    return str(query(path, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0])
+
+
+def exported(path: Path) -> dict[str, Any]:
+    """`tutor export` of the file (opening it migrates it), as the committed exports hold it."""
+    db = open_database(f"sqlite:///{path}")
+    try:
+        with db.read() as conn:
+            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
+    finally:
+        db.close()
+
+
+def undo_each_newest_answer(path: Path, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Undo the newest answer of each of an export's `cards` in the file: each card comes back
+    exactly in the answer's state before, its choices gone with it (the card's last choices are
+    its answer before's); then `tutor check` finds nothing but the fixture's gone deck files.
+    Return the answers undone."""
+    db = open_database(f"sqlite:///{path}")
+    undone = []
+    try:
+        for card in cards:
+            if not card["reviews"]:
+                continue
+            last = card["reviews"][-1]
+            with db.write() as conn:
+                state = undo_answer(conn, last["id"])
+                left = last_choices(conn, card["id"])
+            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
+            assert state.to_json() == wanted
+            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
+            assert left == [(c["text"], c["correct"]) for c in previous]
+            undone.append(last)
+        report = check_collection(db.url, load_settings())
+        assert not problems_but_gone_deck_files(report), report.problems
+    finally:
+        db.close()
+    return undone
 
 
 def review_choices(path: Path) -> list[tuple[Any, ...]]:

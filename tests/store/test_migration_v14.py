@@ -16,9 +16,12 @@ from tests.helpers.collection import START, _Clock
 from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
+    exported,
     problems_but_gone_deck_files,
     query,
     review_choices,
+    undo_each_newest_answer,
+    version_of,
     whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
@@ -29,10 +32,8 @@ from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import DeckSettings, Settings, load_settings
 from tutor.importer import import_paths
 from tutor.session import ReviewSession
-from tutor.store.choices import last_choices
 from tutor.store.db import Database, open_database, schema_version
 from tutor.store.repository import export_collection
-from tutor.store.reviews import undo_answer
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "collection-v13.db"
@@ -45,19 +46,6 @@ def v13(tmp_path: Path) -> Path:
     path = tmp_path / "collection.db"
     shutil.copyfile(FIXTURE, path)
     return path
-
-
-def version_of(path: Path) -> str:
-    return str(query(path, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0])
-
-
-def exported(path: Path) -> dict[str, Any]:
-    db = open_database(f"sqlite:///{path}")
-    try:
-        with db.read() as conn:
-            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
-    finally:
-        db.close()
 
 
 def expected_export() -> dict[str, Any]:
@@ -99,29 +87,9 @@ def test_a_second_open_changes_nothing(v13: Path) -> None:
 
 def test_undo_after_the_migration_restores_the_state_before(v13: Path) -> None:
     """The newest answer of each card undone: the card is exactly as the version-13 log said,
-    the answer's choices gone with it and its options' picks counted again."""
-    expected = {c["id"]: c for c in expected_export()["cards"]}
-    db = open_database(f"sqlite:///{v13}")
-    try:
-        undone = with_choices = 0
-        for card in expected.values():
-            if not card["reviews"]:
-                continue
-            last = card["reviews"][-1]
-            with db.write() as conn:
-                state = undo_answer(conn, last["id"])
-                left = last_choices(conn, card["id"])
-            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
-            assert state.to_json() == wanted
-            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
-            assert left == [(c["text"], c["correct"]) for c in previous]
-            undone += 1
-            with_choices += bool(last["chosen"])
-        assert undone >= 15 and with_choices >= 5
-        report = check_collection(db.url, load_settings())
-        assert not problems_but_gone_deck_files(report), report.problems  # picks agree
-    finally:
-        db.close()
+    the answer's choices gone with it and its options' picks counted again (`tutor check`)."""
+    undone = undo_each_newest_answer(v13, expected_export()["cards"])
+    assert len(undone) >= 15 and sum(bool(answer["chosen"]) for answer in undone) >= 5
 
 
 def test_tutor_info_shows_the_schema_version(v13: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,11 @@ from tests.helpers.collection import build_history
 from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
+    exported,
     problems_but_gone_deck_files,
+    undo_each_newest_answer,
+    version_of,
+    whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tutor.card_history import card_info
@@ -30,7 +34,6 @@ from tutor.store.choices import last_choices, option_picks
 from tutor.store.db import Database, open_database, schema_version
 from tutor.store.queue import StoreReader
 from tutor.store.repository import export_collection
-from tutor.store.reviews import undo_answer
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "collection-v6.db"
@@ -42,33 +45,6 @@ def v6(tmp_path: Path) -> Path:
     path = tmp_path / "collection.db"
     shutil.copyfile(FIXTURE, path)
     return path
-
-
-def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table."""
-    conn = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {n: conn.execute(f"SELECT * FROM {n} ORDER BY 1, 2").fetchall() for n in names}
-    finally:
-        conn.close()
-
-
-def version_of(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("SELECT value FROM meta").fetchone()[0])
-    finally:
-        conn.close()
-
-
-def exported(path: Path) -> dict[str, Any]:
-    db = open_database(f"sqlite:///{path}")
-    try:
-        with db.read() as conn:
-            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
-    finally:
-        db.close()
 
 
 def in_export_version_4(export: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +70,7 @@ def test_each_option_text_is_stored_once_per_card_and_an_edited_one_kept_as_chos
     v6: Path,
 ) -> None:
     open_database(f"sqlite:///{v6}").close()
-    tables = dump(v6)
+    tables = whole_file(v6)
     options = tables["card_option"]
     assert (
         len(options)
@@ -159,26 +135,8 @@ def test_a_second_open_changes_nothing(v6: Path) -> None:
 def test_undo_after_the_migration_restores_the_state_before(v6: Path) -> None:
     """The newest answer of each card undone: the card is exactly as the version-6 log said,
     and the answer's choices are gone with it."""
-    expected = {c["id"]: c for c in json.loads(EXPORTED.read_text(encoding="utf-8"))["cards"]}
-    db = open_database(f"sqlite:///{v6}")
-    try:
-        undone = with_choices = 0
-        for card in expected.values():
-            if not card["reviews"]:
-                continue
-            last = card["reviews"][-1]
-            with db.write() as conn:
-                state = undo_answer(conn, last["id"])
-                left = last_choices(conn, card["id"])
-            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
-            assert state.to_json() == wanted
-            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
-            assert left == [(c["text"], c["correct"]) for c in previous]
-            undone += 1
-            with_choices += bool(last["chosen"])
-        assert undone >= 15 and with_choices >= 5
-    finally:
-        db.close()
+    undone = undo_each_newest_answer(v6, json.loads(EXPORTED.read_text(encoding="utf-8"))["cards"])
+    assert len(undone) >= 15 and sum(bool(answer["chosen"]) for answer in undone) >= 5
 
 
 def test_tutor_info_shows_the_migrated_schema_version(
@@ -191,10 +149,10 @@ def test_tutor_info_shows_the_migrated_schema_version(
 def test_a_migration_killed_midway_leaves_the_version_6_collection_whole(
     v6: Path, tmp_path: Path
 ) -> None:
-    original = dump(v6)
+    original = whole_file(v6)
     kill_at_the_migration_pause(v6, tmp_path)
     assert version_of(v6) == "6"
-    assert dump(v6) == original
+    assert whole_file(v6) == original
     assert exported(v6) == in_export_version_4(
         json.loads(EXPORTED.read_text(encoding="utf-8"))
     )  # migrates now

@@ -16,8 +16,12 @@ from tests.helpers.collection import build_history
 from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
+    exported,
     problems_but_gone_deck_files,
     review_choices,
+    undo_each_newest_answer,
+    version_of,
+    whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
 from tests.helpers.version_8 import back_to_version_8
@@ -25,10 +29,8 @@ from tutor.check import check_collection
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import load_settings
-from tutor.store.choices import last_choices
 from tutor.store.db import Database, open_database, schema_version
 from tutor.store.repository import export_collection
-from tutor.store.reviews import undo_answer
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FIXTURE = DATA / "collection-v7.db"
@@ -40,35 +42,6 @@ def v7(tmp_path: Path) -> Path:
     path = tmp_path / "collection.db"
     shutil.copyfile(FIXTURE, path)
     return path
-
-
-def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, and the schema."""
-    conn = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        rows = {n: conn.execute(f"SELECT * FROM {n} ORDER BY 1, 2").fetchall() for n in names}
-        rows["sqlite_master"] = conn.execute("SELECT * FROM sqlite_master ORDER BY name").fetchall()
-        return rows
-    finally:
-        conn.close()
-
-
-def version_of(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("SELECT value FROM meta").fetchone()[0])
-    finally:
-        conn.close()
-
-
-def exported(path: Path) -> dict[str, Any]:
-    db = open_database(f"sqlite:///{path}")
-    try:
-        with db.read() as conn:
-            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
-    finally:
-        db.close()
 
 
 def expected_export() -> dict[str, Any]:
@@ -101,7 +74,7 @@ def test_the_export_after_the_migration_is_the_export_before(v7: Path) -> None:
 
 
 def test_options_are_stored_compactly_and_the_log_indexed_by_card(v7: Path) -> None:
-    before = dump(v7)
+    before = whole_file(v7)
     old_size = sum(len(row[0]) for row in _options(v7))
     open_database(f"sqlite:///{v7}").close()
     stored = dict(_ids_and_options(v7))
@@ -114,7 +87,7 @@ def test_options_are_stored_compactly_and_the_log_indexed_by_card(v7: Path) -> N
     assert all(o == "[]" or o.startswith("[[") for o in stored.values())
     assert "ix_review_card" in indexes(v7)
     assert not {"ix_review_card_time", "ix_card_due"} & indexes(v7)
-    after = dump(v7)
+    after = whole_file(v7)
     for table in ("review_rollup", "deck"):  # 9 rewrites review
         assert after[table] == before[table]
     assert review_choices(v7) == before["review_choice"]  # 14 keeps them on each answer
@@ -159,28 +132,8 @@ def test_a_second_open_changes_nothing(v7: Path) -> None:
 def test_undo_after_the_migration_restores_the_state_before(v7: Path) -> None:
     """The newest answer of each card undone: the card is exactly as the version-7 log said,
     and the answer's choices are gone with it."""
-    expected = {c["id"]: c for c in expected_export()["cards"]}
-    db = open_database(f"sqlite:///{v7}")
-    try:
-        undone = with_choices = 0
-        for card in expected.values():
-            if not card["reviews"]:
-                continue
-            last = card["reviews"][-1]
-            with db.write() as conn:
-                state = undo_answer(conn, last["id"])
-                left = last_choices(conn, card["id"])
-            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
-            assert state.to_json() == wanted
-            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
-            assert left == [(c["text"], c["correct"]) for c in previous]
-            undone += 1
-            with_choices += bool(last["chosen"])
-        assert undone >= 15 and with_choices >= 5
-        report = check_collection(db.url, load_settings())
-        assert not problems_but_gone_deck_files(report), report.problems
-    finally:
-        db.close()
+    undone = undo_each_newest_answer(v7, expected_export()["cards"])
+    assert len(undone) >= 15 and sum(bool(answer["chosen"]) for answer in undone) >= 5
 
 
 def test_tutor_info_shows_the_schema_version(v7: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,10 +144,10 @@ def test_tutor_info_shows_the_schema_version(v7: Path, capsys: pytest.CaptureFix
 def test_a_migration_killed_midway_leaves_the_version_7_collection_whole(
     v7: Path, tmp_path: Path
 ) -> None:
-    original = dump(v7)
+    original = whole_file(v7)
     kill_at_the_migration_pause(v7, tmp_path)
     assert version_of(v7) == "7"
-    assert dump(v7) == original
+    assert whole_file(v7) == original
     assert exported(v7) == expected_export()  # migrates now
     assert version_of(v7) == str(SCHEMA_VERSION)
 

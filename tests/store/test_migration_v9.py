@@ -17,9 +17,12 @@ from tests.helpers.collection import build_history
 from tests.helpers.migration_checks import (
     assert_backup_taken_first,
     assert_second_open_changes_nothing,
+    exported,
     problems_but_gone_deck_files,
     query,
     review_choices,
+    undo_each_newest_answer,
+    version_of,
     whole_file,
 )
 from tests.helpers.migration_kill import kill_at_the_migration_pause
@@ -28,10 +31,8 @@ from tutor.check import check_collection
 from tutor.cli import main
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.config import load_settings
-from tutor.store.choices import last_choices
 from tutor.store.db import Database, open_database, schema_version
 from tutor.store.repository import export_collection
-from tutor.store.reviews import undo_answer
 from tutor.store.tables import review_table
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -45,19 +46,6 @@ def v8(tmp_path: Path) -> Path:
     path = tmp_path / "collection.db"
     shutil.copyfile(FIXTURE, path)
     return path
-
-
-def version_of(path: Path) -> str:
-    return str(query(path, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0])
-
-
-def exported(path: Path) -> dict[str, Any]:
-    db = open_database(f"sqlite:///{path}")
-    try:
-        with db.read() as conn:
-            return dict(json.loads(json.dumps(export_collection(conn), sort_keys=True)))
-    finally:
-        db.close()
 
 
 def expected_export() -> dict[str, Any]:
@@ -112,28 +100,8 @@ def test_a_second_open_changes_nothing(v8: Path) -> None:
 def test_undo_after_the_migration_restores_the_state_before(v8: Path) -> None:
     """The newest answer of each card undone: the card is exactly as the version-8 log said
     (its due time from the offset of the answer before), its choices gone with it."""
-    expected = {c["id"]: c for c in expected_export()["cards"]}
-    db = open_database(f"sqlite:///{v8}")
-    try:
-        undone = with_due = 0
-        for card in expected.values():
-            if not card["reviews"]:
-                continue
-            last = card["reviews"][-1]
-            with db.write() as conn:
-                state = undo_answer(conn, last["id"])
-                left = last_choices(conn, card["id"])
-            wanted = {k: v for k, v in last["before"].items() if k not in ("leech", "suspended")}
-            assert state.to_json() == wanted
-            previous = card["reviews"][-2]["chosen"] if len(card["reviews"]) > 1 else []
-            assert left == [(c["text"], c["correct"]) for c in previous]
-            undone += 1
-            with_due += wanted["due"] is not None
-        assert undone >= 15 and with_due >= 5
-        report = check_collection(db.url, load_settings())
-        assert not problems_but_gone_deck_files(report), report.problems
-    finally:
-        db.close()
+    undone = undo_each_newest_answer(v8, expected_export()["cards"])
+    assert len(undone) >= 15 and sum(a["before"]["due"] is not None for a in undone) >= 5
 
 
 def test_tutor_info_shows_the_current_schema_version(
