@@ -271,7 +271,7 @@ def _orphans(facts: _Facts) -> CheckResult:
         Finding(
             "chosen_option_missing",
             "answers naming a chosen option their card does not have (review ids)",
-            tuple(o.choices),
+            tuple(o.unknown_choices),
             repairable=False,
             advice=RESTORE_ADVICE,
         ),

@@ -93,7 +93,7 @@ class Orphans:
     """Rows whose parent row is missing (ids of the orphan rows, with the missing parent's)."""
 
     states: list[int]  # review ids of review_before rows without their review
-    choices: list[int]  # ids of answers naming a chosen option their card does not have
+    unknown_choices: list[int]  # ids of answers naming a chosen option their card lacks
     reviews: list[tuple[int, int]]  # (review id, card id) of reviews of missing cards
     cards: list[tuple[int, int]]  # (card id, deck id) of cards of missing decks
     parameter_sets: list[tuple[str, int, int]]  # (table, row id, missing parameter set id)
@@ -173,7 +173,7 @@ def orphans(conn: Connection) -> Orphans:
     states = conn.execute(
         select(s.review_id).where(_missing(s.review_id, r.id)).order_by(s.review_id)
     ).scalars()
-    choices = conn.execute(_unknown_choices(conn)).scalars()
+    unknown = conn.execute(_unknown_choices(conn)).scalars()
     reviews = conn.execute(
         select(r.id, r.card_id).where(_missing(r.card_id, c.id)).order_by(r.id)
     ).all()
@@ -193,7 +193,7 @@ def orphans(conn: Connection) -> Orphans:
         missing_sets += [(table, int(row[0]), int(row[1])) for row in conn.execute(query)]
     return Orphans(
         states=[int(i) for i in states],
-        choices=[int(i) for i in choices],
+        unknown_choices=[int(i) for i in unknown],
         reviews=[(int(a), int(b)) for a, b in reviews],
         cards=[(int(a), int(b)) for a, b in cards],
         parameter_sets=missing_sets,
