@@ -46,7 +46,7 @@ _SET_OPTION_DECKS = Prepared(
 
 
 # Each option's picks (`card_option.picks`, `first_pick_day`, `last_pick_day`): one more pick
-# on a day, as each chosen option is written; counted again from review_choice where picks go.
+# on a day, as each chosen option is written; counted again from the log where picks go.
 _ADD_PICK = Prepared(
     option_table.update()
     .where(_o.card_id == bindparam("card"), _o.number == bindparam("option"))
