@@ -84,7 +84,7 @@ def card_info(reader: Reader, card_id: int, settings: Settings, now: datetime) -
             at,
             int(rating),
             suggested,
-            tuple(options[n] for n in chosen_list(chosen)),
+            tuple(options[n] for n in chosen_list(chosen) if n in options),
             ms / 1000,
             r,
             right,

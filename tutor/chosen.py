@@ -19,5 +19,7 @@ def chosen_text(numbers: Sequence[int]) -> str | None:
 
 
 def chosen_list(stored: str | None) -> list[int]:
-    """The option numbers an answer's `chosen_numbers` holds, in order."""
-    return [int(n) for n in stored.split(SEPARATOR)] if stored else []
+    """The option numbers an answer's `chosen_numbers` holds, in order; what is not a number is
+    left out, as CHOSE leaves it (`tutor check` reports it: `chosen_option_missing`)."""
+    words = stored.split(SEPARATOR) if stored else []
+    return [int(n) for n in words if n.isascii() and n.isdigit()]

@@ -31,6 +31,7 @@ from tests.store.test_option_decks import (
 )
 from tests.store.test_schedule_numbers import copied
 from tutor import stats_sql as sql
+from tutor.card_history import card_info
 from tutor.check import check_collection
 from tutor.collection_file import SCHEMA_VERSION
 from tutor.importer import import_paths
@@ -188,13 +189,17 @@ def test_answers_naming_an_option_their_card_lacks_are_reported_not_repaired(
     db: Database, db_path: Path, tmp_path: Path
 ) -> None:
     """An answer whose kept choices name an option number its card does not have, or are not
-    a number at all, is reported by id; the repair leaves the log as it is."""
+    a number at all, is reported by id; the repair leaves the log as it is, and the export and
+    card info show what the answer chose of the card's options."""
     picked_history(db, tmp_path)
+    with db.read() as conn:
+        exported_before = export_collection(conn)
     db.close()
     url = f"sqlite:///{db_path}"
     [(first, second)] = raw(
         db_path, "SELECT min(id), max(id) FROM review WHERE chosen_numbers IS NOT NULL"
     )
+    [(card,)] = raw(db_path, f"SELECT card_id FROM review WHERE id = {second}")
     raw(
         db_path,
         f"UPDATE review SET chosen_numbers = chosen_numbers || ' 99' WHERE id = {first}",
@@ -206,6 +211,14 @@ def test_answers_naming_an_option_their_card_lacks_are_reported_not_repaired(
     assert finding.ids == (first, second) and not finding.repairable
     assert "option_picks_differ" not in {f.kind for f in found.problems}  # 99 was never counted
     assert not found.clean and whole_file(db_path) == before
+    reopened = open_database(url)
+    try:
+        with reopened.read() as conn:
+            assert export_collection(conn)["cards"] == exported_before["cards"]
+            info = card_info(StoreReader(conn), card, SETTINGS, START + timedelta(days=4))
+    finally:
+        reopened.close()
+    assert info is not None and len(info.answers[-1].chosen) == 1
 
 
 def version_12_collection(db: Database, db_path: Path, tmp_path: Path) -> dict[str, Any]:

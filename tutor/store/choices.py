@@ -187,7 +187,10 @@ def _texts(conn: Connection, answers: Iterable[Sequence[Any]]) -> dict[int, list
         query = _NUMBERED.where(_o.card_id.in_(cards[at : at + CHUNK]))
         for card, number, text, right in conn.execute(query):
             options.setdefault(int(card), {})[int(number)] = (str(text), bool(right))
-    return {i: [options[card][n] for n in numbers] for i, card, numbers in answers}
+    return {  # a number its card lacks is left out, as a join would (`tutor check` reports it)
+        i: [options[card][n] for n in numbers if n in options.get(card, {})]
+        for i, card, numbers in answers
+    }
 
 
 def chosen_by_review(
@@ -196,7 +199,11 @@ def chosen_by_review(
     """Every answer's choices (or those of `card_ids`' answers), (option text, right) in file
     order, by review id."""
     r = review_table.c
-    query = select(r.id, r.card_id, r.chosen_numbers).where(r.chosen_numbers.is_not(None))
+    query = (
+        select(r.id, r.card_id, r.chosen_numbers)
+        .where(r.chosen_numbers.is_not(None))
+        .order_by(r.id)
+    )
     if card_ids is None:
         return _texts(conn, conn.execute(query))
     ids = sorted(int(card) for card in card_ids)
